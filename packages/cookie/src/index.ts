@@ -1,0 +1,2 @@
+export type { ParseCookieOptions } from "./parse-cookie.js";
+export { parseCookie } from "./parse-cookie.js";
