@@ -1,0 +1,60 @@
+/**
+ * Stable error codes of `@tessera/session`. Network input never produces one of
+ * these from `load`; they signal programmer misuse or a decision the caller must
+ * act on (re-authentication, an unsupported capability, a size cap).
+ */
+export type SessionErrorCode =
+  | "ERR_SESSION_INVALID_OPTION"
+  | "ERR_SESSION_INVALID_ARGUMENT"
+  | "ERR_SESSION_REAUTH_REQUIRED"
+  | "ERR_SESSION_UNSUPPORTED"
+  | "ERR_SESSION_CONFLICT"
+  | "ERR_SESSION_TOO_LARGE"
+  | "ERR_SESSION_DESTROYED";
+
+const BRAND = Symbol.for("@tessera/session/SessionError");
+
+/**
+ * The one error class of `@tessera/session`. Check `code`, never the message.
+ * `SessionError.isInstance` works across duplicate copies of the package
+ * (the dual ESM/CommonJS hazard), where `instanceof` would not.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   session.requireFresh(300);
+ * } catch (error) {
+ *   if (SessionError.isInstance(error) && error.code === "ERR_SESSION_REAUTH_REQUIRED") {
+ *     return Response.redirect("/login?step-up=1", 303);
+ *   }
+ *   throw error;
+ * }
+ * ```
+ */
+export class SessionError extends Error {
+  /** Stable machine-readable code, `ERR_SESSION_*`. */
+  readonly code: SessionErrorCode;
+  readonly [BRAND] = true;
+
+  constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SessionError";
+    this.code = code;
+  }
+
+  /**
+   * True when `value` is a `SessionError` from any copy of this package.
+   *
+   * @example
+   * ```ts
+   * if (SessionError.isInstance(error)) console.log(error.code);
+   * ```
+   */
+  static isInstance(value: unknown): value is SessionError {
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [BRAND]?: unknown })[BRAND] === true
+    );
+  }
+}

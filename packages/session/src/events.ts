@@ -1,0 +1,46 @@
+/**
+ * Why `load` returned a fresh session instead of the one the cookie named.
+ * - `bad_signature`: the MAC or seal did not verify (tampered, or a removed key).
+ * - `malformed`: wrong length/alphabet, undecodable record, or a record from the future.
+ * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
+ * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
+ * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1).
+ */
+export type RejectReason =
+  | "bad_signature"
+  | "malformed"
+  | "unknown_id"
+  | "expired_idle"
+  | "expired_absolute"
+  | "duplicate_cookie";
+
+/** Store operations that can fail and be reported in a `store_error` event. */
+export type StoreOperation = "get" | "set" | "touch" | "delete" | "listByUser" | "deleteByUser";
+
+/**
+ * Audit events. `session` is the SHA-256 store key (or, stateless, the hash of
+ * the internal id): enough to correlate, never a usable token (SID-08, T-D23).
+ */
+export type SessionEvent =
+  | { type: "created"; at: number; session: string }
+  | { type: "loaded"; at: number; session: string; userId?: string }
+  | { type: "rejected"; at: number; reason: RejectReason; session?: string }
+  | { type: "regenerated"; at: number; session: string; previous: string }
+  | { type: "login"; at: number; session: string; userId: string }
+  | {
+      type: "destroyed";
+      at: number;
+      session: string;
+      reason: "logout" | "expired" | "revoked" | "concurrent_destroy";
+    }
+  | { type: "conflict"; at: number; session: string; attempt: number }
+  | {
+      type: "store_error";
+      at: number;
+      operation: StoreOperation;
+      session?: string;
+      error: string;
+    };
+
+/** Receives every event; thrown errors are swallowed so logging can never break a request. */
+export type SessionEventListener = (event: SessionEvent) => void;

@@ -1,0 +1,119 @@
+/**
+ * The session record: the only thing a store (or, sealed, a stateless cookie)
+ * ever holds. Version 1, JSON:
+ *
+ * ```json
+ * { "v": 1, "createdAt": 1767225600000, "lastSeenAt": 1767225600000,
+ *   "authTime": 1767225600000, "userId": "u_42",
+ *   "data": { "cart": [1, 2] }, "flash": { "notice": "Saved" },
+ *   "meta": { "userAgent": "Mozilla/5.0 ...", "ip": "203.0.113.7" },
+ *   "sid": "<stateless only: 43-char random id>" }
+ * ```
+ *
+ * Instants are epoch milliseconds set by the server clock; nothing in the
+ * record is ever recomputed from the cookie (LC-04, GHSA-pj27-2xvp-4qxg).
+ */
+
+/** Anything that survives a JSON round trip. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Free-form key/value bags that never inherit from `Object.prototype`. */
+export type Bag = Record<string, unknown>;
+
+/** Request metadata an adapter passed to `load`, kept for session listings. */
+export interface SessionMeta {
+  userAgent?: string;
+  ip?: string;
+}
+
+/** Decoded record, version 1. */
+export interface SessionRecord {
+  v: 1;
+  createdAt: number;
+  lastSeenAt: number;
+  authTime?: number;
+  userId?: string;
+  data: Bag;
+  flash?: Bag;
+  meta?: SessionMeta;
+  /** Stateless mode only: a random id that names the session in events and binds CSRF tokens. */
+  sid?: string;
+}
+
+/** A bag with no prototype, so `__proto__`/`constructor` keys are plain data (T-D27, ST-06). */
+export function emptyBag(): Bag {
+  return Object.create(null) as Bag;
+}
+
+/** Copies own enumerable keys of a parsed JSON object into a prototype-free bag. */
+export function toBag(value: unknown): Bag | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const bag = emptyBag();
+  for (const key of Object.keys(value)) bag[key] = (value as Bag)[key];
+  return bag;
+}
+
+function isInstant(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function optionalString(value: unknown, max: number): value is string | undefined {
+  return value === undefined || (typeof value === "string" && value.length <= max);
+}
+
+/** Serializes a record; `undefined` members are dropped by JSON. */
+export function encodeRecord(record: SessionRecord): string {
+  return JSON.stringify(record);
+}
+
+/**
+ * Parses and validates a record. Anything unexpected yields `null` (the caller
+ * reports `malformed`); it never throws, whatever the bytes.
+ */
+export function decodeRecord(text: string): SessionRecord | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return validateRecord(parsed);
+}
+
+/** Validates an already-parsed record (stateless mode receives objects, not text). */
+export function validateRecord(parsed: unknown): SessionRecord | null {
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
+  const r = parsed as Record<string, unknown>;
+  if (r.v !== 1 || !isInstant(r.createdAt) || !isInstant(r.lastSeenAt)) return null;
+  if (r.authTime !== undefined && !isInstant(r.authTime)) return null;
+  if (!optionalString(r.userId, 1024) || !optionalString(r.sid, 128)) return null;
+  const data = toBag(r.data);
+  if (data === null) return null;
+  const record: SessionRecord = { v: 1, createdAt: r.createdAt, lastSeenAt: r.lastSeenAt, data };
+  if (r.authTime !== undefined) record.authTime = r.authTime;
+  if (r.userId !== undefined) record.userId = r.userId;
+  if (r.sid !== undefined) record.sid = r.sid;
+  if (r.flash !== undefined) {
+    const flash = toBag(r.flash);
+    if (flash === null) return null;
+    record.flash = flash;
+  }
+  if (r.meta !== undefined) {
+    const meta = r.meta as Record<string, unknown> | null;
+    if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return null;
+    if (!optionalString(meta.userAgent, 512) || !optionalString(meta.ip, 64)) return null;
+    record.meta = {};
+    if (meta.userAgent !== undefined) record.meta.userAgent = meta.userAgent;
+    if (meta.ip !== undefined) record.meta.ip = meta.ip;
+  }
+  return record;
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 length of `text`, computed only when the cheap bound cannot decide. */
+export function utf8Length(text: string, limit: number): number {
+  // A UTF-16 code unit never needs more than 3 UTF-8 bytes.
+  if (text.length * 3 <= limit) return text.length;
+  return encoder.encode(text).length;
+}
