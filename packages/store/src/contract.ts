@@ -12,7 +12,7 @@ export interface StoreEntry {
   /** Encoded session; opaque to the store. Well-formed UTF-16 (lone surrogates are unspecified). */
   value: string;
   /**
-   * Epoch milliseconds. The entry is live while `now < expiresAt` and is never
+   * Epoch milliseconds, an integer (`ERR_STORE_INVALID_EXPIRY` otherwise). The entry is live while `now < expiresAt` and is never
    * returned at or after this instant, whatever the backend's own TTL says.
    */
   expiresAt: number;

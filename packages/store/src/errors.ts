@@ -7,7 +7,7 @@
  * - `ERR_STORE_INVALID_KEY`: a key outside the base64url alphabet or longer than `MAX_KEY_LENGTH`.
  * - `ERR_STORE_INVALID_VALUE`: a value that is not a string.
  * - `ERR_STORE_VALUE_TOO_LARGE`: a value above the store's byte limit.
- * - `ERR_STORE_INVALID_EXPIRY`: an `expiresAt` that is not a finite number.
+ * - `ERR_STORE_INVALID_EXPIRY`: an `expiresAt` that is not a safe integer (NaN, Infinity, fractions).
  * - `ERR_STORE_INVALID_VERSION`: an `expectVersion` that is not a non-negative safe integer.
  * - `ERR_STORE_INVALID_USER_ID`: a `userId` that is not a non-empty string of at most `MAX_USER_ID_LENGTH`.
  * - `ERR_STORE_INVALID_OPTION`: a constructor option with a bad value.

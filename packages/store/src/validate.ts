@@ -39,9 +39,11 @@ export function validateKey(key: string): string {
 }
 
 /**
- * Checks an `expiresAt` instant: a finite number of epoch milliseconds.
- * Returns it; throws `ERR_STORE_INVALID_EXPIRY` (NaN or Infinity would
- * otherwise become "never expires" in some backends, ST-03).
+ * Checks an `expiresAt` instant: a safe integer of epoch milliseconds
+ * (negative and past instants are valid; they mean "delete"). Returns it;
+ * throws `ERR_STORE_INVALID_EXPIRY`. NaN or Infinity would otherwise become
+ * "never expires" in some backends (ST-03), and integers round-trip exactly
+ * through every backend (SQL `BIGINT`, Redis strings).
  *
  * @example
  * ```ts
@@ -50,10 +52,10 @@ export function validateKey(key: string): string {
  * ```
  */
 export function validateExpiresAt(expiresAt: number): number {
-  if (typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) {
+  if (typeof expiresAt !== "number" || !Number.isSafeInteger(expiresAt)) {
     throw new StoreError(
       "ERR_STORE_INVALID_EXPIRY",
-      `expiresAt is invalid: ${show(expiresAt)} (expected finite epoch milliseconds)`,
+      `expiresAt is invalid: ${show(expiresAt)} (expected integer epoch milliseconds)`,
     );
   }
   return expiresAt;
@@ -80,7 +82,7 @@ export function validateUserId(userId: string): string {
 
 /**
  * Checks an entry to be written: `value` a string of at most `maxValueBytes`
- * UTF-8 bytes, `expiresAt` finite, `userId` absent or valid. Returns the
+ * UTF-8 bytes, `expiresAt` an integer, `userId` absent or valid. Returns the
  * entry; throws `ERR_STORE_INVALID_VALUE`, `ERR_STORE_VALUE_TOO_LARGE`,
  * `ERR_STORE_INVALID_EXPIRY` or `ERR_STORE_INVALID_USER_ID`.
  *
