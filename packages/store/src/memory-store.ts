@@ -404,8 +404,12 @@ export class MemoryStore implements SessionStore, UserIndex {
 
   private moveExpiry(key: string, record: MemoryRecord, expiresAt: number): void {
     // Extending needs no node: the old one resurfaces first and is re-queued.
-    if (expiresAt < record.expiresAt) this.heap.push(expiresAt, key);
-    record.expiresAt = expiresAt;
+    if (expiresAt < record.expiresAt) {
+      this.heap.push(expiresAt, key);
+      record.expiresAt = expiresAt;
+      // Repeated shortening leaves one stale node per call.
+      this.compactIfSparse();
+    } else record.expiresAt = expiresAt;
   }
 
   private markUsed(key: string, record: MemoryRecord): void {
