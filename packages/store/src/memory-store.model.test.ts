@@ -52,7 +52,10 @@ class ReferenceStore {
     this.expire();
     const e = this.entries.get(k);
     if (!e) return;
-    if (expiresAt <= this.now()) return this.drop(k);
+    if (expiresAt <= this.now()) {
+      this.drop(k);
+      return;
+    }
     e.expiresAt = expiresAt;
     this.use(k);
   }

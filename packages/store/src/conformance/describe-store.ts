@@ -17,7 +17,7 @@ import {
  * import { describeStore } from "@tessera/store/conformance";
  * import { MyStore } from "../src/my-store.js";
  *
- * describeStore("MyStore", () => new MyStore({ url: process.env.MY_URL }));
+ * describeStore("MyStore", () => new MyStore({ url: "redis://127.0.0.1:6379" }));
  * ```
  */
 export function describeStore(
