@@ -1,3 +1,22 @@
+export { applyCookies } from "./apply-cookies.js";
+export type {
+  LoadMeta,
+  RevokeUserOptions,
+  SessionSource,
+  Sessions,
+  UserSessionInfo,
+} from "./create-sessions.js";
+export { createSessions } from "./create-sessions.js";
 export type { SessionErrorCode } from "./errors.js";
 export { SessionError } from "./errors.js";
 export type { RejectReason, SessionEvent, SessionEventListener, StoreOperation } from "./events.js";
+export type { SessionCookieOptions, SessionsOptions } from "./options.js";
+export type {
+  DestroyResult,
+  LoginOptions,
+  Session,
+  SessionData,
+  SessionKey,
+} from "./session.js";
+export type { SessionHandler, WithSessionsOptions } from "./with-sessions.js";
+export { withSessions } from "./with-sessions.js";

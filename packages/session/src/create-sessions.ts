@@ -1,0 +1,390 @@
+import type { Keyring } from "@tessera/signing";
+import { type SessionStore, supportsUserIndex } from "@tessera/store";
+import { SessionError } from "./errors.js";
+import type { SessionEvent } from "./events.js";
+import { commitStateful, commitStateless } from "./lib/commit.js";
+import type { Context } from "./lib/context.js";
+import { loadStateful, loadStateless } from "./lib/load.js";
+import { createPrimitives } from "./lib/primitives.js";
+import { SessionImpl } from "./lib/session-impl.js";
+import { validateCookieSettings } from "./lib/set-cookie.js";
+import { reportStoreError } from "./lib/store-call.js";
+import { fromStored } from "./lib/stored.js";
+import type { SessionsOptions } from "./options.js";
+import type { Session, SessionData } from "./session.js";
+
+/**
+ * What `load` reads the session cookie from: a Fetch `Request`, a `Headers`
+ * object, or the raw `Cookie` header value (absent → no session).
+ */
+export type SessionSource = Request | Headers | string | null | undefined;
+
+/**
+ * Request metadata an adapter passes to `load`; kept in the record for
+ * `listUserSessions` (stateful mode only). Never used for decisions.
+ *
+ * @example
+ * ```ts
+ * await sessions.load(request, { userAgent: request.headers.get("user-agent") ?? undefined, ip });
+ * ```
+ */
+export interface LoadMeta {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+}
+
+/**
+ * One of a user's sessions, as shown on an "active sessions" page. `id` is an
+ * opaque handle (the SHA-256 store key), never a usable token (SID-08).
+ *
+ * @example
+ * ```ts
+ * for (const s of await sessions.listUserSessions(userId)) console.log(s.id, s.userAgent, new Date(s.lastSeenAt));
+ * ```
+ */
+export interface UserSessionInfo {
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+  authTime: number | undefined;
+  expiresAt: number;
+  userAgent: string | undefined;
+  ip: string | undefined;
+}
+
+/**
+ * Options of `revokeUser`.
+ *
+ * @example
+ * ```ts
+ * await sessions.revokeUser(userId, { except: session }); // log out everywhere else
+ * ```
+ */
+export interface RevokeUserOptions {
+  /** The session to keep, usually the current one. */
+  except?: Session<never, never> | Session;
+}
+
+/**
+ * The session manager returned by {@link createSessions}.
+ *
+ * @example
+ * ```ts
+ * const session = await sessions.load(request);
+ * const setCookie = await sessions.commit(session);
+ * ```
+ */
+export interface Sessions<
+  Data extends SessionData = SessionData,
+  Flash extends SessionData = SessionData,
+> {
+  /** `"stateful"` with a store, `"stateless"` with sealed cookies. */
+  readonly mode: "stateful" | "stateless";
+  /** The session cookie's name. */
+  readonly cookieName: string;
+  /**
+   * Reads the session named by the request's cookie. A missing, tampered,
+   * malformed, unknown, expired or duplicated cookie yields a fresh session
+   * (`session.rejected` and a `rejected` event say why); only a store outage
+   * rejects (with the store's `StoreUnavailableError`).
+   */
+  load(source: SessionSource, meta?: LoadMeta): Promise<Session<Data, Flash>>;
+  /**
+   * Writes what changed and returns the `Set-Cookie` values to send, each as
+   * its own header field. Empty when nothing needs sending.
+   */
+  commit(session: Session<Data, Flash>): Promise<string[]>;
+  /** Live sessions of `userId`. Throws `ERR_SESSION_UNSUPPORTED` without a store user index. */
+  listUserSessions(userId: string): Promise<UserSessionInfo[]>;
+  /** Deletes `userId`'s sessions (except one); resolves to how many. Throws `ERR_SESSION_UNSUPPORTED` without a store user index. */
+  revokeUser(userId: string, options?: RevokeUserOptions): Promise<number>;
+  /** Deletes one of `userId`'s sessions by its `UserSessionInfo.id`; false when it is not theirs or gone. */
+  revokeUserSession(userId: string, id: string): Promise<boolean>;
+}
+
+const DEFAULTS = {
+  idleTimeout: 1800,
+  absoluteTimeout: 43_200,
+  touchAfter: 60,
+  maxRetries: 5,
+  maxSize: 65_536,
+} as const;
+
+function invalid(name: string, value: unknown, expected: string): never {
+  let shown: string;
+  try {
+    shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    shown = typeof value;
+  }
+  throw new SessionError(
+    "ERR_SESSION_INVALID_OPTION",
+    `option ${name} is invalid: ${shown.slice(0, 80)} (expected ${expected})`,
+  );
+}
+
+function seconds(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    invalid(name, value, `an integer number of seconds in ${min}..${max}`);
+  }
+  return value;
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    invalid(name, value, `an integer in ${min}..${max}`);
+  }
+  return value;
+}
+
+function bool(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") invalid(name, value, "a boolean");
+  return value;
+}
+
+function isStore(value: unknown): value is SessionStore {
+  const s = value as Record<string, unknown> | null;
+  return (
+    typeof s === "object" &&
+    s !== null &&
+    typeof s.get === "function" &&
+    typeof s.set === "function" &&
+    typeof s.touch === "function" &&
+    typeof s.delete === "function"
+  );
+}
+
+function headerOf(source: SessionSource): string {
+  if (source === null || source === undefined) return "";
+  if (typeof source === "string") return source;
+  const headers = source instanceof Headers ? source : source.headers;
+  return headers.get("cookie") ?? "";
+}
+
+function internal(session: unknown, ctx: Context): SessionImpl<SessionData, SessionData> {
+  if (!(session instanceof SessionImpl) || session.ctx !== ctx) {
+    throw new SessionError(
+      "ERR_SESSION_INVALID_ARGUMENT",
+      "session was not loaded by this session manager",
+    );
+  }
+  return session as SessionImpl<SessionData, SessionData>;
+}
+
+/**
+ * Creates a session manager. Without `store` it runs stateless (sealed
+ * cookies); the `Session` API is identical in both modes. Options are
+ * validated here and throw `SessionError` `ERR_SESSION_INVALID_OPTION`.
+ *
+ * @example
+ * ```ts
+ * import { createSessions } from "@tessera/session";
+ * import { createKeyring } from "@tessera/signing";
+ * import { MemoryStore } from "@tessera/store";
+ *
+ * interface Data { cart: number[]; theme: "light" | "dark" }
+ * const sessions = createSessions<Data>({
+ *   keys: createKeyring([{ id: "k1", secret: process.env.SESSION_SECRET! }]),
+ *   store: new MemoryStore(),
+ * });
+ * ```
+ */
+export function createSessions<
+  Data extends SessionData = SessionData,
+  Flash extends SessionData = SessionData,
+>(options: SessionsOptions): Sessions<Data, Flash> {
+  if (typeof options !== "object" || options === null) invalid("options", options, "an object");
+  const { keys, store } = options;
+  if (typeof keys !== "object" || keys === null || typeof (keys as Keyring).has !== "function") {
+    invalid("keys", keys, "a keyring from createKeyring()");
+  }
+  if ((keys as Keyring).primaryId === undefined) {
+    invalid("keys", "(no secret)", "a keyring holding at least one secret");
+  }
+  if (store !== undefined && !isStore(store)) invalid("store", store, "a SessionStore");
+  const idle = seconds("idleTimeout", options.idleTimeout, DEFAULTS.idleTimeout, 1, 34_560_000);
+  const absolute = seconds(
+    "absoluteTimeout",
+    options.absoluteTimeout,
+    DEFAULTS.absoluteTimeout,
+    1,
+    34_560_000,
+  );
+  const touchAfter = seconds("touchAfter", options.touchAfter, DEFAULTS.touchAfter, 0, 34_560_000);
+  if (touchAfter >= idle) invalid("touchAfter", touchAfter, `less than idleTimeout (${idle})`);
+  const maxRetries = integer("maxRetries", options.maxRetries, DEFAULTS.maxRetries, 0, 100);
+  const maxSize = integer("maxSize", options.maxSize, DEFAULTS.maxSize, 256, 16_777_216);
+  const encryptAtRest = bool("encryptAtRest", options.encryptAtRest, false);
+  if (encryptAtRest && store === undefined) {
+    invalid("encryptAtRest", true, "only with a store (stateless cookies are always sealed)");
+  }
+  const saveUninitialized = bool("saveUninitialized", options.saveUninitialized, false);
+  const now = options.now ?? Date.now;
+  if (typeof now !== "function") invalid("now", now, "a function returning epoch milliseconds");
+  const onEvent = options.onEvent;
+  if (onEvent !== undefined && typeof onEvent !== "function")
+    invalid("onEvent", onEvent, "a function");
+
+  const c = options.cookie ?? {};
+  if (typeof c !== "object" || c === null) invalid("cookie", c, "an object");
+  const name = c.name ?? "__Host-sid";
+  if (typeof name !== "string" || name.length === 0) invalid("cookie.name", name, "a cookie name");
+  const sameSite = c.sameSite ?? "lax";
+  if (sameSite !== "lax" && sameSite !== "strict") {
+    invalid("cookie.sameSite", sameSite, '"lax" or "strict"');
+  }
+  const cookie = {
+    name,
+    sameSite,
+    persistent: bool("cookie.persistent", c.persistent, false),
+    path: c.path ?? "/",
+    domain: c.domain,
+  };
+  validateCookieSettings(cookie);
+
+  const emit = onEvent
+    ? (event: SessionEvent) => {
+        try {
+          onEvent(event);
+        } catch {
+          // A failing audit sink must not turn into a failed request.
+        }
+      }
+    : () => {};
+
+  const ctx: Context = {
+    store: store as SessionStore | undefined,
+    crypto: createPrimitives(keys as Keyring, name),
+    cookie,
+    timeouts: { idleMs: idle * 1000, absoluteMs: absolute * 1000, touchAfterMs: touchAfter * 1000 },
+    maxRetries,
+    maxSize,
+    encryptAtRest,
+    saveUninitialized,
+    now,
+    emit,
+  };
+
+  const stateful = ctx.store !== undefined;
+
+  function userIndex(operation: string) {
+    const s = ctx.store;
+    if (s === undefined) {
+      throw new SessionError(
+        "ERR_SESSION_UNSUPPORTED",
+        `${operation} needs a store: stateless sessions live only in cookies, so the server cannot list or revoke them (logout only clears the cookie; stolen copies stay valid until they expire)`,
+      );
+    }
+    if (!supportsUserIndex(s)) {
+      throw new SessionError(
+        "ERR_SESSION_UNSUPPORTED",
+        `${operation} needs a store with the per-user index (listByUser and deleteByUser); this store has none`,
+      );
+    }
+    return s;
+  }
+
+  function checkUserId(userId: unknown): string {
+    if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) {
+      throw new SessionError(
+        "ERR_SESSION_INVALID_ARGUMENT",
+        "userId must be a non-empty string of at most 255 characters",
+      );
+    }
+    return userId;
+  }
+
+  return {
+    mode: stateful ? "stateful" : "stateless",
+    cookieName: name,
+
+    load(source, meta) {
+      const header = headerOf(source);
+      let m = meta;
+      if (m === undefined && source instanceof Request) {
+        const ua = source.headers.get("user-agent");
+        if (ua !== null) m = { userAgent: ua };
+      }
+      const clean =
+        m === undefined
+          ? undefined
+          : {
+              ...(typeof m.userAgent === "string" ? { userAgent: m.userAgent } : {}),
+              ...(typeof m.ip === "string" ? { ip: m.ip } : {}),
+            };
+      return stateful
+        ? loadStateful<Data, Flash>(ctx, header, clean)
+        : loadStateless<Data, Flash>(ctx, header, clean);
+    },
+
+    commit(session) {
+      const s = internal(session, ctx);
+      return stateful ? commitStateful(ctx, s) : commitStateless(ctx, s);
+    },
+
+    async listUserSessions(userId) {
+      const s = userIndex("listUserSessions");
+      checkUserId(userId);
+      let rows: Awaited<ReturnType<typeof s.listByUser>>;
+      try {
+        rows = await s.listByUser(userId);
+      } catch (error) {
+        reportStoreError(ctx, "listByUser", error);
+        throw error;
+      }
+      const out: UserSessionInfo[] = [];
+      for (const { key, entry } of rows) {
+        const record = await fromStored(ctx, key, entry.value, ctx.now());
+        if (record === null || record.userId !== userId) continue;
+        out.push({
+          id: key,
+          createdAt: record.createdAt,
+          lastSeenAt: Math.max(record.lastSeenAt, entry.expiresAt - ctx.timeouts.idleMs),
+          authTime: record.authTime,
+          expiresAt: entry.expiresAt,
+          userAgent: record.meta?.userAgent,
+          ip: record.meta?.ip,
+        });
+      }
+      return out.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+    },
+
+    async revokeUser(userId, revokeOptions = {}) {
+      const s = userIndex("revokeUser");
+      checkUserId(userId);
+      const except = revokeOptions.except;
+      const exceptKey = except === undefined ? undefined : internal(except, ctx).key;
+      try {
+        return await s.deleteByUser(userId, exceptKey === undefined ? {} : { exceptKey });
+      } catch (error) {
+        reportStoreError(ctx, "deleteByUser", error);
+        throw error;
+      }
+    },
+
+    async revokeUserSession(userId, id) {
+      const s = userIndex("revokeUserSession");
+      checkUserId(userId);
+      if (typeof id !== "string") return false;
+      let rows: Awaited<ReturnType<typeof s.listByUser>>;
+      try {
+        rows = await s.listByUser(userId);
+      } catch (error) {
+        reportStoreError(ctx, "listByUser", error);
+        throw error;
+      }
+      if (!rows.some((row) => row.key === id)) return false;
+      try {
+        await s.delete(id);
+      } catch (error) {
+        reportStoreError(ctx, "delete", error, id);
+        throw error;
+      }
+      ctx.emit({ type: "destroyed", at: ctx.now(), session: id, reason: "revoked" });
+      return true;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { SessionError } from "../errors.js";
+import type { SessionData } from "../session.js";
+import { mergeInto, noChanges } from "./changes.js";
+import type { Context } from "./context.js";
+import { effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
+import type { SessionImpl } from "./session-impl.js";
+import { clearSetCookies, sealedSetCookies, sessionSetCookie } from "./set-cookie.js";
+import { reportStoreError } from "./store-call.js";
+import { encodeChecked, fromStored, toStored } from "./stored.js";
+
+type AnySession = SessionImpl<SessionData, SessionData>;
+
+function cookieFor(ctx: Context, s: AnySession, deadline: number, now: number): string {
+  const maxAge = ctx.cookie.persistent ? maxAgeSeconds(deadline, now) : undefined;
+  return sessionSetCookie(ctx.cookie, ctx.crypto.signToken(s.token!), maxAge);
+}
+
+async function storeCall<T>(
+  ctx: Context,
+  operation: "get" | "set" | "touch",
+  key: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    reportStoreError(ctx, operation, error, key);
+    throw error;
+  }
+}
+
+function wanted(ctx: Context, s: AnySession): boolean {
+  return s.hasContent() || s.persistRequested || ctx.saveUninitialized;
+}
+
+function nothingToStore(ctx: Context, s: AnySession): string[] {
+  // A rejected or abandoned cookie is dropped from the browser too.
+  return s.hadCookie ? clearSetCookies(ctx.cookie, s.incoming) : [];
+}
+
+export async function commitStateful(ctx: Context, s: AnySession): Promise<string[]> {
+  if (s.concurrentlyDestroyed) return [];
+  if (s.destroyed) return nothingToStore(ctx, s);
+  const store = ctx.store!;
+  const now = ctx.now();
+  if (s.fresh) {
+    if (!wanted(ctx, s)) return nothingToStore(ctx, s);
+    const key = s.ensureIdentity();
+    s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
+    const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
+    const value = await toStored(ctx, key, s.record, deadline, now);
+    const entry = { value, expiresAt: deadline, userId: s.record.userId };
+    const result = await storeCall(ctx, "set", key, () =>
+      store.set(key, entry, { expectVersion: 0 }),
+    );
+    if (!result.ok || result.version === 0) {
+      throw new SessionError(
+        "ERR_SESSION_CONFLICT",
+        "a new session's key already exists (token collision or a broken store)",
+      );
+    }
+    s.version = result.version;
+    s.fresh = false;
+    s.changes = noChanges();
+    s.metaChanged = false;
+    s.storeExpiresAt = deadline;
+    ctx.emit({ type: "created", at: now, session: key });
+    return [cookieFor(ctx, s, deadline, now)];
+  }
+
+  const key = s.key!;
+  if (s.isDirty()) {
+    s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
+    for (let attempt = 0; ; attempt++) {
+      const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
+      const value = await toStored(ctx, key, s.record, deadline, now);
+      const entry = { value, expiresAt: deadline, userId: s.record.userId };
+      const result = await storeCall(ctx, "set", key, () =>
+        store.set(key, entry, { expectVersion: s.version }),
+      );
+      if (result.ok) {
+        if (result.version === 0) {
+          // The store dropped an entry whose deadline had passed: the session ended.
+          s.concurrentlyDestroyed = true;
+          return clearSetCookies(ctx.cookie, s.incoming);
+        }
+        s.version = result.version;
+        s.changes = noChanges();
+        s.metaChanged = false;
+        s.storeExpiresAt = deadline;
+        return ctx.cookie.persistent ? [cookieFor(ctx, s, deadline, now)] : [];
+      }
+      ctx.emit({ type: "conflict", at: now, session: key, attempt: attempt + 1 });
+      if (attempt >= ctx.maxRetries) {
+        throw new SessionError(
+          "ERR_SESSION_CONFLICT",
+          `session write still conflicted after ${ctx.maxRetries} merge retries`,
+        );
+      }
+      const current = await storeCall(ctx, "get", key, () => store.get(key));
+      const stored = current === null ? null : await fromStored(ctx, key, current.value, now);
+      if (current === null || stored === null) {
+        // Destroyed by another request (logout): never resurrect it (LC-11, T-D19).
+        s.concurrentlyDestroyed = true;
+        ctx.emit({ type: "destroyed", at: now, session: key, reason: "concurrent_destroy" });
+        return [];
+      }
+      s.record = mergeInto(
+        stored,
+        s.changes,
+        s.record.lastSeenAt,
+        s.metaChanged ? s.record.meta : undefined,
+      );
+      s.version = current.version;
+    }
+  }
+
+  // Unchanged: at most one cheap touch per touchAfter, and none that cannot extend anything.
+  const deadline = expiresAt(s.record, now, ctx.timeouts);
+  const lastSeen = effectiveLastSeen(s.record, ctx.timeouts, s.storeExpiresAt);
+  const current = s.storeExpiresAt ?? 0;
+  if (now - lastSeen < ctx.timeouts.touchAfterMs || deadline <= current) return [];
+  await storeCall(ctx, "touch", key, () => store.touch(key, deadline));
+  s.storeExpiresAt = deadline;
+  return ctx.cookie.persistent ? [cookieFor(ctx, s, deadline, now)] : [];
+}
+
+export async function commitStateless(ctx: Context, s: AnySession): Promise<string[]> {
+  if (s.destroyed || s.concurrentlyDestroyed) return nothingToStore(ctx, s);
+  const now = ctx.now();
+  if (s.fresh && !wanted(ctx, s)) return nothingToStore(ctx, s);
+  const due = now - s.record.lastSeenAt >= ctx.timeouts.touchAfterMs;
+  if (!s.fresh && !s.isDirty() && !due) return [];
+  const wasFresh = s.fresh;
+  const key = s.ensureIdentity();
+  s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
+  const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
+  encodeChecked(ctx, s.record);
+  // The seal's own `exp` mirrors the record's deadline; the record stays the authority (SL-02).
+  const ttl = Math.max(1, Math.ceil((deadline - now) / 1000));
+  const sealed = await ctx.crypto.seal(s.record, ctx.cookie.name, ttl, now);
+  const maxAge = ctx.cookie.persistent ? maxAgeSeconds(deadline, now) : undefined;
+  const cookies = sealedSetCookies(ctx.cookie, sealed, s.incoming, maxAge);
+  s.fresh = false;
+  s.version = 1;
+  s.changes = noChanges();
+  s.metaChanged = false;
+  if (wasFresh) ctx.emit({ type: "created", at: now, session: key });
+  return cookies;
+}

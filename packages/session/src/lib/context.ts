@@ -1,0 +1,49 @@
+import type { SessionStore } from "@tessera/store";
+import type { SessionEvent } from "../events.js";
+import type { Timeouts } from "./expiry.js";
+
+/**
+ * The cryptographic operations the manager needs, bound once to the keyring
+ * and cookie name at construction so the hot path makes no decisions.
+ */
+export interface Primitives {
+  /** 256-bit CSPRNG token, base64url (SID-01, SID-02). */
+  randomToken(): string;
+  /** Store key for a token: SHA-256, never reversible to the token (ST-01). */
+  hashToken(token: string): string;
+  /** The cookie value carrying `token`, MAC'd with the cookie name as context. */
+  signToken(token: string): string;
+  /** The token inside a cookie value, or null when the MAC does not verify. */
+  unsignToken(value: string): string | null;
+  /** AEAD-seals a JSON payload bound to `context` (stateless cookies, encryption at rest). */
+  seal(payload: unknown, context: string, expiresInSeconds: number, now: number): Promise<string>;
+  /** Opens a sealed payload bound to `context`, or null (tampered, wrong context, expired). */
+  unseal(sealed: string, context: string, now: number): Promise<unknown>;
+  /** CSRF token for a session identity, with the CSRF purpose (KEY-03/KEY-04). */
+  csrfToken(identity: string): string;
+  /** Constant-time check of a CSRF token against a session identity; any key of the ring verifies. */
+  verifyCsrf(identity: string, token: string): boolean;
+}
+
+/** The resolved cookie settings. */
+export interface CookieSettings {
+  name: string;
+  sameSite: "lax" | "strict";
+  persistent: boolean;
+  path: string;
+  domain: string | undefined;
+}
+
+/** Everything a session needs from its manager. */
+export interface Context {
+  store: SessionStore | undefined;
+  crypto: Primitives;
+  cookie: CookieSettings;
+  timeouts: Timeouts;
+  maxRetries: number;
+  maxSize: number;
+  encryptAtRest: boolean;
+  saveUninitialized: boolean;
+  now(): number;
+  emit(event: SessionEvent): void;
+}

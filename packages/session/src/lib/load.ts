@@ -1,0 +1,151 @@
+import type { RejectReason } from "../events.js";
+import type { SessionData } from "../session.js";
+import type { Context } from "./context.js";
+import { checkExpiry } from "./expiry.js";
+import { MAX_SEALED_LENGTH } from "./primitives.js";
+import { readSessionCookies } from "./read-cookie.js";
+import { emptyBag, type SessionMeta, type SessionRecord, validateRecord } from "./record.js";
+import { SessionImpl } from "./session-impl.js";
+import { reportStoreError } from "./store-call.js";
+import { fromStored } from "./stored.js";
+
+/** A 256-bit token as base64url without padding (SID-02, SID-06). */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * A signed cookie value: base64url pieces and dots only, bounded in length,
+ * checked before any MAC or store work (SID-06, DOS-01).
+ */
+const SIGNED = /^[A-Za-z0-9_.-]{43,256}$/;
+/** Sealed stateless values are compact JWEs: five base64url segments. */
+const SEALED = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){4}$/;
+
+export function newRecord(now: number): SessionRecord {
+  return { v: 1, createdAt: now, lastSeenAt: now, data: emptyBag() };
+}
+
+function fresh<D extends SessionData, F extends SessionData>(
+  ctx: Context,
+  now: number,
+  incoming: Record<string, string>,
+  meta: SessionMeta | undefined,
+  reason?: RejectReason,
+  session?: string,
+): SessionImpl<D, F> {
+  if (reason !== undefined) {
+    ctx.emit({
+      type: "rejected",
+      at: now,
+      reason,
+      ...(session === undefined ? {} : { session }),
+    });
+  }
+  return new SessionImpl<D, F>(ctx, {
+    record: newRecord(now),
+    incoming,
+    ...(reason === undefined ? {} : { rejected: reason }),
+    ...(meta === undefined ? {} : { meta }),
+  });
+}
+
+async function expire(ctx: Context, key: string): Promise<void> {
+  if (ctx.store === undefined) return;
+  try {
+    await ctx.store.delete(key);
+  } catch (error) {
+    // The server-side verdict already stands; the entry's own TTL removes it later.
+    reportStoreError(ctx, "delete", error, key);
+  }
+}
+
+export async function loadStateful<D extends SessionData, F extends SessionData>(
+  ctx: Context,
+  header: string,
+  meta: SessionMeta | undefined,
+): Promise<SessionImpl<D, F>> {
+  const now = ctx.now();
+  const store = ctx.store!;
+  const read = readSessionCookies(header, ctx.cookie.name, false);
+  const incoming = read.present;
+  if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
+  const raw = read.value;
+  if (raw === undefined) return fresh(ctx, now, incoming, meta);
+  if (!SIGNED.test(raw)) return fresh(ctx, now, incoming, meta, "malformed");
+  const token = ctx.crypto.unsignToken(raw);
+  if (token === null) return fresh(ctx, now, incoming, meta, "bad_signature");
+  if (!TOKEN.test(token)) return fresh(ctx, now, incoming, meta, "malformed");
+  const key = ctx.crypto.hashToken(token);
+  let entry: Awaited<ReturnType<typeof store.get>>;
+  try {
+    entry = await store.get(key);
+  } catch (error) {
+    // An outage must not look like "no session": a fresh one would later overwrite real data.
+    reportStoreError(ctx, "get", error, key);
+    throw error;
+  }
+  if (entry === null) return fresh(ctx, now, incoming, meta, "unknown_id", key);
+  const record = await fromStored(ctx, key, entry.value, now);
+  if (record === null) return fresh(ctx, now, incoming, meta, "malformed", key);
+  const verdict = checkExpiry(record, now, ctx.timeouts, entry.expiresAt);
+  if (verdict !== null) {
+    await expire(ctx, key);
+    return fresh(ctx, now, incoming, meta, verdict, key);
+  }
+  ctx.emit({
+    type: "loaded",
+    at: now,
+    session: key,
+    ...(record.userId === undefined ? {} : { userId: record.userId }),
+  });
+  return new SessionImpl<D, F>(ctx, {
+    record,
+    token,
+    key,
+    version: entry.version,
+    storeExpiresAt: entry.expiresAt,
+    incoming,
+    ...(meta === undefined ? {} : { meta }),
+  });
+}
+
+export async function loadStateless<D extends SessionData, F extends SessionData>(
+  ctx: Context,
+  header: string,
+  meta: SessionMeta | undefined,
+): Promise<SessionImpl<D, F>> {
+  const now = ctx.now();
+  const read = readSessionCookies(header, ctx.cookie.name, true);
+  const incoming = read.present;
+  if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
+  const sealed = read.value;
+  if (sealed === undefined) {
+    // Cookies of ours that do not reassemble are malformed; no cookie at all is simply no session.
+    const any = Object.keys(incoming).length > 0;
+    return fresh(ctx, now, incoming, meta, any ? "malformed" : undefined);
+  }
+  if (sealed.length > MAX_SEALED_LENGTH || !SEALED.test(sealed)) {
+    return fresh(ctx, now, incoming, meta, "malformed");
+  }
+  const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now);
+  if (opened === null) return fresh(ctx, now, incoming, meta, "bad_signature");
+  const record = validateRecord(opened);
+  if (record === null || record.sid === undefined || !TOKEN.test(record.sid)) {
+    return fresh(ctx, now, incoming, meta, "malformed");
+  }
+  const key = ctx.crypto.hashToken(record.sid);
+  const verdict = checkExpiry(record, now, ctx.timeouts);
+  if (verdict !== null) return fresh(ctx, now, incoming, meta, verdict, key);
+  ctx.emit({
+    type: "loaded",
+    at: now,
+    session: key,
+    ...(record.userId === undefined ? {} : { userId: record.userId }),
+  });
+  return new SessionImpl<D, F>(ctx, {
+    record,
+    token: record.sid,
+    key,
+    version: 1,
+    incoming,
+    ...(meta === undefined ? {} : { meta }),
+  });
+}

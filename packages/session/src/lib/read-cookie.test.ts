@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { readSessionCookies } from "./read-cookie.js";
+
+describe("readSessionCookies", () => {
+  it.each([
+    ["single", "__Host-sid=abc", "abc", false],
+    ["with others and OWS", "a=1;  __Host-sid=abc\t; b=2", "abc", false],
+    ["duplicates flagged (T-D31)", "__Host-sid=A; __Host-sid=B", "A", true],
+    ["case variant is another cookie (CK-13)", "__HOST-sid=A", undefined, false],
+    ["prefix of a longer name ignored", "__Host-sidx=A; __Host-si=B", undefined, false],
+    ["raw, not decoded (CK-10)", "__Host-sid=a%2Eb", "a%2Eb", false],
+    ["quotes kept (CK-10)", '__Host-sid="abc"', '"abc"', false],
+    ["no header", "", undefined, false],
+  ])("%s", (_, header, value, duplicate) => {
+    const read = readSessionCookies(header, "__Host-sid", false);
+    expect(read.value).toBe(value);
+    expect(read.duplicate).toBe(duplicate);
+  });
+
+  it("reassembles chunks only when asked, by index", () => {
+    const header = "__Host-s.1=cd; __Host-s.0=2:ab; x=1";
+    expect(readSessionCookies(header, "__Host-s", false).value).toBeUndefined();
+    const read = readSessionCookies(header, "__Host-s", true);
+    expect(read.value).toBe("abcd");
+    expect(Object.keys(read.present).sort()).toEqual(["__Host-s.0", "__Host-s.1"]);
+  });
+
+  it.each([
+    ["missing chunk", "__Host-s.0=3:ab; __Host-s.1=cd"],
+    ["extra chunk", "__Host-s.0=1:ab; __Host-s.1=cd"],
+    ["plain beside chunks", "__Host-s=zz; __Host-s.0=1:ab"],
+  ])("refuses %s (T-B38)", (_, header) => {
+    expect(readSessionCookies(header, "__Host-s", true).value).toBeUndefined();
+  });
+
+  it("flags a duplicated chunk", () => {
+    const read = readSessionCookies("__Host-s.0=1:ab; __Host-s.0=1:cd", "__Host-s", true);
+    expect(read.duplicate).toBe(true);
+  });
+});

@@ -1,0 +1,322 @@
+import { SessionError } from "../errors.js";
+import type { RejectReason } from "../events.js";
+import type { DestroyResult, LoginOptions, Session, SessionData, SessionKey } from "../session.js";
+import { type Changes, hasChanges, noChanges } from "./changes.js";
+import type { Context } from "./context.js";
+import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
+import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
+import { reportStoreError } from "./store-call.js";
+
+function checkSeconds(name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new SessionError(
+      "ERR_SESSION_INVALID_ARGUMENT",
+      `${name} must be a non-negative number of seconds: ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Where a session came from and what its commit must do. Private to the package. */
+export class SessionImpl<Data extends SessionData, Flash extends SessionData>
+  implements Session<Data, Flash>
+{
+  /** Raw token (stateful) or internal id (stateless); never leaves the process except in the cookie. */
+  token: string | undefined;
+  /** hashToken(token): the store key, and the `session` field of events. */
+  key: string | undefined;
+  /** Store entry version this request read; 0 when there is no entry. */
+  version = 0;
+  /** The entry's expiresAt as read, for touch decisions. */
+  storeExpiresAt: number | undefined;
+  record: SessionRecord;
+  changes: Changes = noChanges();
+  /** Whole-record write under a new token (new session, regenerate, login). */
+  fresh: boolean;
+  persistRequested = false;
+  destroyed = false;
+  /** Another request destroyed the entry before our write (LC-11). */
+  concurrentlyDestroyed = false;
+  /** The request carried a cookie for this session name (stale ones get cleared). */
+  hadCookie: boolean;
+  /** Cookies of this session the request carried (name to first value): what to clear or replace. */
+  incoming: Record<string, string>;
+  metaChanged = false;
+  readonly rejected: RejectReason | undefined;
+  readonly ctx: Context;
+
+  constructor(
+    ctx: Context,
+    init: {
+      record: SessionRecord;
+      token?: string;
+      key?: string;
+      version?: number;
+      storeExpiresAt?: number;
+      rejected?: RejectReason;
+      incoming: Record<string, string>;
+      meta?: SessionMeta;
+    },
+  ) {
+    this.ctx = ctx;
+    this.record = init.record;
+    this.token = init.token;
+    this.key = init.key;
+    this.version = init.version ?? 0;
+    this.storeExpiresAt = init.storeExpiresAt;
+    this.rejected = init.rejected;
+    this.incoming = init.incoming;
+    this.hadCookie = Object.keys(init.incoming).length > 0;
+    this.fresh = init.token === undefined;
+    if (init.meta) this.updateMeta(init.meta);
+  }
+
+  private updateMeta(meta: SessionMeta): void {
+    // Only stores list sessions; a sealed cookie should not carry the client's IP around.
+    if (this.ctx.store === undefined) return;
+    const old = this.record.meta;
+    const ua = meta.userAgent?.slice(0, 512);
+    const ip = meta.ip?.slice(0, 64);
+    if (old?.userAgent === ua && old?.ip === ip) return;
+    const next: SessionMeta = {};
+    if (ua !== undefined) next.userAgent = ua;
+    if (ip !== undefined) next.ip = ip;
+    if (ua === undefined && ip === undefined && old === undefined) return;
+    this.record.meta = next;
+    // Metadata rides along with the next write; it never forces one.
+    this.metaChanged = true;
+  }
+
+  get isNew(): boolean {
+    return this.version === 0 && this.fresh;
+  }
+  get userId(): string | undefined {
+    return this.record.userId;
+  }
+  get authTime(): number | undefined {
+    return this.record.authTime;
+  }
+  get createdAt(): number {
+    return this.record.createdAt;
+  }
+  get lastSeenAt(): number {
+    return this.record.lastSeenAt;
+  }
+  get isDestroyed(): boolean {
+    return this.destroyed || this.concurrentlyDestroyed;
+  }
+
+  private live(): void {
+    if (this.isDestroyed) {
+      throw new SessionError(
+        "ERR_SESSION_DESTROYED",
+        "session was destroyed; load a new one for further changes",
+      );
+    }
+  }
+
+  get<K extends SessionKey<Data>>(key: K): Data[K] | undefined {
+    return this.record.data[key] as Data[K] | undefined;
+  }
+
+  set<K extends SessionKey<Data>>(key: K, value: Data[K]): void {
+    this.live();
+    if (typeof key !== "string") {
+      throw new SessionError(
+        "ERR_SESSION_INVALID_ARGUMENT",
+        `key must be a string: ${String(key)}`,
+      );
+    }
+    if (value === undefined) {
+      this.delete(key);
+      return;
+    }
+    this.record.data[key] = value;
+    this.changes.data.set(key, { op: "set", value });
+  }
+
+  delete<K extends SessionKey<Data>>(key: K): void {
+    this.live();
+    if (!(key in this.record.data) && !this.changes.data.has(key)) return;
+    delete this.record.data[key];
+    this.changes.data.set(key, { op: "delete" });
+  }
+
+  has<K extends SessionKey<Data>>(key: K): boolean {
+    return key in this.record.data;
+  }
+
+  toJSON(): Partial<Data> {
+    const copy = emptyBag();
+    for (const key of Object.keys(this.record.data)) copy[key] = this.record.data[key];
+    return copy as Partial<Data>;
+  }
+
+  persist(): void {
+    this.live();
+    this.persistRequested = true;
+  }
+
+  flash<K extends SessionKey<Flash>>(key: K, value: Flash[K]): void {
+    this.live();
+    this.record.flash ??= emptyBag();
+    this.record.flash[key] = value;
+    this.changes.flash.set(key, { op: "set", value });
+  }
+
+  consumeFlash<K extends SessionKey<Flash>>(key: K): Flash[K] | undefined {
+    const flash = this.record.flash;
+    if (flash === undefined || !(key in flash)) return undefined;
+    const value = flash[key] as Flash[K];
+    if (!this.isDestroyed) {
+      delete flash[key];
+      this.changes.flash.set(key, { op: "delete" });
+    }
+    return value;
+  }
+
+  /** Holds anything worth storing: data, flash or a bound user. */
+  hasContent(): boolean {
+    const r = this.record;
+    if (r.userId !== undefined) return true;
+    for (const _ in r.data) return true;
+    if (r.flash) for (const _ in r.flash) return true;
+    return false;
+  }
+
+  isDirty(): boolean {
+    return hasChanges(this.changes);
+  }
+
+  /** Deletes the current entry (if any) and moves to a new token, keeping the record. */
+  private async rotate(): Promise<void> {
+    const { store } = this.ctx;
+    const previous = this.key;
+    if (store !== undefined && previous !== undefined && this.version > 0) {
+      try {
+        await store.delete(previous);
+      } catch (error) {
+        reportStoreError(this.ctx, "delete", error, previous);
+        throw error;
+      }
+    }
+    this.token = this.ctx.crypto.randomToken();
+    this.key = this.ctx.crypto.hashToken(this.token);
+    if (this.ctx.store === undefined) this.record.sid = this.token;
+    this.version = 0;
+    this.storeExpiresAt = undefined;
+    this.fresh = true;
+    // A whole-record write follows; per-key changes are subsumed by it.
+    this.changes = noChanges();
+    if (previous !== undefined) {
+      this.ctx.emit({
+        type: "regenerated",
+        at: this.ctx.now(),
+        session: this.key,
+        previous,
+      });
+    }
+  }
+
+  async regenerate(): Promise<void> {
+    this.live();
+    await this.rotate();
+  }
+
+  async login(userId: string, options: LoginOptions<Data> = {}): Promise<void> {
+    this.live();
+    if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) {
+      throw new SessionError(
+        "ERR_SESSION_INVALID_ARGUMENT",
+        `userId must be a non-empty string of at most 255 characters: ${String(userId).slice(0, 40)}`,
+      );
+    }
+    const carryOver = options.carryOver ?? [];
+    if (!Array.isArray(carryOver)) {
+      throw new SessionError("ERR_SESSION_INVALID_ARGUMENT", "carryOver must be an array of keys");
+    }
+    const sameUser = this.record.userId === userId;
+    await this.rotate();
+    const now = this.ctx.now();
+    if (!sameUser) {
+      const data: Bag = emptyBag();
+      for (const key of carryOver) {
+        if (key in this.record.data) data[key] = this.record.data[key];
+      }
+      this.record.data = data;
+      delete this.record.flash;
+    }
+    this.record.userId = userId;
+    this.record.authTime = now;
+    this.record.createdAt = now;
+    this.record.lastSeenAt = now;
+    this.ctx.emit({ type: "login", at: now, session: this.key!, userId });
+  }
+
+  async destroy(): Promise<DestroyResult> {
+    if (this.isDestroyed) return { serverSideRevoked: this.ctx.store !== undefined };
+    this.destroyed = true;
+    const { store } = this.ctx;
+    const key = this.key;
+    if (store === undefined) {
+      if (key !== undefined) {
+        this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: key, reason: "logout" });
+      }
+      return { serverSideRevoked: false };
+    }
+    if (key !== undefined && this.version > 0) {
+      try {
+        await store.delete(key);
+      } catch (error) {
+        reportStoreError(this.ctx, "delete", error, key);
+        throw error;
+      }
+      this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: key, reason: "logout" });
+    }
+    return { serverSideRevoked: true };
+  }
+
+  logout(): Promise<DestroyResult> {
+    return this.destroy();
+  }
+
+  isFresh(maxAge: number): boolean {
+    checkSeconds("maxAge", maxAge);
+    const authTime = this.record.authTime;
+    if (authTime === undefined || this.isDestroyed) return false;
+    const now = this.ctx.now();
+    return authTime <= now + MAX_CLOCK_SKEW_MS && now - authTime <= maxAge * 1000;
+  }
+
+  requireFresh(maxAge: number): void {
+    if (!this.isFresh(maxAge)) {
+      throw new SessionError(
+        "ERR_SESSION_REAUTH_REQUIRED",
+        `a login within the last ${maxAge} s is required for this operation`,
+      );
+    }
+  }
+
+  /** Mints the token a new session will be stored under, so derived values stay stable. */
+  ensureIdentity(): string {
+    if (this.key === undefined) {
+      this.token = this.ctx.crypto.randomToken();
+      this.key = this.ctx.crypto.hashToken(this.token);
+      if (this.ctx.store === undefined) this.record.sid = this.token;
+    }
+    return this.key;
+  }
+
+  async csrfToken(): Promise<string> {
+    this.live();
+    const identity = this.ensureIdentity();
+    this.persistRequested = true;
+    return this.ctx.crypto.csrfToken(identity);
+  }
+
+  async verifyCsrf(token: unknown): Promise<boolean> {
+    if (typeof token !== "string" || token.length === 0 || token.length > 256) return false;
+    if (this.key === undefined || this.isDestroyed) return false;
+    return this.ctx.crypto.verifyCsrf(this.key, token);
+  }
+}

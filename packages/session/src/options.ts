@@ -1,0 +1,111 @@
+import type { Keyring } from "@tessera/signing";
+import type { SessionStore } from "@tessera/store";
+import type { SessionEventListener } from "./events.js";
+
+/**
+ * The session cookie. Defaults follow CK-01: `__Host-sid`, `HttpOnly`,
+ * `Secure`, `SameSite=Lax`, `Path=/`, no `Domain`, no `Max-Age`.
+ *
+ * @example
+ * ```ts
+ * const cookie: SessionCookieOptions = { name: "__Host-app", sameSite: "strict", persistent: true };
+ * ```
+ */
+export interface SessionCookieOptions {
+  /**
+   * Cookie name. Generic on purpose (SID-04): no framework fingerprint.
+   * @default "__Host-sid"
+   */
+  name?: string;
+  /**
+   * `SameSite` attribute. `"none"` is not offered: a session cookie sent on
+   * cross-site requests needs CSRF defences this package cannot assume.
+   * @default "lax" (SECURITY decision 2; OWASP prefers Strict, Lax is the usability default)
+   */
+  sameSite?: "lax" | "strict";
+  /**
+   * `true` adds `Max-Age = min(idle remaining, absolute remaining)` so the
+   * cookie survives a browser restart ("remember me"). Off, the cookie is a
+   * browser-session cookie (CK-01); the server enforces timeouts either way.
+   * @default false
+   */
+  persistent?: boolean;
+  /**
+   * `Path`; only for names without the `__Host-` prefix, which requires `/`.
+   * @default "/"
+   */
+  path?: string;
+  /** `Domain`; only for names without the `__Host-` prefix. @default undefined (host-only) */
+  domain?: string;
+}
+
+/**
+ * Options of {@link createSessions}. Durations are seconds.
+ *
+ * @example
+ * ```ts
+ * const options: SessionsOptions = {
+ *   keys: createKeyring([{ id: "2026-11", secret }]),
+ *   store: new MemoryStore(),
+ *   idleTimeout: 900,
+ * };
+ * ```
+ */
+export interface SessionsOptions {
+  /** Keyring from `@tessera/signing`: signs session cookies, seals stateless sessions, derives CSRF tokens. */
+  keys: Keyring;
+  /**
+   * Where sessions live. Omit for stateless mode: the record is sealed
+   * (JWE dir + A256GCM) into the cookie itself and logout only clears the
+   * cookie (SECURITY decision 4).
+   */
+  store?: SessionStore;
+  /** The session cookie; see {@link SessionCookieOptions}. */
+  cookie?: SessionCookieOptions;
+  /**
+   * Sliding idle timeout, seconds.
+   * @default 1800 (30 min; OWASP Session Management CS "Idle Timeout": 15–30 min for low-risk apps)
+   */
+  idleTimeout?: number;
+  /**
+   * Absolute timeout from `createdAt` (reset by `login`), seconds.
+   * @default 43200 (12 h; NIST SP 800-63B-3 AAL2 reauthentication, as encoded in ASVS 4.0.3 3.3.2)
+   */
+  absoluteTimeout?: number;
+  /**
+   * An unchanged session refreshes its expiry at most once per this many
+   * seconds (one `store.touch`, or one re-seal when stateless); idle
+   * precision is traded for fewer writes. Must be less than `idleTimeout`.
+   * @default 60
+   */
+  touchAfter?: number;
+  /**
+   * Re-read-and-merge attempts after a version conflict before `commit`
+   * throws `ERR_SESSION_CONFLICT`.
+   * @default 5
+   */
+  maxRetries?: number;
+  /**
+   * Largest serialized record, UTF-8 bytes; larger commits throw
+   * `ERR_SESSION_TOO_LARGE` before any store call (ST-06).
+   * @default 65536
+   */
+  maxSize?: number;
+  /**
+   * Seal stored values with the keyring (AAD bound to the store key, ST-02)
+   * so a store dump reveals no session data. Costs one AES-GCM per load and write.
+   * @default false
+   */
+  encryptAtRest?: boolean;
+  /**
+   * Store and send a cookie for sessions that hold no data (`express-session`'s
+   * `saveUninitialized`). Off, a session is created lazily on its first write
+   * or an explicit `session.persist()` (LC-10).
+   * @default false
+   */
+  saveUninitialized?: boolean;
+  /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
+  now?: () => number;
+  /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */
+  onEvent?: SessionEventListener;
+}

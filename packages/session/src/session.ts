@@ -1,0 +1,219 @@
+import type { RejectReason } from "./events.js";
+
+/**
+ * The shape of session data: string keys to JSON-serializable values.
+ *
+ * @example
+ * ```ts
+ * interface AppData extends SessionData { cart: number[]; theme: "light" | "dark" }
+ * ```
+ */
+export type SessionData = Record<string, unknown>;
+
+/** Keys of `Data` usable with `get`/`set` (string keys only: the record is JSON). */
+export type SessionKey<Data> = keyof Data & string;
+
+/**
+ * Result of `destroy()`/`logout()`. `serverSideRevoked` is `false` in stateless
+ * mode: only the cookie is cleared and a stolen copy stays valid until its
+ * expiry (SECURITY decision 4, T-D29).
+ *
+ * @example
+ * ```ts
+ * const { serverSideRevoked } = await session.logout();
+ * ```
+ */
+export interface DestroyResult {
+  serverSideRevoked: boolean;
+}
+
+/**
+ * Options of `session.login`.
+ *
+ * @example
+ * ```ts
+ * await session.login(user.id, { carryOver: ["cart"] });
+ * ```
+ */
+export interface LoginOptions<Data> {
+  /**
+   * Keys of the pre-login session kept across login; everything else is
+   * dropped (T-D30). When the same user logs in again (step-up), all data is
+   * kept and this option is ignored.
+   * @default [] (nothing carried over from an anonymous or another user's session)
+   */
+  carryOver?: ReadonlyArray<SessionKey<Data>>;
+}
+
+/**
+ * One request's view of a session, identical in stateful and stateless mode.
+ * Reads are synchronous; changes are recorded per key and written by
+ * `sessions.commit(session)`. Values are stored as JSON: call `set` again
+ * after mutating an object in place, or the change is not seen.
+ *
+ * @example
+ * ```ts
+ * const session = await sessions.load(request);
+ * session.set("cart", [...(session.get("cart") ?? []), 42]);
+ * const setCookie = await sessions.commit(session);
+ * ```
+ */
+export interface Session<
+  Data extends SessionData = SessionData,
+  Flash extends SessionData = SessionData,
+> {
+  /** True until the session has been stored (or sealed) once. */
+  readonly isNew: boolean;
+  /** Why the request's cookie was not accepted, when it carried one that was not. */
+  readonly rejected: RejectReason | undefined;
+  /** The bound user, set by `login`. Read-only: application data can never set it. */
+  readonly userId: string | undefined;
+  /** Epoch ms of the last `login` (authentication), or undefined when anonymous. */
+  readonly authTime: number | undefined;
+  /** Epoch ms the session (or its current authentication) started; the absolute timeout runs from here. */
+  readonly createdAt: number;
+  /** Epoch ms of the last recorded activity. */
+  readonly lastSeenAt: number;
+  /** True after `destroy`/`logout`, or when another request destroyed it meanwhile. */
+  readonly isDestroyed: boolean;
+
+  /**
+   * The value under `key`, or undefined.
+   * @example
+   * ```ts
+   * const cart = session.get("cart") ?? [];
+   * ```
+   */
+  get<K extends SessionKey<Data>>(key: K): Data[K] | undefined;
+  /**
+   * Sets `key`; the session becomes dirty and is written on commit.
+   * @example
+   * ```ts
+   * session.set("theme", "dark");
+   * ```
+   */
+  set<K extends SessionKey<Data>>(key: K, value: Data[K]): void;
+  /**
+   * Removes `key` (a key-level delete that survives a conflict merge).
+   * @example
+   * ```ts
+   * session.delete("cart");
+   * ```
+   */
+  delete<K extends SessionKey<Data>>(key: K): void;
+  /**
+   * Whether `key` holds a value.
+   * @example
+   * ```ts
+   * if (!session.has("cart")) session.set("cart", []);
+   * ```
+   */
+  has<K extends SessionKey<Data>>(key: K): boolean;
+  /**
+   * A prototype-free copy of the data, for serialization or debugging.
+   * @example
+   * ```ts
+   * console.log(session.toJSON());
+   * ```
+   */
+  toJSON(): Partial<Data>;
+  /**
+   * Stores and sends the session even while it holds no data (LC-10 lazy creation opt-out).
+   * @example
+   * ```ts
+   * session.persist();
+   * ```
+   */
+  persist(): void;
+
+  /**
+   * Stores a message readable exactly once by a later request.
+   * @example
+   * ```ts
+   * session.flash("notice", "Saved");
+   * ```
+   */
+  flash<K extends SessionKey<Flash>>(key: K, value: Flash[K]): void;
+  /**
+   * Returns and removes a flash message; undefined when none.
+   * @example
+   * ```ts
+   * const notice = session.consumeFlash("notice");
+   * ```
+   */
+  consumeFlash<K extends SessionKey<Flash>>(key: K): Flash[K] | undefined;
+
+  /**
+   * New token, same data; the old store entry is deleted now (fixation
+   * defence, LC-01). The new cookie is sent by commit.
+   * @example
+   * ```ts
+   * await session.regenerate();
+   * ```
+   */
+  regenerate(): Promise<void>;
+  /**
+   * Regenerates, binds `userId` and records the authentication time; the
+   * absolute timeout restarts from this authentication.
+   * @example
+   * ```ts
+   * await session.login(user.id, { carryOver: ["cart"] });
+   * ```
+   */
+  login(userId: string, options?: LoginOptions<Data>): Promise<void>;
+  /**
+   * Same as `destroy`: deletes the entry first (LC-06), then commit emits a
+   * cookie that clears it (chunks included).
+   * @example
+   * ```ts
+   * await session.logout();
+   * ```
+   */
+  logout(): Promise<DestroyResult>;
+  /**
+   * Deletes the store entry now; commit clears the cookie. If the delete
+   * fails the session is still marked destroyed (commit still clears the
+   * cookie) and the store's error is rethrown.
+   * @example
+   * ```ts
+   * await session.destroy();
+   * ```
+   */
+  destroy(): Promise<DestroyResult>;
+
+  /**
+   * True when the user authenticated within the last `maxAge` seconds.
+   * @example
+   * ```ts
+   * if (!session.isFresh(300)) return redirectToLogin();
+   * ```
+   */
+  isFresh(maxAge: number): boolean;
+  /**
+   * Throws `SessionError` `ERR_SESSION_REAUTH_REQUIRED` unless `isFresh(maxAge)` (LC-09).
+   * @example
+   * ```ts
+   * session.requireFresh(300);
+   * ```
+   */
+  requireFresh(maxAge: number): void;
+
+  /**
+   * The session's synchronizer CSRF token, derived with the CSRF purpose of
+   * the keyring from the session identity; it changes on regenerate/login.
+   * Calling it makes a new session persist, so the token survives.
+   * @example
+   * ```ts
+   * const html = `<input type="hidden" name="csrf" value="${await session.csrfToken()}">`;
+   * ```
+   */
+  csrfToken(): Promise<string>;
+  /**
+   * Constant-time check of a submitted CSRF token.
+   * @example
+   * ```ts
+   * if (!(await session.verifyCsrf(form.get("csrf")))) return new Response(null, { status: 403 });
+   * ```
+   */
+  verifyCsrf(token: unknown): Promise<boolean>;
+}

@@ -1,0 +1,85 @@
+import { applyCookies } from "./apply-cookies.js";
+import type { LoadMeta, Sessions } from "./create-sessions.js";
+import type { Session, SessionData } from "./session.js";
+
+/**
+ * A Fetch-style handler that receives the request's session.
+ *
+ * @example
+ * ```ts
+ * const handler: SessionHandler = async (request, session) => new Response(String(session.get("n") ?? 0));
+ * ```
+ */
+export type SessionHandler<
+  Data extends SessionData,
+  Flash extends SessionData,
+  Extra extends unknown[],
+> = (
+  request: Request,
+  session: Session<Data, Flash>,
+  ...extra: Extra
+) => Response | Promise<Response>;
+
+/**
+ * Options of {@link withSessions}.
+ *
+ * @example
+ * ```ts
+ * withSessions(sessions, handler, { meta: (req) => ({ ip: req.headers.get("x-real-ip") ?? undefined }) });
+ * ```
+ */
+export interface WithSessionsOptions {
+  /** Request metadata for `load` (the IP is runtime-specific; pass it from your platform). */
+  meta?: (request: Request) => LoadMeta | undefined;
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ERR_STORE_UNAVAILABLE" || code === "ERR_STORE_CLOSED";
+}
+
+/**
+ * Wraps a `(request, session) => Response` handler for Node, Bun, Deno and
+ * edge runtimes: loads the session, calls the handler, commits, and appends
+ * the cookies to the response. A store outage answers `503` with
+ * `Retry-After` instead of serving a fresh session (ERR-02). Extra arguments
+ * (a Workers `env`, a Deno `info`) are passed through.
+ *
+ * @example
+ * ```ts
+ * const handler = withSessions(sessions, async (request, session) => {
+ *   session.set("visits", (session.get("visits") ?? 0) + 1);
+ *   return new Response(`visit ${session.get("visits")}`);
+ * });
+ * export default { fetch: handler };
+ * ```
+ */
+export function withSessions<
+  Data extends SessionData,
+  Flash extends SessionData,
+  Extra extends unknown[] = [],
+>(
+  sessions: Sessions<Data, Flash>,
+  handler: SessionHandler<Data, Flash, Extra>,
+  options: WithSessionsOptions = {},
+): (request: Request, ...extra: Extra) => Promise<Response> {
+  return async (request, ...extra) => {
+    try {
+      const session = await sessions.load(request, options.meta?.(request));
+      const response = await handler(request, session, ...extra);
+      return applyCookies(response, await sessions.commit(session));
+    } catch (error) {
+      if (isUnavailable(error)) {
+        return new Response("Service Unavailable", {
+          status: 503,
+          headers: {
+            "retry-after": "5",
+            "cache-control": "no-store",
+            "content-type": "text/plain",
+          },
+        });
+      }
+      throw error;
+    }
+  };
+}
