@@ -1,0 +1,11 @@
+import { supportsUserIndex } from "@tessera/store";
+import { describeStore } from "@tessera/store/conformance";
+import { expect, it } from "vitest";
+import { MapStore } from "./map-store.js";
+
+// The whole contract, exactly as a third-party author would run it.
+describeStore("MapStore (third-party example)", () => new MapStore());
+
+it("declares the per-user index capability", () => {
+  expect(supportsUserIndex(new MapStore())).toBe(true);
+});
