@@ -1,33 +1,103 @@
-/** Options for {@link parseCookie}. */
-export interface ParseCookieOptions {
-  /**
-   * Only the first `maxBytes` characters of the header are read.
-   * @default 8192 (RFC 6265bis §4.2.1: servers commonly cap request headers at 8 KiB)
-   */
-  maxBytes?: number;
-}
+import {
+  type CookieHeader,
+  CookieRecord,
+  DEFAULT_LIMITS,
+  headerText,
+  type ParseCookieOptions,
+  resolveLimits,
+  tryDecode,
+} from "./lib/header.js";
 
 /**
- * Parse a request's `Cookie` header into a null-prototype object.
- * Never throws; the first occurrence of a duplicated name wins.
+ * Parses a request's `Cookie` header (RFC 6265bis §4.2, §5.7) into a
+ * null-prototype object, so names such as `__proto__` or `constructor` are
+ * plain own keys and pollute nothing.
+ *
+ * - Pairs split on ";", name and value trimmed of spaces and tabs.
+ * - The first occurrence of a duplicated name wins (use {@link parseCookieAll}
+ *   to see every value, e.g. for the session cookie).
+ * - Pairs without "=" or with an empty name are skipped.
+ * - Values are percent-decoded when they contain "%" unless `decode: false`;
+ *   malformed escapes are kept as received.
+ * - Reading stops after `maxBytes` (8 KiB) or `maxPairs` (200) named pairs.
+ * - An array of fields (HTTP/2) is joined with "; " first (CK-12).
+ *
+ * One pass over the input, no regular expressions: linear time on any string.
+ * Never throws on header input (it throws only on invalid options).
  *
  * @example
  * ```ts
- * parseCookie("a=1; b=2"); // { a: "1", b: "2" }
+ * const cookies = parseCookie("theme=dark; lang=en%2DGB; theme=light");
+ * cookies.theme; // "dark"
+ * cookies.lang;  // "en-GB"
+ * parseCookie(request.headers.get("cookie"), { decode: false }); // raw values
  * ```
  */
 export function parseCookie(
-  header: string,
-  options: ParseCookieOptions = {},
+  header: CookieHeader,
+  options?: ParseCookieOptions,
 ): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  const text = header.slice(0, options.maxBytes ?? 8192);
-  for (const pair of text.split(";")) {
-    const eq = pair.indexOf("=");
-    if (eq === -1) continue;
-    const name = pair.slice(0, eq).trim();
-    if (name === "" || name in out) continue;
-    out[name] = pair.slice(eq + 1).trim();
+  const out: Record<string, string> = new CookieRecord() as Record<string, string>;
+  const str = typeof header === "string" ? header : headerText(header);
+  const { decode, unquote, maxBytes, maxPairs } =
+    options === undefined ? DEFAULT_LIMITS : resolveLimits(options);
+  const len = str.length;
+  const cut = len > maxBytes;
+  const limit = cut ? maxBytes : len;
+  let pairs = 0;
+  // Position of the next "%" at or after the current value, searched lazily so
+  // that a header without any "%" costs one native scan in total.
+  let pct = -1;
+  let i = 0;
+  while (i < limit) {
+    let end = str.indexOf(";", i);
+    if (end === -1) {
+      if (cut) break;
+      end = len;
+    } else if (end > limit) {
+      break; // this pair straddles maxBytes: drop it rather than truncate it
+    }
+    let eq = i;
+    while (eq < end && str.charCodeAt(eq) !== 0x3d) eq++;
+    if (eq < end) {
+      let ns = i;
+      let ne = eq;
+      let c = str.charCodeAt(ns);
+      while (ns < ne && (c === 0x20 || c === 0x09)) c = str.charCodeAt(++ns);
+      c = str.charCodeAt(ne - 1);
+      while (ne > ns && (c === 0x20 || c === 0x09)) c = str.charCodeAt(--ne - 1);
+      if (ns < ne) {
+        if (++pairs > maxPairs) break;
+        const name = str.slice(ns, ne);
+        if (out[name] === undefined) {
+          let vs = eq + 1;
+          let ve = end;
+          c = str.charCodeAt(vs);
+          while (vs < ve && (c === 0x20 || c === 0x09)) c = str.charCodeAt(++vs);
+          c = str.charCodeAt(ve - 1);
+          while (ve > vs && (c === 0x20 || c === 0x09)) c = str.charCodeAt(--ve - 1);
+          if (
+            unquote &&
+            ve - vs >= 2 &&
+            str.charCodeAt(vs) === 0x22 &&
+            str.charCodeAt(ve - 1) === 0x22
+          ) {
+            vs++;
+            ve--;
+          }
+          let value = str.slice(vs, ve);
+          if (decode) {
+            if (pct !== len && pct < vs) {
+              pct = str.indexOf("%", vs);
+              if (pct === -1) pct = len;
+            }
+            if (pct < ve) value = tryDecode(value);
+          }
+          out[name] = value;
+        }
+      }
+    }
+    i = end + 1;
   }
   return out;
 }

@@ -1,0 +1,97 @@
+import { DATE_DELIMITER } from "./grammar.js";
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Reads 1..max leading digits of `token` if they are followed by a non-digit or the end. */
+function leadingDigits(
+  token: string,
+  from: number,
+  min: number,
+  max: number,
+): [number, number] | null {
+  let i = from;
+  let n = 0;
+  while (i < token.length && i - from < max && isDigit(token.charCodeAt(i))) {
+    n = n * 10 + token.charCodeAt(i) - 0x30;
+    i++;
+  }
+  if (i - from < min) return null;
+  if (i < token.length && isDigit(token.charCodeAt(i))) return null;
+  return [n, i];
+}
+
+/** hms-time = time-field ":" time-field ":" time-field [ non-digit *OCTET ] */
+function parseTime(token: string): [number, number, number] | null {
+  const h = leadingDigits(token, 0, 1, 2);
+  if (h === null || token.charCodeAt(h[1]) !== 0x3a) return null;
+  const m = leadingDigits(token, h[1] + 1, 1, 2);
+  if (m === null || token.charCodeAt(m[1]) !== 0x3a) return null;
+  const s = leadingDigits(token, m[1] + 1, 1, 2);
+  if (s === null) return null;
+  return [h[0], m[0], s[0]];
+}
+
+/**
+ * RFC 6265bis §5.1.1 cookie-date parsing: tokens split on delimiters, the first
+ * token of each shape taken as time, day, month and year. Linear, regex-free.
+ * Returns epoch milliseconds or NaN.
+ */
+export function parseCookieDate(input: string): number {
+  let time: [number, number, number] | null = null;
+  let day = -1;
+  let month = -1;
+  let year = -1;
+  const len = input.length;
+  let i = 0;
+  while (i < len) {
+    while (i < len && isDelimiter(input.charCodeAt(i))) i++;
+    const start = i;
+    while (i < len && !isDelimiter(input.charCodeAt(i))) i++;
+    if (start === i) continue;
+    const token = input.slice(start, i);
+    if (time === null) {
+      const t = parseTime(token);
+      if (t !== null) {
+        time = t;
+        continue;
+      }
+    }
+    if (day === -1) {
+      const d = leadingDigits(token, 0, 1, 2);
+      if (d !== null) {
+        day = d[0];
+        continue;
+      }
+    }
+    if (month === -1 && token.length >= 3) {
+      const m = MONTHS.indexOf(token.slice(0, 3).toLowerCase());
+      if (m !== -1) {
+        month = m;
+        continue;
+      }
+    }
+    if (year === -1) {
+      const y = leadingDigits(token, 0, 2, 4);
+      if (y !== null) {
+        year = y[0];
+      }
+    }
+  }
+  if (time === null || day === -1 || month === -1 || year === -1) return Number.NaN;
+  if (year >= 70 && year <= 99) year += 1900;
+  else if (year >= 0 && year <= 69) year += 2000;
+  const [h, m, s] = time;
+  if (day < 1 || day > 31 || year < 1601 || h > 23 || m > 59 || s > 59) return Number.NaN;
+  const ms = Date.UTC(year, month, day, h, m, s);
+  // A date that does not exist (Feb 30) rolls over in Date.UTC: refuse it.
+  if (new Date(ms).getUTCDate() !== day) return Number.NaN;
+  return ms;
+}
+
+function isDelimiter(c: number): boolean {
+  return c < 128 && DATE_DELIMITER[c] === 1;
+}

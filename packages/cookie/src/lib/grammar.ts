@@ -1,0 +1,149 @@
+/**
+ * The RFC 6265bis / RFC 9110 grammar as 128-entry lookup tables, so every
+ * check is one array read per character: no regex, no backtracking.
+ */
+
+function table(accept: (c: number) => boolean): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = accept(c) ? 1 : 0;
+  return t;
+}
+
+const isAlnum = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/**
+ * RFC 9110 §5.6.2 (cookie-name = token, RFC 6265bis §4.1.1):
+ *   token = 1*tchar
+ *   tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+ *           "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+ */
+export const TCHAR: Uint8Array = table(
+  (c) => isAlnum(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)),
+);
+
+/**
+ * RFC 6265bis §4.1.1:
+ *   cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
+ *   ; US-ASCII characters excluding CTLs, whitespace, DQUOTE, comma, semicolon and backslash
+ */
+export const COOKIE_OCTET: Uint8Array = table(
+  (c) =>
+    c === 0x21 ||
+    (c >= 0x23 && c <= 0x2b) ||
+    (c >= 0x2d && c <= 0x3a) ||
+    (c >= 0x3c && c <= 0x5b) ||
+    (c >= 0x5d && c <= 0x7e),
+);
+
+/**
+ * cookie-octet minus "%": values made only of these survive percent-decoding
+ * unchanged, so the percent encoder may leave them as they are (round-trip safety).
+ */
+export const SAFE_OCTET: Uint8Array = table((c) => COOKIE_OCTET[c] === 1 && c !== 0x25);
+
+/**
+ * Path attribute. RFC 6265bis §4.1.1 allows any `av-octet` (%x20-3A / %x3C-7E),
+ * which would let `"`, `<`, `>` and spaces through into a header that ends up in
+ * logs and HTML error pages. We accept RFC 3986 §3.3 path characters plus "?":
+ *   pchar = unreserved / pct-encoded / sub-delims / ":" / "@"   (";" excluded)
+ */
+export const PATH_CHAR: Uint8Array = table(
+  (c) => isAlnum(c) || "-._~%!$&'()*+,=:@/?".includes(String.fromCharCode(c)),
+);
+
+/** RFC 1034 §3.5 / RFC 1123 §2.1 letter-digit-hyphen label characters. */
+export const LDH: Uint8Array = table((c) => isAlnum(c) || c === 0x2d);
+
+/**
+ * RFC 6265bis §5.1.1 cookie-date:
+ *   delimiter = %x09 / %x20-2F / %x3B-40 / %x5B-60 / %x7B-7E
+ */
+export const DATE_DELIMITER: Uint8Array = table(
+  (c) =>
+    c === 0x09 ||
+    (c >= 0x20 && c <= 0x2f) ||
+    (c >= 0x3b && c <= 0x40) ||
+    (c >= 0x5b && c <= 0x60) ||
+    (c >= 0x7b && c <= 0x7e),
+);
+
+/** True when `name` is an RFC 9110 token. */
+export function isToken(name: string): boolean {
+  const len = name.length;
+  if (len === 0) return false;
+  for (let i = 0; i < len; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 127 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** True when every character of `value` is in `set` (ASCII only). */
+export function allIn(value: string, set: Uint8Array): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 127 || set[c] === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * RFC 6265bis §4.1.1 cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE )
+ */
+export function isCookieValue(value: string): boolean {
+  const len = value.length;
+  let start = 0;
+  let end = len;
+  if (len >= 2 && value.charCodeAt(0) === 0x22 && value.charCodeAt(len - 1) === 0x22) {
+    start = 1;
+    end = len - 1;
+  }
+  for (let i = start; i < end; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 127 || COOKIE_OCTET[c] === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * RFC 6265bis §4.1.2.3 domain-value = <subdomain> (RFC 1034 §3.5, RFC 1123 §2.1):
+ * dot-separated labels of 1..63 letters, digits and inner hyphens, 253 octets
+ * at most. A leading dot (ignored by UAs) and a trailing dot (makes UAs drop
+ * the attribute, widening scope to host-only silently) are both refused.
+ */
+export function isDomain(domain: string): boolean {
+  const len = domain.length;
+  if (len === 0 || len > 253) return false;
+  let labelStart = 0;
+  for (let i = 0; i <= len; i++) {
+    const c = i === len ? 0x2e : domain.charCodeAt(i);
+    if (c === 0x2e) {
+      const labelLen = i - labelStart;
+      if (labelLen === 0 || labelLen > 63) return false;
+      if (domain.charCodeAt(labelStart) === 0x2d || domain.charCodeAt(i - 1) === 0x2d) return false;
+      labelStart = i + 1;
+    } else if (c > 127 || LDH[c] === 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Byte length of a string as UTF-8, without allocating. */
+export function utf8Length(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}

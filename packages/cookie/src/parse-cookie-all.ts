@@ -1,0 +1,86 @@
+import {
+  type CookieHeader,
+  CookieRecord,
+  DEFAULT_LIMITS,
+  headerText,
+  type ParseCookieOptions,
+  resolveLimits,
+  tryDecode,
+} from "./lib/header.js";
+
+/**
+ * Like {@link parseCookie}, but keeps every value of a name, in header order.
+ * A browser sends two cookies of one name when they differ in Domain or Path;
+ * an attacker on a sibling subdomain can plant such a twin (cookie tossing), so
+ * a session layer should look at all values of its own cookie and treat more
+ * than one as an attack (CK-09), and chunk or migration code may need them all.
+ * Same splitting, trimming, limits and decoding rules; never throws on header
+ * input.
+ *
+ * @example
+ * ```ts
+ * const all = parseCookieAll("sid=attacker; sid=victim", { decode: false });
+ * all.sid; // ["attacker", "victim"]
+ * if ((all["__Host-sid"]?.length ?? 0) > 1) { ... } // duplicate: no session
+ * ```
+ */
+export function parseCookieAll(
+  header: CookieHeader,
+  options?: ParseCookieOptions,
+): Record<string, string[]> {
+  const out = new CookieRecord() as Record<string, string[]>;
+  const str = typeof header === "string" ? header : headerText(header);
+  const { decode, unquote, maxBytes, maxPairs } =
+    options === undefined ? DEFAULT_LIMITS : resolveLimits(options);
+  const len = str.length;
+  const cut = len > maxBytes;
+  const limit = cut ? maxBytes : len;
+  let pairs = 0;
+  let i = 0;
+  while (i < limit) {
+    let end = str.indexOf(";", i);
+    if (end === -1) {
+      if (cut) break;
+      end = len;
+    } else if (end > limit) {
+      break;
+    }
+    let eq = i;
+    while (eq < end && str.charCodeAt(eq) !== 0x3d) eq++;
+    if (eq < end) {
+      let ns = i;
+      let ne = eq;
+      while (ns < ne && isOws(str.charCodeAt(ns))) ns++;
+      while (ne > ns && isOws(str.charCodeAt(ne - 1))) ne--;
+      if (ns < ne) {
+        if (++pairs > maxPairs) break;
+        let vs = eq + 1;
+        let ve = end;
+        while (vs < ve && isOws(str.charCodeAt(vs))) vs++;
+        while (ve > vs && isOws(str.charCodeAt(ve - 1))) ve--;
+        if (
+          unquote &&
+          ve - vs >= 2 &&
+          str.charCodeAt(vs) === 0x22 &&
+          str.charCodeAt(ve - 1) === 0x22
+        ) {
+          vs++;
+          ve--;
+        }
+        let value = str.slice(vs, ve);
+        if (decode && value.indexOf("%") !== -1) value = tryDecode(value);
+        const name = str.slice(ns, ne);
+        const list = out[name];
+        if (list === undefined) out[name] = [value];
+        else list.push(value);
+      }
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+/** RFC 9110 §5.6.3 OWS: space or horizontal tab. */
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
