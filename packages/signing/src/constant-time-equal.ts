@@ -1,0 +1,19 @@
+/**
+ * Compares two byte arrays in time that depends only on their lengths, never
+ * on where they differ (SECURITY KEY-06). Lengths are public (a MAC's length
+ * is fixed), so a length mismatch returns `false` at once instead of throwing
+ * as Node's `timingSafeEqual` does. @noble/hashes 2 ships no `equalBytes`.
+ *
+ * @example
+ * ```ts
+ * constantTimeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2])); // true
+ * constantTimeEqual(new Uint8Array(32), new Uint8Array(31));          // false
+ * ```
+ */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) return false;
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}

@@ -1,0 +1,98 @@
+/**
+ * Every reason {@link SigningError} can carry. The strings are stable: match on
+ * them, not on messages.
+ */
+export type SigningErrorCode =
+  /** A secret is shorter than 32 bytes (RFC 7518 §3.2: key ≥ hash output size). */
+  | "ERR_SIGNING_SECRET_TOO_SHORT"
+  /** A secret looks like a password or a copied example (RFC 8725 §3.5). */
+  | "ERR_SIGNING_WEAK_SECRET"
+  /** A secret is neither a Uint8Array nor a canonical base64url string. */
+  | "ERR_SIGNING_INVALID_SECRET"
+  /** A key id is missing, not `[A-Za-z0-9_-]{1,64}`, or used twice. */
+  | "ERR_SIGNING_INVALID_KEY_ID"
+  /** Two entries hold the same key bytes. */
+  | "ERR_SIGNING_DUPLICATE_KEY"
+  /** The keyring is empty or holds more than one primary plus 10 verification keys. */
+  | "ERR_SIGNING_INVALID_KEYRING"
+  /** An asymmetric key has the wrong type, algorithm or curve, or cannot be imported/exported. */
+  | "ERR_SIGNING_INVALID_KEY"
+  /** No key of the kind the operation needs (e.g. an ES256 private key for `signJwt`). */
+  | "ERR_SIGNING_NO_KEY"
+  /** An option has the wrong type or value; the message names the option. */
+  | "ERR_SIGNING_INVALID_OPTION"
+  /** A value to sign or seal cannot be represented (lone surrogate, not JSON, too large). */
+  | "ERR_SIGNING_INVALID_INPUT"
+  /** `globalThis.crypto` (Web Crypto) is not available in this runtime. */
+  | "ERR_SIGNING_NO_WEB_CRYPTO";
+
+const BRAND: unique symbol = Symbol.for("@tessera/signing.SigningError") as never;
+
+/**
+ * The one error this package throws, always for programmer misuse (a short
+ * secret, a bad option). Verifiers (`unsign`, `unseal`, `verifyJwt`, ...)
+ * never throw on input: they return `null` or `{ ok: false, reason }`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createKeyring([{ id: "k1", secret: new Uint8Array(8) }]);
+ * } catch (error) {
+ *   if (SigningError.isInstance(error)) console.log(error.code); // "ERR_SIGNING_SECRET_TOO_SHORT"
+ * }
+ * ```
+ */
+export class SigningError extends Error {
+  /** Stable machine-readable reason. */
+  readonly code: SigningErrorCode;
+  /** @internal brand read by {@link SigningError.isInstance} */
+  readonly [BRAND] = true;
+
+  constructor(code: SigningErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SigningError";
+    this.code = code;
+  }
+
+  /**
+   * True for any `SigningError`, even one thrown by another copy of this
+   * package (ESM and CJS builds loaded side by side), where `instanceof` fails.
+   *
+   * @example
+   * ```ts
+   * SigningError.isInstance(new SigningError("ERR_SIGNING_NO_KEY", "x")); // true
+   * ```
+   */
+  static isInstance(value: unknown): value is SigningError {
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [BRAND]?: unknown })[BRAND] === true
+    );
+  }
+}
+
+/** Shortens a bad value for an error message so a huge input cannot flood logs. */
+export function describe(value: unknown): string {
+  let text: string;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else if (value instanceof Uint8Array) text = `Uint8Array(${value.length})`;
+  else if (typeof value === "bigint" || typeof value === "symbol") text = String(value);
+  else if (typeof value === "function") text = "function";
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Throws ERR_SIGNING_INVALID_OPTION naming the option and its bad value. */
+export function badOption(name: string, value: unknown, expected: string): never {
+  throw new SigningError(
+    "ERR_SIGNING_INVALID_OPTION",
+    `option ${name} is invalid: ${describe(value)} (expected ${expected})`,
+  );
+}

@@ -1,0 +1,410 @@
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import type { JWK } from "jose";
+import { describe, SigningError } from "./errors.js";
+import { decode } from "./lib/b64.js";
+import { type PreparedKey, prepareKey } from "./lib/hmac-sha256.js";
+import { isProduction, utf8 } from "./lib/runtime.js";
+import { weakBytes, weakText } from "./lib/weak-secret.js";
+
+/**
+ * What a derived key is for. Each purpose gets its own HKDF-SHA256 subkey
+ * (RFC 5869; SECURITY KEY-03), so one configured secret never serves two
+ * purposes:
+ *
+ * - `"cookie"`: {@link sign}/{@link unsign} of cookie values (default)
+ * - `"csrf"`: signed CSRF tokens
+ * - `"seal"`: {@link seal}/{@link unseal} (JWE `dir` + `A256GCM`)
+ * - `"jwt-hs256"`, `"jwt-hs512"`: {@link signJwt}/{@link verifyJwt} with HMAC (64 bytes for HS512)
+ * - `"store-key"`: peppered HMAC of session ids used as store keys
+ * - `"store-encryption"`: encryption of session data at rest
+ * - `"log-pepper"`: keyed hash of ids for logs and events
+ * - `"refresh-token"`: pepper for refresh-token hashes
+ * - `` `app:${string}` ``: application-defined purposes
+ */
+export type KeyPurpose =
+  | "cookie"
+  | "csrf"
+  | "seal"
+  | "jwt-hs256"
+  | "jwt-hs512"
+  | "store-key"
+  | "store-encryption"
+  | "log-pepper"
+  | "refresh-token"
+  | `app:${string}`;
+
+const PURPOSES = new Set<string>([
+  "cookie",
+  "csrf",
+  "seal",
+  "jwt-hs256",
+  "jwt-hs512",
+  "store-key",
+  "store-encryption",
+  "log-pepper",
+  "refresh-token",
+]);
+
+/** A symmetric key: signs values, seals, and signs HS256/HS512 JWTs (through derived subkeys). */
+export interface SecretKeyInput {
+  /** Key id written into every signed form, `[A-Za-z0-9_-]{1,64}`. */
+  id: string;
+  /**
+   * At least 32 bytes of CSPRNG output: a `Uint8Array`, or its canonical
+   * base64url text (e.g. from `randomToken(32)` or
+   * `openssl rand -base64 32 | tr '+/' '-_' | tr -d '='`).
+   */
+  secret: Uint8Array | string;
+}
+
+/** Asymmetric JWT signing algorithms this package supports. */
+export type KeyPairAlgorithm = "EdDSA" | "ES256";
+
+/** An Ed25519 or P-256 key pair (see {@link generateKeyPair} and {@link importKeyPair}). */
+export interface KeyPairInput {
+  /** Key id (`kid`), `[A-Za-z0-9_-]{1,64}`. */
+  id: string;
+  /** `"EdDSA"` (Ed25519) or `"ES256"` (ECDSA P-256). */
+  alg: KeyPairAlgorithm;
+  /** The public half; published by {@link exportJwks}. */
+  publicKey: CryptoKey;
+  /** The private half; omit for a verify-only key (e.g. another service's). */
+  privateKey?: CryptoKey;
+}
+
+/** One keyring entry. */
+export type KeyInput = SecretKeyInput | KeyPairInput;
+
+/** Options for {@link createKeyring}. */
+export interface KeyringOptions {
+  /**
+   * Accept secrets that look like passwords or copied examples (SECURITY
+   * KEY-02), recording each in `keyring.warnings`. Never honoured when
+   * `NODE_ENV` is `"production"`: there a weak secret always throws.
+   * Secrets under 32 bytes are refused regardless.
+   * @default false
+   */
+  allowWeakSecrets?: boolean;
+}
+
+/**
+ * A set of named keys. For each kind (secrets, EdDSA pairs, ES256 pairs) the
+ * first entry of that kind signs and every entry verifies, so a key rotates by
+ * prepending the new one and removing the old one after the longest token
+ * lifetime. Secrets are held privately; the object exposes only ids.
+ */
+export interface Keyring {
+  /** Every key id, in configuration order. */
+  readonly ids: readonly string[];
+  /** Id of the secret that signs values, seals and HS* JWTs, if any secret is configured. */
+  readonly primaryId: string | undefined;
+  /** Weak secrets accepted under `allowWeakSecrets` (development only). */
+  readonly warnings: readonly string[];
+  /** True when a key with this id is in the keyring. */
+  has(id: string): boolean;
+}
+
+/** A subkey derived for one purpose and context, with everything prepared once. */
+export interface DerivedKey {
+  readonly kid: string;
+  readonly bytes: Uint8Array;
+  hmac: PreparedKey | undefined;
+  cryptoKey: CryptoKey | Promise<CryptoKey> | undefined;
+}
+
+export interface SecretEntry {
+  readonly kind: "secret";
+  readonly id: string;
+  readonly secret: Uint8Array;
+  /** purpose → context → derived key; context "" when none. */
+  readonly derived: Map<string, Map<string, DerivedKey>>;
+}
+
+export interface PairEntry {
+  readonly kind: KeyPairAlgorithm;
+  readonly id: string;
+  readonly publicKey: CryptoKey;
+  readonly privateKey: CryptoKey | undefined;
+}
+
+export type Entry = SecretEntry | PairEntry;
+
+export interface KeyringState {
+  readonly entries: Map<string, Entry>;
+  readonly primary: {
+    secret: SecretEntry | undefined;
+    EdDSA: PairEntry | undefined;
+    ES256: PairEntry | undefined;
+  };
+  jwks: Promise<JsonWebKeySetOut> | undefined;
+}
+
+/** The JWKS document {@link exportJwks} returns (RFC 7517 §5). */
+export interface JsonWebKeySetOut {
+  keys: JWK[];
+}
+
+const STATE: unique symbol = Symbol("@tessera/signing.keyring") as never;
+
+/** A key id: safe in cookies, headers and log lines, never a separator. */
+export const KID = /^[A-Za-z0-9_-]{1,64}$/;
+/** At most one primary plus this many verification-only keys (SECURITY KEY-05). */
+export const MAX_VERIFY_KEYS = 10;
+/** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
+export const MIN_SECRET_BYTES = 32;
+
+/** Internal state of a keyring made by {@link createKeyring}; throws on anything else. */
+export function stateOf(keys: Keyring): KeyringState {
+  const state = (keys as { [STATE]?: KeyringState } | null | undefined)?.[STATE];
+  if (state === undefined) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_KEYRING",
+      `expected a keyring from createKeyring(), got ${describe(keys)}`,
+    );
+  }
+  return state;
+}
+
+function secretBytes(
+  input: SecretKeyInput,
+  options: KeyringOptions,
+  warnings: string[],
+): Uint8Array {
+  const { id, secret } = input;
+  let why: string | undefined;
+  let bytes: Uint8Array | null;
+  if (typeof secret === "string") {
+    why = weakText(secret);
+    bytes = decode(secret);
+  } else if (secret instanceof Uint8Array) {
+    bytes = secret.slice();
+    // Length first for bytes: a short key is refused whatever it looks like.
+    why = bytes.length < MIN_SECRET_BYTES ? undefined : weakBytes(bytes);
+  } else {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_SECRET",
+      `key ${id}: secret must be a Uint8Array or a base64url string, got ${describe(secret)}`,
+    );
+  }
+  if (why !== undefined && (options.allowWeakSecrets !== true || isProduction())) {
+    throw new SigningError(
+      "ERR_SIGNING_WEAK_SECRET",
+      `key ${id}: secret ${why}; use randomToken(32)` +
+        (options.allowWeakSecrets === true
+          ? " (allowWeakSecrets is ignored when NODE_ENV=production)"
+          : ""),
+    );
+  }
+  if (bytes === null) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_SECRET",
+      `key ${id}: a string secret must be canonical base64url (no padding); generate one with randomToken(32)`,
+    );
+  }
+  if (bytes.length < MIN_SECRET_BYTES) {
+    throw new SigningError(
+      "ERR_SIGNING_SECRET_TOO_SHORT",
+      `key ${id}: secret has ${bytes.length} bytes; at least ${MIN_SECRET_BYTES} bytes of CSPRNG output are required (RFC 7518 §3.2)`,
+    );
+  }
+  if (why !== undefined)
+    warnings.push(`key ${id}: weak secret accepted by allowWeakSecrets: ${why}`);
+  return bytes;
+}
+
+function checkPair(input: KeyPairInput): PairEntry {
+  const { id, alg, publicKey, privateKey } = input;
+  if (alg !== "EdDSA" && alg !== "ES256") {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_KEY",
+      `key ${id}: alg must be "EdDSA" or "ES256", got ${describe(alg)}`,
+    );
+  }
+  const fits = (key: unknown, type: "public" | "private"): boolean => {
+    if (typeof key !== "object" || key === null) return false;
+    const k = key as CryptoKey;
+    const algorithm = k.algorithm as { name?: string; namedCurve?: string } | undefined;
+    if (k.type !== type || algorithm === undefined) return false;
+    return alg === "EdDSA"
+      ? algorithm.name === "Ed25519"
+      : algorithm.name === "ECDSA" && algorithm.namedCurve === "P-256";
+  };
+  const want = alg === "EdDSA" ? "an Ed25519" : "an ECDSA P-256";
+  if (!fits(publicKey, "public")) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_KEY",
+      `key ${id}: publicKey must be ${want} public CryptoKey`,
+    );
+  }
+  if (privateKey !== undefined && !fits(privateKey, "private")) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_KEY",
+      `key ${id}: privateKey must be ${want} private CryptoKey`,
+    );
+  }
+  return { kind: alg, id, publicKey, privateKey };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Builds a keyring from named keys. The first secret signs; every key
+ * verifies. Validation (SECURITY KEY-01, KEY-02, KEY-05, T-B08): ids are
+ * `[A-Za-z0-9_-]{1,64}` and unique; secrets have at least 32 bytes and do not
+ * look like passwords; no two entries share key bytes; at most 11 entries
+ * (one primary and 10 verification keys).
+ *
+ * @example
+ * ```ts
+ * const keys = createKeyring([
+ *   { id: "2026-11", secret: process.env.SECRET_2026_11! }, // signs
+ *   { id: "2026-05", secret: process.env.SECRET_2026_05! }, // still verifies
+ * ]);
+ * ```
+ */
+export function createKeyring(keys: readonly KeyInput[], options: KeyringOptions = {}): Keyring {
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new SigningError("ERR_SIGNING_INVALID_KEYRING", "a keyring needs at least one key");
+  }
+  if (keys.length > MAX_VERIFY_KEYS + 1) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_KEYRING",
+      `a keyring holds one primary and at most ${MAX_VERIFY_KEYS} verification keys; got ${keys.length} keys`,
+    );
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_OPTION",
+      `options must be an object, got ${describe(options)}`,
+    );
+  }
+  const warnings: string[] = [];
+  const entries = new Map<string, Entry>();
+  const primary: KeyringState["primary"] = {
+    secret: undefined,
+    EdDSA: undefined,
+    ES256: undefined,
+  };
+  for (const input of keys) {
+    const id = (input as { id?: unknown } | null)?.id;
+    if (typeof id !== "string" || !KID.test(id)) {
+      throw new SigningError(
+        "ERR_SIGNING_INVALID_KEY_ID",
+        `key id must match [A-Za-z0-9_-]{1,64}, got ${describe(id)}`,
+      );
+    }
+    if (entries.has(id)) {
+      throw new SigningError("ERR_SIGNING_INVALID_KEY_ID", `key id ${id} appears twice`);
+    }
+    let entry: Entry;
+    if ("secret" in input) {
+      const secret = secretBytes(input, options, warnings);
+      for (const other of entries.values()) {
+        if (other.kind === "secret" && sameBytes(other.secret, secret)) {
+          throw new SigningError(
+            "ERR_SIGNING_DUPLICATE_KEY",
+            `keys ${other.id} and ${id} hold the same secret`,
+          );
+        }
+      }
+      entry = { kind: "secret", id, secret, derived: new Map() };
+      primary.secret ??= entry;
+    } else {
+      entry = checkPair(input);
+      for (const other of entries.values()) {
+        if (other.kind !== "secret" && other.publicKey === entry.publicKey) {
+          throw new SigningError(
+            "ERR_SIGNING_DUPLICATE_KEY",
+            `keys ${other.id} and ${id} hold the same key`,
+          );
+        }
+      }
+      primary[entry.kind] ??= entry;
+    }
+    entries.set(id, entry);
+  }
+  const state: KeyringState = { entries, primary, jwks: undefined };
+  const ids = Object.freeze([...entries.keys()]);
+  const keyring = {
+    ids,
+    primaryId: primary.secret?.id,
+    warnings: Object.freeze(warnings),
+    has: (id: string) => entries.has(id),
+  };
+  Object.defineProperty(keyring, STATE, { value: state, enumerable: false });
+  return Object.freeze(keyring);
+}
+
+// Context becomes the HKDF salt, i.e. an HMAC key: "a" and "a\0" (zero padding)
+// or a >64-byte value and its SHA-256 would alias, so the alphabet excludes NUL
+// and the length stays within one block. Cookie names (RFC 9110 tokens) fit.
+const CONTEXT = /^[\x21-\x7e]{1,64}$/;
+
+const INFO_PREFIX = "tessera/";
+const INFO_VERSION = "/v1";
+
+/** Checks a purpose and returns its derived length in bytes. */
+function lengthFor(purpose: string): number {
+  if (!PURPOSES.has(purpose) && !/^app:[\x21-\x7e]{1,64}$/.test(purpose)) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_OPTION",
+      `option purpose is invalid: ${describe(purpose)} (expected one of ${[...PURPOSES].join(", ")} or "app:<name>")`,
+    );
+  }
+  // RFC 7518 §3.2: HS512 needs a key of at least 64 bytes.
+  return purpose === "jwt-hs512" ? 64 : 32;
+}
+
+/**
+ * The subkey of `entry` for `purpose` and `context`, derived once and cached:
+ * `HKDF-SHA256(IKM = secret, salt = context, info = "tessera/<purpose>/v1")`
+ * (RFC 5869 §2; SECURITY KEY-03, SL-01).
+ */
+export function derivedKey(
+  entry: SecretEntry,
+  purpose: string,
+  context: string | undefined,
+): DerivedKey {
+  const ctx = context ?? "";
+  let byContext = entry.derived.get(purpose);
+  let found = byContext?.get(ctx);
+  if (found !== undefined) return found;
+  const length = lengthFor(purpose);
+  if (context !== undefined && (typeof context !== "string" || !CONTEXT.test(context))) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_OPTION",
+      `option context is invalid: ${describe(context)} (expected 1-64 visible ASCII characters, e.g. a cookie name)`,
+    );
+  }
+  const bytes = hkdf(
+    sha256,
+    entry.secret,
+    utf8(ctx),
+    utf8(INFO_PREFIX + purpose + INFO_VERSION),
+    length,
+  );
+  found = { kid: entry.id, bytes, hmac: undefined, cryptoKey: undefined };
+  if (byContext === undefined) {
+    byContext = new Map();
+    entry.derived.set(purpose, byContext);
+  }
+  // Contexts come from configuration, not requests; the cap only guards
+  // against a caller that builds contexts from input.
+  if (byContext.size < 1024) byContext.set(ctx, found);
+  return found;
+}
+
+/** The prepared HMAC state of a derived key. */
+export function hmacKey(derived: DerivedKey): PreparedKey {
+  let key = derived.hmac;
+  if (key === undefined) {
+    key = prepareKey(derived.bytes);
+    derived.hmac = key;
+  }
+  return key;
+}

@@ -1,0 +1,40 @@
+import { derivedKey, type SecretEntry } from "../keyring.js";
+import { webCrypto } from "./runtime.js";
+
+/** JWS algorithms this package signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1). */
+export type JwtAlgorithm = "HS256" | "HS512" | "EdDSA" | "ES256";
+
+export const SYMMETRIC = new Set<string>(["HS256", "HS512"]);
+export const ASYMMETRIC = new Set<string>(["EdDSA", "ES256"]);
+
+/**
+ * The HMAC CryptoKey for HS256/HS512 under a secret and context: the
+ * `jwt-hs256`/`jwt-hs512` subkey (64 bytes for HS512, RFC 7518 §3.2),
+ * imported once, non-extractable, bound to its hash so it can serve no other
+ * algorithm (SECURITY JWT-02).
+ */
+export function hmacJwtKey(
+  entry: SecretEntry,
+  alg: "HS256" | "HS512",
+  context: string | undefined,
+): CryptoKey | Promise<CryptoKey> {
+  const derived = derivedKey(entry, alg === "HS256" ? "jwt-hs256" : "jwt-hs512", context);
+  let key = derived.cryptoKey;
+  if (key === undefined) {
+    const pending = webCrypto()
+      .subtle.importKey(
+        "raw",
+        derived.bytes as Uint8Array<ArrayBuffer>,
+        { name: "HMAC", hash: alg === "HS256" ? "SHA-256" : "SHA-512" },
+        false,
+        ["sign", "verify"],
+      )
+      .then((imported) => {
+        derived.cryptoKey = imported;
+        return imported;
+      });
+    derived.cryptoKey = pending;
+    key = pending;
+  }
+  return key;
+}

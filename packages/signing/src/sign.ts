@@ -1,0 +1,56 @@
+import { describe, SigningError } from "./errors.js";
+import { derivedKey, hmacKey, type Keyring, stateOf } from "./keyring.js";
+import { macJoined } from "./lib/hmac-sha256.js";
+import { encodeDigest } from "./lib/mac-text.js";
+
+/** Purposes {@link sign} and {@link unsign} accept; each has its own subkey. */
+export type SignPurpose = "cookie" | "csrf" | `app:${string}`;
+
+/** Options shared by {@link sign}, {@link unsign} and {@link verifySigned}. */
+export interface SignOptions {
+  /**
+   * Domain separation: the cookie name (or other context) the value belongs
+   * to. A value signed for one context never verifies for another
+   * (SECURITY KEY-04). 1-64 visible ASCII characters.
+   * @default none
+   */
+  context?: string;
+  /**
+   * Which subkey signs.
+   * @default "cookie"
+   */
+  purpose?: SignPurpose;
+}
+
+/**
+ * Signs a value with the keyring's primary secret: returns
+ * `<value>.<kid>.<mac>`, where `mac` is HMAC-SHA256 (43 base64url characters)
+ * over `<value>.<kid>` under the subkey for `purpose` and `context`. The value
+ * stays readable; use {@link seal} to hide it. Throws on a value with a lone
+ * surrogate (not representable in UTF-8).
+ *
+ * @example
+ * ```ts
+ * const cookieValue = sign(randomToken(), keys, { context: "__Host-sid" });
+ * // "Zk3v...B0g.2026-11.q2Xy...9w"
+ * ```
+ */
+export function sign(value: string, keys: Keyring, options?: SignOptions): string {
+  if (typeof value !== "string") {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_INPUT",
+      `value to sign must be a well-formed string, got ${describe(value)}`,
+    );
+  }
+  const entry = stateOf(keys).primary.secret;
+  if (entry === undefined)
+    throw new SigningError("ERR_SIGNING_NO_KEY", "the keyring holds no secret to sign with");
+  const key = hmacKey(derivedKey(entry, options?.purpose ?? "cookie", options?.context));
+  if (!macJoined(key, value, entry.id)) {
+    throw new SigningError(
+      "ERR_SIGNING_INVALID_INPUT",
+      "value to sign holds a lone surrogate (not representable in UTF-8)",
+    );
+  }
+  return value + "." + entry.id + "." + encodeDigest();
+}

@@ -1,0 +1,186 @@
+import { compactDecrypt } from "jose";
+import { type Keyring, stateOf } from "./keyring.js";
+import { decode, isCanonical } from "./lib/b64.js";
+import { typ as checkTyp, clockTolerance, maxLength, nowSeconds } from "./lib/options.js";
+import { SEAL_TYP, sealKey } from "./lib/seal-key.js";
+
+/** Why a sealed token was refused. */
+export type UnsealFailure =
+  /** Not 5 canonical base64url segments with an empty encrypted key, 16-char IV and 22-char tag. */
+  | "malformed"
+  /** Longer than `maxLength`; refused before any decoding. */
+  | "too_large"
+  /** The `kid` is not a secret in the keyring. */
+  | "unknown_key"
+  /**
+   * Anything else: a header other than exactly `{alg: "dir", enc: "A256GCM", kid, typ}`
+   * (so `zip`, `crit`, other algorithms), or any decryption failure. One
+   * reason for all, so failures reveal nothing about the ciphertext (SECURITY JWT-09).
+   */
+  | "invalid"
+  /** `exp` has passed (beyond the clock tolerance). */
+  | "expired"
+  /** `iat` lies in the future (beyond the clock tolerance). */
+  | "issued_in_future";
+
+/** Result of {@link openSealed}. */
+export type OpenSealedResult<T> =
+  | {
+      ok: true;
+      /** The sealed value. */
+      payload: T;
+      /** Issued at, epoch seconds (RFC 7519 §4.1.6). */
+      iat: number;
+      /** Expires at, epoch seconds (RFC 7519 §4.1.4). */
+      exp: number;
+      /** Id of the key that opened it. */
+      kid: string;
+      /** True when that key is not the primary: re-seal (SECURITY KEY-05, T-B39). */
+      needsReissue: boolean;
+    }
+  | { ok: false; reason: UnsealFailure };
+
+/** Options for {@link unseal} and {@link openSealed}. */
+export interface UnsealOptions {
+  /** The context the token was sealed under (e.g. the cookie name). @default none */
+  context?: string;
+  /** Expected `typ` header. @default "tessera-seal+jwt" */
+  typ?: string;
+  /** Leeway in seconds for `exp` and `iat`, 0..300. @default 30 */
+  clockTolerance?: number;
+  /** Tokens longer than this many characters are refused before decoding. @default 8192 */
+  maxLength?: number;
+  /** Current time in epoch milliseconds, for tests. @default Date.now() */
+  now?: number;
+}
+
+const HEADER_KEYS = 4;
+
+/**
+ * Splits and checks the compact JWE shape of a `dir` token without decoding
+ * anything: header.(empty).iv(16).ciphertext.tag(22), all canonical base64url
+ * (RFC 7516 §7.1; SECURITY JWT-08, KEY-07). Returns the header end or -1.
+ */
+function shape(token: string): number {
+  const h = token.indexOf(".");
+  if (h < 1 || token.charCodeAt(h + 1) !== 46) return -1;
+  const ivEnd = h + 2 + 16;
+  if (token.charCodeAt(ivEnd) !== 46) return -1;
+  const tagStart = token.length - 22;
+  if (token.charCodeAt(tagStart - 1) !== 46 || tagStart - 1 <= ivEnd + 1) return -1;
+  if (token.indexOf(".", ivEnd + 1) !== tagStart - 1) return -1;
+  if (
+    !isCanonical(token, 0, h) ||
+    !isCanonical(token, h + 2, ivEnd) ||
+    !isCanonical(token, ivEnd + 1, tagStart - 1) ||
+    !isCanonical(token, tagStart)
+  ) {
+    return -1;
+  }
+  return h;
+}
+
+const fail = <T>(reason: UnsealFailure): OpenSealedResult<T> => ({ ok: false, reason });
+
+/**
+ * Opens a token made by {@link seal}, spelling out the outcome. Checks, in
+ * order: size, shape, the exact protected header (`alg: "dir"`,
+ * `enc: "A256GCM"`, `kid`, `typ`; nothing else, so no `zip`), the key by
+ * `kid` (a Map lookup), AES-256-GCM decryption through jose with
+ * `maxDecompressedLength: 0`, then `iat`/`exp` with the clock tolerance.
+ * Never throws on input.
+ *
+ * @example
+ * ```ts
+ * const opened = await openSealed<{ userId: string }>(token, keys, { context: "__Host-sess" });
+ * if (opened.ok && opened.needsReissue) token = await seal(opened.payload, keys, { expiresIn: 3600, context: "__Host-sess" });
+ * ```
+ */
+export async function openSealed<T = unknown>(
+  token: string,
+  keys: Keyring,
+  options?: UnsealOptions,
+): Promise<OpenSealedResult<T>> {
+  const state = stateOf(keys);
+  const tolerance = clockTolerance(options?.clockTolerance);
+  const limit = maxLength(options?.maxLength, 8192);
+  const expectedTyp = checkTyp(options?.typ, SEAL_TYP);
+  const now = nowSeconds(options?.now);
+  if (typeof token !== "string") return fail("malformed");
+  if (token.length > limit) return fail("too_large");
+  const headerEnd = shape(token);
+  if (headerEnd < 0) return fail("malformed");
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(decode(token.slice(0, headerEnd))!),
+    );
+  } catch {
+    return fail("invalid");
+  }
+  if (
+    typeof header !== "object" ||
+    header === null ||
+    Object.keys(header).length !== HEADER_KEYS ||
+    header.alg !== "dir" ||
+    header.enc !== "A256GCM" ||
+    header.typ !== expectedTyp ||
+    typeof header.kid !== "string"
+  ) {
+    return fail("invalid");
+  }
+  const entry = state.entries.get(header.kid);
+  if (entry === undefined || entry.kind !== "secret") return fail("unknown_key");
+  let claims: { iat?: unknown; exp?: unknown; dat?: unknown };
+  try {
+    const key = await sealKey(entry, options?.context);
+    const { plaintext } = await compactDecrypt(token, key, {
+      keyManagementAlgorithms: ["dir"],
+      contentEncryptionAlgorithms: ["A256GCM"],
+      maxDecompressedLength: 0,
+    });
+    claims = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
+  } catch {
+    return fail("invalid");
+  }
+  const { iat, exp } = claims;
+  if (
+    typeof claims !== "object" ||
+    claims === null ||
+    !Number.isSafeInteger(iat) ||
+    !Number.isSafeInteger(exp) ||
+    !("dat" in claims)
+  ) {
+    return fail("invalid");
+  }
+  if ((exp as number) + tolerance <= now) return fail("expired");
+  if ((iat as number) - tolerance > now) return fail("issued_in_future");
+  return {
+    ok: true,
+    payload: claims.dat as T,
+    iat: iat as number,
+    exp: exp as number,
+    kid: entry.id,
+    needsReissue: state.primary.secret !== entry,
+  };
+}
+
+/**
+ * Opens a token made by {@link seal} and returns its payload, or `null` for
+ * anything malformed, tampered, expired, sealed under another context or a
+ * key no longer in the keyring. Never throws on input; use
+ * {@link openSealed} for the reason.
+ *
+ * @example
+ * ```ts
+ * const data = await unseal<{ userId: string }>(cookieValue, keys, { context: "__Host-sess" });
+ * ```
+ */
+export async function unseal<T = unknown>(
+  token: string,
+  keys: Keyring,
+  options?: UnsealOptions,
+): Promise<T | null> {
+  const result = await openSealed<T>(token, keys, options);
+  return result.ok ? result.payload : null;
+}

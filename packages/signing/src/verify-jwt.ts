@@ -1,0 +1,306 @@
+import {
+  createRemoteJWKSet,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from "jose";
+import { badOption, SigningError } from "./errors.js";
+import { type Keyring, stateOf } from "./keyring.js";
+import { decode, isCanonical } from "./lib/b64.js";
+import { ASYMMETRIC, hmacJwtKey, type JwtAlgorithm, SYMMETRIC } from "./lib/jwt-keys.js";
+import { typ as checkTyp, clockTolerance, maxLength, nowSeconds, seconds } from "./lib/options.js";
+
+/** Why a JWT was refused. */
+export type VerifyJwtFailure =
+  /** Not 3 non-empty canonical base64url segments, or a header/claims set that is not a JSON object. */
+  | "malformed"
+  /** Longer than `maxLength`; refused before decoding (SECURITY JWT-08, DOS-01). */
+  | "too_large"
+  /** `alg` is not in `algorithms` (this covers `none` in every spelling). */
+  | "algorithm_not_allowed"
+  /** A `jwk`, `jku`, `x5u`, `x5c` or `x5t` header: key material is never taken from a token (JWT-03). */
+  | "forbidden_header"
+  /** No `kid` header. */
+  | "missing_kid"
+  /** The `kid` is not in the keyring (or the remote JWKS). */
+  | "unknown_key"
+  /** The `kid` names a key of another kind than `alg` (e.g. a secret for an ES256 token). */
+  | "key_mismatch"
+  /** The signature does not verify. */
+  | "bad_signature"
+  /** An unknown `crit` parameter, or `b64: false` (RFC 7515 §4.1.11). */
+  | "unsupported"
+  /** `exp` has passed. */
+  | "expired"
+  /** `iat` is older than `maxTokenAge`. */
+  | "too_old"
+  /** `iat` lies in the future. */
+  | "issued_in_future"
+  /** `nbf` lies in the future. */
+  | "not_yet_valid"
+  /** A required claim (`exp`, `iat`, `aud`, `iss`, ...) is missing. */
+  | "missing_claim"
+  /** A claim has the wrong type (e.g. a string `exp`). */
+  | "invalid_claim"
+  /** `aud` does not match. */
+  | "audience"
+  /** `iss` does not match. */
+  | "issuer"
+  /** `sub` does not match. */
+  | "subject"
+  /** `typ` is missing or not the expected one. */
+  | "type"
+  /** The remote JWKS could not be fetched. */
+  | "jwks_unavailable";
+
+/** Result of {@link verifyJwt}. */
+export type VerifyJwtResult =
+  | {
+      ok: true;
+      payload: JWTPayload;
+      header: JWTHeaderParameters;
+      /** True when a local key other than the primary of its kind verified it (KEY-05). */
+      needsReissue: boolean;
+    }
+  | { ok: false; reason: VerifyJwtFailure };
+
+/** Options for {@link verifyJwt}. */
+export interface VerifyJwtOptions {
+  /**
+   * The accepted algorithms, all symmetric (`HS256`, `HS512`) or all
+   * asymmetric (`EdDSA`, `ES256`); required (SECURITY JWT-01, RFC 8725 §3.1).
+   */
+  algorithms: readonly JwtAlgorithm[];
+  /** Expected `typ` header; a missing `typ` fails (RFC 8725 §3.11). @default "JWT" */
+  typ?: string;
+  /** Accepted `iss` value(s); `iss` becomes required. */
+  issuer?: string | readonly string[];
+  /** Accepted `aud` value(s); `aud` becomes required. */
+  audience?: string | readonly string[];
+  /** Expected `sub`. */
+  subject?: string;
+  /** Leeway in seconds for `exp`, `nbf` and `iat`, 0..300 (RFC 7519 §4.1.4). @default 30 */
+  clockTolerance?: number;
+  /** Maximum age in seconds since `iat`. A future `iat` is always refused. @default no limit */
+  maxTokenAge?: number;
+  /** Require `exp` (RFC 8725 §3.10 for short-lived tokens). @default true */
+  requireExp?: boolean;
+  /** Further claims that must be present. */
+  requiredClaims?: readonly string[];
+  /** HMAC only: the context the key was derived for (as in {@link signJwt}). @default none */
+  context?: string;
+  /** Tokens longer than this many characters are refused before decoding. @default 8192 */
+  maxLength?: number;
+  /** Current time in epoch milliseconds, for tests. @default Date.now() */
+  now?: number;
+  /**
+   * Verify against a remote JWKS instead of the keyring: a URL (fetched
+   * through jose's `createRemoteJWKSet`, cached per URL) or a jose key
+   * resolver. Asymmetric algorithms only. The token's own `jku`/`x5u` are
+   * still refused: the URL comes only from this option.
+   */
+  jwks?: URL | JWTVerifyGetKey;
+}
+
+// SECURITY JWT-03: key material or key locations carried in the token.
+const FORBIDDEN = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256"];
+
+// ~10 years: makes jose require `iat` and refuse a future `iat` when the
+// caller sets no maximum age (jose alone accepts a future `iat`).
+const NO_AGE_LIMIT = 315_360_000;
+
+const remoteSets = new Map<string, JWTVerifyGetKey>();
+
+class Refused extends Error {
+  constructor(readonly reason: VerifyJwtFailure) {
+    super(reason);
+  }
+}
+
+function remote(jwks: URL | JWTVerifyGetKey): JWTVerifyGetKey {
+  if (typeof jwks === "function") return jwks;
+  if (!(jwks instanceof URL)) badOption("jwks", jwks, "a URL or a jose JWKS function");
+  let set = remoteSets.get(jwks.href);
+  if (set === undefined) {
+    set = createRemoteJWKSet(jwks);
+    if (remoteSets.size >= 32) remoteSets.clear();
+    remoteSets.set(jwks.href, set);
+  }
+  return set;
+}
+
+/** RFC 7515 §7.1 compact form: three non-empty canonical base64url segments. */
+function wellFormed(token: string): boolean {
+  const a = token.indexOf(".");
+  const b = token.indexOf(".", a + 1);
+  if (a < 1 || b < a + 2 || b === token.length - 1 || token.indexOf(".", b + 1) !== -1)
+    return false;
+  return isCanonical(token, 0, a) && isCanonical(token, a + 1, b) && isCanonical(token, b + 1);
+}
+
+const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
+
+/** jose decodes claims leniently (U+FFFD); refuse invalid UTF-8 instead. */
+function validUtf8(segment: string): boolean {
+  const bytes = decode(segment);
+  if (bytes === null) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! > 127) {
+      try {
+        utf8Fatal.decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+function reasonOf(error: unknown): VerifyJwtFailure {
+  if (error instanceof Refused) return error.reason;
+  const { code, claim, reason } = (error ?? {}) as {
+    code?: string;
+    claim?: string;
+    reason?: string;
+  };
+  switch (code) {
+    case "ERR_JOSE_ALG_NOT_ALLOWED":
+      return "algorithm_not_allowed";
+    case "ERR_JWS_SIGNATURE_VERIFICATION_FAILED":
+      return "bad_signature";
+    case "ERR_JOSE_NOT_SUPPORTED":
+      return "unsupported";
+    case "ERR_JWKS_NO_MATCHING_KEY":
+    case "ERR_JWKS_MULTIPLE_MATCHING_KEYS":
+      return "unknown_key";
+    case "ERR_JWKS_TIMEOUT":
+    case "ERR_JWKS_INVALID":
+      return "jwks_unavailable";
+    case "ERR_JWT_EXPIRED":
+      return claim === "iat" ? "too_old" : "expired";
+    case "ERR_JWT_CLAIM_VALIDATION_FAILED":
+      if (reason === "missing") return "missing_claim";
+      if (reason === "invalid") return "invalid_claim";
+      switch (claim) {
+        case "nbf":
+          return "not_yet_valid";
+        case "iat":
+          return "issued_in_future";
+        case "aud":
+          return "audience";
+        case "iss":
+          return "issuer";
+        case "sub":
+          return "subject";
+        case "typ":
+          return "type";
+        default:
+          return "invalid_claim";
+      }
+    default:
+      // Fetch failures of a remote JWKS surface as plain errors.
+      return code === undefined && error instanceof TypeError ? "jwks_unavailable" : "malformed";
+  }
+}
+
+/**
+ * Verifies a compact JWS JWT with jose under pinned rules: a size cap and a
+ * strict 3-segment format check before any decoding, an explicit algorithm
+ * allow-list of one family, keys chosen only by `kid` (a Map lookup) and
+ * bound to their algorithm, `jwk`/`jku`/`x5u`/`x5c` refused, unknown `crit`
+ * refused, `typ` checked, `exp` and `iat` required, future `iat` refused,
+ * `nbf`, `aud`, `iss` checked, clock tolerance 30 s (≤ 300 s). Never throws
+ * on a bad token; throws `SigningError` for bad options.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyJwt(token, keys, { algorithms: ["HS256"], typ: "access+jwt", audience: "api" });
+ * if (result.ok) console.log(result.payload.sub);
+ * else console.log(result.reason); // e.g. "expired"
+ * ```
+ */
+export async function verifyJwt(
+  token: string,
+  keys: Keyring | null,
+  options: VerifyJwtOptions,
+): Promise<VerifyJwtResult> {
+  const algorithms = options?.algorithms;
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    badOption("algorithms", algorithms, "a non-empty list of HS256, HS512 or of EdDSA, ES256");
+  }
+  const family = SYMMETRIC.has(algorithms[0]!) ? SYMMETRIC : ASYMMETRIC;
+  for (const alg of algorithms) {
+    if (!family.has(alg)) {
+      badOption(
+        "algorithms",
+        algorithms,
+        "algorithms of one family: HS256/HS512 or EdDSA/ES256, never none",
+      );
+    }
+  }
+  const tolerance = clockTolerance(options.clockTolerance);
+  const limit = maxLength(options.maxLength, 8192);
+  const state = keys === null ? undefined : stateOf(keys);
+  const resolver = options.jwks === undefined ? undefined : remote(options.jwks);
+  if (resolver !== undefined && family === SYMMETRIC) {
+    badOption("algorithms", algorithms, "asymmetric algorithms with a remote JWKS");
+  }
+  if (state === undefined && resolver === undefined)
+    badOption("jwks", options.jwks, "a URL or function when keys is null");
+  const context = options.context;
+  const required = options.requireExp === false ? ["iat"] : ["exp", "iat"];
+  if (options.requiredClaims !== undefined) {
+    if (!Array.isArray(options.requiredClaims))
+      badOption("requiredClaims", options.requiredClaims, "a list of claim names");
+    required.push(...options.requiredClaims);
+  }
+  const joseOptions: JWTVerifyOptions = {
+    algorithms: algorithms as string[],
+    typ: checkTyp(options.typ, "JWT"),
+    clockTolerance: tolerance,
+    maxTokenAge:
+      options.maxTokenAge === undefined
+        ? NO_AGE_LIMIT
+        : seconds("maxTokenAge", options.maxTokenAge, NO_AGE_LIMIT),
+    requiredClaims: required,
+  };
+  if (options.issuer !== undefined) joseOptions.issuer = options.issuer as string | string[];
+  if (options.audience !== undefined) joseOptions.audience = options.audience as string | string[];
+  if (options.subject !== undefined) joseOptions.subject = options.subject;
+  if (options.now !== undefined) joseOptions.currentDate = new Date(nowSeconds(options.now) * 1000);
+
+  if (typeof token !== "string") return { ok: false, reason: "malformed" };
+  if (token.length > limit) return { ok: false, reason: "too_large" };
+  if (!wellFormed(token)) return { ok: false, reason: "malformed" };
+
+  let reissue = false;
+  const getKey: JWTVerifyGetKey = (header, jws) => {
+    for (const name of FORBIDDEN) if (name in header) throw new Refused("forbidden_header");
+    if (typeof jws.payload !== "string" || !validUtf8(jws.payload)) throw new Refused("malformed");
+    if (resolver !== undefined) return resolver(header, jws);
+    const kid = header.kid;
+    if (typeof kid !== "string") throw new Refused("missing_kid");
+    const entry = state!.entries.get(kid);
+    if (entry === undefined) throw new Refused("unknown_key");
+    const alg = header.alg as string;
+    if (entry.kind === "secret") {
+      if (alg !== "HS256" && alg !== "HS512") throw new Refused("key_mismatch");
+      reissue = state!.primary.secret !== entry;
+      return hmacJwtKey(entry, alg, context);
+    }
+    if (alg !== entry.kind) throw new Refused("key_mismatch");
+    reissue = state!.primary[entry.kind] !== entry;
+    return entry.publicKey;
+  };
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, getKey, joseOptions);
+    return { ok: true, payload, header: protectedHeader, needsReissue: reissue };
+  } catch (error) {
+    // Misconfiguration (e.g. a bad context) is the programmer's, not the token's.
+    if (SigningError.isInstance(error)) throw error;
+    return { ok: false, reason: reasonOf(error) };
+  }
+}
