@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // `pnpm test:unit` runs them per package through turbo (cached, dependency-ordered).
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*"],
+    projects: ["packages/*", "apps/*", "scripts"],
   },
 });

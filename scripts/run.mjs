@@ -79,7 +79,14 @@ if (command === "demo") {
   mkdirSync(join(root, "test-results"), { recursive: true });
   const report = join(root, "test-results", "vitest.json");
   const status = pnpm(
-    ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    [
+      "exec",
+      "vitest",
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
     { allowFailure: true, timed: true },
   );
   let passed = 0;
