@@ -1,0 +1,40 @@
+import type { RedisExecutor } from "../executor.js";
+
+/**
+ * The part of an ioredis `Redis` or `Cluster` (v5, v6) the store uses.
+ * Structural, so this package never imports `ioredis`.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * const client: IoredisLike = new Redis(process.env.REDIS_URL!);
+ * ```
+ */
+export interface IoredisLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/**
+ * Binds an ioredis `Redis` or `Cluster` (a Cluster routes each command by its
+ * one key). Create it with `maxRetriesPerRequest: 1` (or 0) and
+ * `enableOfflineQueue: false` so that commands fail fast while Redis is
+ * down, and with `commandTimeout` if you want ioredis itself to give up on
+ * slow replies (the store races its own `commandTimeout` either way).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * import { RedisStore, fromIoredis } from "@tessera/store-redis";
+ *
+ * const client = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+ * client.on("error", (error) => console.warn("redis", error.message));
+ * const store = new RedisStore({ client: fromIoredis(client) });
+ * ```
+ */
+export function fromIoredis(client: IoredisLike): RedisExecutor {
+  return {
+    send: (_firstKey: string, args: readonly string[]) => client.call(args[0]!, ...args.slice(1)),
+    // ioredis rejects with redis-errors' ReplyError for every error reply.
+    isReplyError: (error: unknown) => error instanceof Error && error.name === "ReplyError",
+  };
+}

@@ -1,0 +1,383 @@
+import {
+  type DeleteByUserOptions,
+  type SessionStore,
+  type SetOptions,
+  type SetResult,
+  StoreClosedError,
+  type StoreEntry,
+  type StoreEntryInput,
+  StoreError,
+  type UserIndexedStore,
+  type UserSession,
+  validateEntry,
+  validateExpiresAt,
+  validateKey,
+  validateSetOptions,
+  validateUserId,
+} from "@tessera/store";
+import type { RedisExecutor } from "./executor.js";
+import { command, runScript } from "./lib/call.js";
+import { SCRIPTS } from "./lib/scripts.js";
+import { fnv1a, shardTags } from "./lib/slots.js";
+
+/**
+ * Options of {@link RedisStore}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisStoreOptions = { client: fromNodeRedis(client), prefix: "myapp:sess:v1:", commandTimeout: 1000 };
+ * ```
+ */
+export interface RedisStoreOptions {
+  /** The bound client: `fromNodeRedis(client)`, `fromNodeRedisCluster(cluster)` or `fromIoredis(client)`. */
+  client: RedisExecutor;
+  /**
+   * Prefix of every key the store writes (SECURITY.md ST-04): 1 to 128
+   * printable ASCII characters without `{`, `}` (they would change the Cluster
+   * hash tag) or the glob characters `* ? [ ] \` (they would widen an ACL key
+   * pattern `~<prefix>*`). Use one per application and data format version.
+   * @default "tessera:"
+   */
+  prefix?: string;
+  /**
+   * Milliseconds one store call may take before it rejects with
+   * `StoreUnavailableError` (node-redis also drops the command itself).
+   * @default 2000
+   */
+  commandTimeout?: number;
+  /**
+   * Number of hash-tag shards, 1 to 1024. A session and its owner's index
+   * entry live in the shard's slot, which makes every write one atomic script;
+   * `listByUser`/`deleteByUser` send one command per shard. More shards spread
+   * sessions over more Cluster slots (and masters); fewer make user listing
+   * cheaper. Changing it moves every key: treat it like the prefix.
+   * @default 16
+   */
+  shards?: number;
+  /**
+   * Largest value accepted, in UTF-8 bytes; larger values reject with
+   * `ERR_STORE_VALUE_TOO_LARGE` before any network I/O.
+   * @default 1048576
+   */
+  maxValueBytes?: number;
+}
+
+const FIELDS = ["v", "e", "u", "n"] as const;
+// Printable ASCII minus the hash-tag braces and the glob metacharacters.
+const PREFIX = /^[\x21-\x29\x2b-\x3e\x40-\x5a\x5e-\x7a\x7c\x7e]{1,128}$/;
+
+function invalid(name: string, value: unknown, expected: string): StoreError {
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return new StoreError(
+    "ERR_STORE_INVALID_OPTION",
+    `option ${name} is invalid: ${shown} (${expected})`,
+  );
+}
+
+function integerOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalid(name, value, `expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function text(reply: unknown): string | null {
+  if (reply === null || reply === undefined) return null;
+  if (typeof reply === "string") return reply;
+  if (reply instanceof Uint8Array) return new TextDecoder().decode(reply);
+  return String(reply);
+}
+
+function backend(message: string): StoreError {
+  return new StoreError("ERR_STORE_BACKEND", message);
+}
+
+function integer(reply: unknown, what: string): number {
+  const n = typeof reply === "number" ? reply : Number(text(reply));
+  if (!Number.isSafeInteger(n)) throw backend(`redis ${what}: unexpected reply ${String(reply)}`);
+  return n;
+}
+
+/**
+ * A Tessera session store on Redis, standalone or Cluster, through node-redis
+ * or ioredis (see {@link fromNodeRedis}, {@link fromIoredis}). It never opens
+ * or closes connections: it uses the client you created and connected.
+ *
+ * Round trips: `get` is one `HMGET`; `set`, `touch` and `delete` are one
+ * `EVALSHA` each (plus one `EVAL` the first time a node lacks the script).
+ * Writes are atomic Lua scripts: the version check, the value, its
+ * `PEXPIREAT` and the owner's index change together or not at all.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "redis";
+ * import { RedisStore, fromNodeRedis } from "@tessera/store-redis";
+ *
+ * const client = createClient({ url: "redis://127.0.0.1:6379", disableOfflineQueue: true });
+ * client.on("error", () => {});
+ * await client.connect();
+ * const store = new RedisStore({ client: fromNodeRedis(client), prefix: "myapp:sess:" });
+ * await store.set("k1", { value: "{}", expiresAt: Date.now() + 60_000 }, { expectVersion: 0 });
+ * ```
+ */
+export class RedisStore implements SessionStore, UserIndexedStore {
+  /** The key prefix in use. */
+  readonly prefix: string;
+  /** The per-call timeout in milliseconds. */
+  readonly commandTimeout: number;
+  readonly #client: RedisExecutor;
+  readonly #maxValueBytes: number;
+  readonly #tags: readonly string[];
+  #closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw invalid("options", options, "expected an object with a client");
+    }
+    const client = options.client;
+    if (
+      typeof client !== "object" ||
+      client === null ||
+      typeof client.send !== "function" ||
+      typeof client.isReplyError !== "function"
+    ) {
+      throw invalid(
+        "client",
+        client,
+        "expected fromNodeRedis(client), fromNodeRedisCluster(cluster) or fromIoredis(client)",
+      );
+    }
+    const prefix = options.prefix ?? "tessera:";
+    if (typeof prefix !== "string" || !PREFIX.test(prefix)) {
+      throw invalid(
+        "prefix",
+        prefix,
+        "expected 1-128 printable ASCII characters without { } * ? [ ] \\ or spaces",
+      );
+    }
+    this.#client = client;
+    this.prefix = prefix;
+    this.commandTimeout = integerOption("commandTimeout", options.commandTimeout, 2000, 1, 600_000);
+    this.#maxValueBytes = integerOption(
+      "maxValueBytes",
+      options.maxValueBytes,
+      1_048_576,
+      1,
+      512 * 1_048_576,
+    );
+    this.#tags = shardTags(integerOption("shards", options.shards, 16, 1, 1024));
+  }
+
+  /** `<prefix>{<tag>}:` of the shard that holds `key`. */
+  #base(key: string): string {
+    return `${this.prefix}{${this.#tags[fnv1a(key) % this.#tags.length]}}:`;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+
+  /**
+   * The live entry under `key`, or `null`. One `HMGET`; an entry at or past
+   * its `expiresAt` is `null` even if Redis has not expired the key yet.
+   *
+   * @example
+   * ```ts
+   * const entry = await store.get(key); // { value, expiresAt, userId?, version } | null
+   * ```
+   */
+  async get(key: string): Promise<StoreEntry | null> {
+    this.#open();
+    validateKey(key);
+    const redisKey = this.#base(key) + key;
+    const reply = await command(
+      this.#client,
+      redisKey,
+      ["HMGET", redisKey, ...FIELDS],
+      this.commandTimeout,
+    );
+    if (!Array.isArray(reply)) throw backend(`redis HMGET: unexpected reply ${String(reply)}`);
+    const [value, expires, userId, version] = reply.map(text);
+    if (value === null || value === undefined || expires === null || expires === undefined) {
+      return null;
+    }
+    const expiresAt = Number(expires);
+    if (!(expiresAt > Date.now())) return null;
+    const entry: StoreEntry = { value, expiresAt, version: Number(version) };
+    if (userId !== null && userId !== undefined) entry.userId = userId;
+    return entry;
+  }
+
+  /**
+   * Writes `entry`, optionally only if the live version equals
+   * `expectVersion` (0: create only). One atomic `EVALSHA`.
+   *
+   * @example
+   * ```ts
+   * const result = await store.set(key, { value, expiresAt, userId }, { expectVersion: 3 });
+   * if (!result.ok) console.log("someone else wrote first");
+   * ```
+   */
+  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
+    this.#open();
+    validateKey(key);
+    validateEntry(entry, this.#maxValueBytes);
+    const expected = validateSetOptions(options);
+    const base = this.#base(key);
+    const reply = await runScript(
+      this.#client,
+      SCRIPTS.set,
+      base + key,
+      [
+        entry.value,
+        String(entry.expiresAt),
+        entry.userId ?? "",
+        expected === undefined ? "" : String(expected),
+        String(Date.now()),
+        `${base}u:`,
+        key,
+      ],
+      this.commandTimeout,
+    );
+    const version = integer(reply, "set script");
+    return version < 0 ? { ok: false, conflict: true } : { ok: true, version };
+  }
+
+  /**
+   * Moves the expiry of a live entry (and its index entry); a no-op on a
+   * missing or expired key; `expiresAt <= now` deletes. One `EVALSHA`.
+   *
+   * @example
+   * ```ts
+   * await store.touch(key, Date.now() + 30 * 60_000);
+   * ```
+   */
+  async touch(key: string, expiresAt: number): Promise<void> {
+    this.#open();
+    validateKey(key);
+    validateExpiresAt(expiresAt);
+    const base = this.#base(key);
+    await runScript(
+      this.#client,
+      SCRIPTS.touch,
+      base + key,
+      [String(expiresAt), String(Date.now()), `${base}u:`, key],
+      this.commandTimeout,
+    );
+  }
+
+  /**
+   * Removes `key` and its index entry; idempotent. One `EVALSHA`.
+   *
+   * @example
+   * ```ts
+   * await store.delete(key);
+   * ```
+   */
+  async delete(key: string): Promise<void> {
+    this.#open();
+    validateKey(key);
+    const base = this.#base(key);
+    await runScript(
+      this.#client,
+      SCRIPTS.delete,
+      base + key,
+      [`${base}u:`, key],
+      this.commandTimeout,
+    );
+  }
+
+  /**
+   * The live entries `userId` owns. One script per shard (sent together);
+   * each drops the index members that expired or changed owner.
+   *
+   * @example
+   * ```ts
+   * for (const { key, entry } of await store.listByUser("u1")) console.log(key, entry.expiresAt);
+   * ```
+   */
+  async listByUser(userId: string): Promise<UserSession[]> {
+    this.#open();
+    validateUserId(userId);
+    const now = String(Date.now());
+    const replies = await Promise.all(
+      this.#tags.map((tag) => {
+        const base = `${this.prefix}{${tag}}:`;
+        return runScript(
+          this.#client,
+          SCRIPTS.list,
+          `${base}u:${userId}`,
+          [now, base, userId],
+          this.commandTimeout,
+        );
+      }),
+    );
+    const out: UserSession[] = [];
+    for (const reply of replies) {
+      if (!Array.isArray(reply)) throw backend(`redis list script: unexpected reply`);
+      for (let i = 0; i + 3 < reply.length; i += 4) {
+        out.push({
+          key: text(reply[i])!,
+          entry: {
+            value: text(reply[i + 1])!,
+            expiresAt: Number(text(reply[i + 2])),
+            userId,
+            version: Number(text(reply[i + 3])),
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes `userId`'s live entries except `exceptKey` ("log out
+   * everywhere"); resolves to how many it deleted. One script per shard.
+   *
+   * @example
+   * ```ts
+   * await store.deleteByUser("u1", { exceptKey: currentKey });
+   * ```
+   */
+  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
+    this.#open();
+    validateUserId(userId);
+    const except = options.exceptKey;
+    if (except !== undefined) validateKey(except);
+    const now = String(Date.now());
+    const replies = await Promise.all(
+      this.#tags.map((tag) => {
+        const base = `${this.prefix}{${tag}}:`;
+        return runScript(
+          this.#client,
+          SCRIPTS.deleteUser,
+          `${base}u:${userId}`,
+          [now, base, userId, except ?? ""],
+          this.commandTimeout,
+        );
+      }),
+    );
+    return replies.reduce<number>((sum, reply) => sum + integer(reply, "deleteByUser script"), 0);
+  }
+
+  /**
+   * Marks the store closed: every later call rejects with
+   * `StoreClosedError`. The client stays open; it is yours to `quit()`.
+   *
+   * @example
+   * ```ts
+   * await store.close();
+   * await client.quit();
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}
