@@ -2,7 +2,7 @@ import { SessionError } from "../errors.js";
 import type { SessionData } from "../session.js";
 import { mergeInto, noChanges } from "./changes.js";
 import type { Context } from "./context.js";
-import { effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
+import { absoluteDeadline, effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
 import type { SessionImpl } from "./session-impl.js";
 import { clearSetCookies, sealedSetCookies, sessionSetCookie } from "./set-cookie.js";
 import { reportStoreError } from "./store-call.js";
@@ -27,6 +27,12 @@ async function storeCall<T>(
     reportStoreError(ctx, operation, error, key);
     throw error;
   }
+}
+
+function takeReissue(s: AnySession): boolean {
+  const reissue = s.reissue;
+  s.reissue = false;
+  return reissue;
 }
 
 function wanted(ctx: Context, s: AnySession): boolean {
@@ -88,7 +94,7 @@ export async function commitStateful(ctx: Context, s: AnySession): Promise<strin
         s.changes = noChanges();
         s.metaChanged = false;
         s.storeExpiresAt = deadline;
-        return ctx.cookie.persistent ? [cookieFor(ctx, s, deadline, now)] : [];
+        return ctx.cookie.persistent || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
       }
       ctx.emit({ type: "conflict", at: now, session: key, attempt: attempt + 1 });
       if (attempt >= ctx.maxRetries) {
@@ -119,10 +125,12 @@ export async function commitStateful(ctx: Context, s: AnySession): Promise<strin
   const deadline = expiresAt(s.record, now, ctx.timeouts);
   const lastSeen = effectiveLastSeen(s.record, ctx.timeouts, s.storeExpiresAt);
   const current = s.storeExpiresAt ?? 0;
-  if (now - lastSeen < ctx.timeouts.touchAfterMs || deadline <= current) return [];
+  if (now - lastSeen < ctx.timeouts.touchAfterMs || deadline <= current) {
+    return takeReissue(s) ? [cookieFor(ctx, s, current, now)] : [];
+  }
   await storeCall(ctx, "touch", key, () => store.touch(key, deadline));
   s.storeExpiresAt = deadline;
-  return ctx.cookie.persistent ? [cookieFor(ctx, s, deadline, now)] : [];
+  return ctx.cookie.persistent || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
 }
 
 export async function commitStateless(ctx: Context, s: AnySession): Promise<string[]> {
@@ -130,14 +138,15 @@ export async function commitStateless(ctx: Context, s: AnySession): Promise<stri
   const now = ctx.now();
   if (s.fresh && !wanted(ctx, s)) return nothingToStore(ctx, s);
   const due = now - s.record.lastSeenAt >= ctx.timeouts.touchAfterMs;
-  if (!s.fresh && !s.isDirty() && !due) return [];
+  if (!s.fresh && !s.isDirty() && !due && !takeReissue(s)) return [];
   const wasFresh = s.fresh;
   const key = s.ensureIdentity();
   s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
   const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
   encodeChecked(ctx, s.record);
-  // The seal's own `exp` mirrors the record's deadline; the record stays the authority (SL-02).
-  const ttl = Math.max(1, Math.ceil((deadline - now) / 1000));
+  // The seal expires at the absolute deadline; idle expiry is judged from the
+  // record's lastSeenAt, and the record stays the authority for both (SL-02).
+  const ttl = Math.max(1, Math.ceil((absoluteDeadline(s.record, ctx.timeouts) - now) / 1000));
   const sealed = await ctx.crypto.seal(s.record, ctx.cookie.name, ttl, now);
   const maxAge = ctx.cookie.persistent ? maxAgeSeconds(deadline, now) : undefined;
   const cookies = sealedSetCookies(ctx.cookie, sealed, s.incoming, maxAge);

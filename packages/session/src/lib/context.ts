@@ -2,6 +2,11 @@ import type { SessionStore } from "@tessera/store";
 import type { SessionEvent } from "../events.js";
 import type { Timeouts } from "./expiry.js";
 
+/** A verified value, or why it was refused. */
+export type Opened<T> =
+  | { ok: true; value: T; reissue: boolean }
+  | { ok: false; reason: "malformed" | "bad_signature" | "expired_absolute" };
+
 /**
  * The cryptographic operations the manager needs, bound once to the keyring
  * and cookie name at construction so the hot path makes no decisions.
@@ -13,12 +18,12 @@ export interface Primitives {
   hashToken(token: string): string;
   /** The cookie value carrying `token`, MAC'd with the cookie name as context. */
   signToken(token: string): string;
-  /** The token inside a cookie value, or null when the MAC does not verify. */
-  unsignToken(value: string): string | null;
+  /** The token inside a cookie value; `reissue` when a non-primary key verified it (KEY-05). */
+  unsignToken(value: string): Opened<string>;
   /** AEAD-seals a JSON payload bound to `context` (stateless cookies, encryption at rest). */
   seal(payload: unknown, context: string, expiresInSeconds: number, now: number): Promise<string>;
-  /** Opens a sealed payload bound to `context`, or null (tampered, wrong context, expired). */
-  unseal(sealed: string, context: string, now: number): Promise<unknown>;
+  /** Opens a sealed payload bound to `context` (tampered, wrong context or expired: a reason). */
+  unseal(sealed: string, context: string, now: number): Promise<Opened<unknown>>;
   /** CSRF token for a session identity, with the CSRF purpose (KEY-03/KEY-04). */
   csrfToken(identity: string): string;
   /** Constant-time check of a CSRF token against a session identity; any key of the ring verifies. */

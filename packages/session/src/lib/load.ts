@@ -70,8 +70,9 @@ export async function loadStateful<D extends SessionData, F extends SessionData>
   const raw = read.value;
   if (raw === undefined) return fresh(ctx, now, incoming, meta);
   if (!SIGNED.test(raw)) return fresh(ctx, now, incoming, meta, "malformed");
-  const token = ctx.crypto.unsignToken(raw);
-  if (token === null) return fresh(ctx, now, incoming, meta, "bad_signature");
+  const opened = ctx.crypto.unsignToken(raw);
+  if (!opened.ok) return fresh(ctx, now, incoming, meta, opened.reason);
+  const token = opened.value;
   if (!TOKEN.test(token)) return fresh(ctx, now, incoming, meta, "malformed");
   const key = ctx.crypto.hashToken(token);
   let entry: Awaited<ReturnType<typeof store.get>>;
@@ -100,6 +101,7 @@ export async function loadStateful<D extends SessionData, F extends SessionData>
     record,
     token,
     key,
+    reissue: opened.reissue,
     version: entry.version,
     storeExpiresAt: entry.expiresAt,
     incoming,
@@ -126,8 +128,8 @@ export async function loadStateless<D extends SessionData, F extends SessionData
     return fresh(ctx, now, incoming, meta, "malformed");
   }
   const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now);
-  if (opened === null) return fresh(ctx, now, incoming, meta, "bad_signature");
-  const record = validateRecord(opened);
+  if (!opened.ok) return fresh(ctx, now, incoming, meta, opened.reason);
+  const record = validateRecord(opened.value);
   if (record === null || record.sid === undefined || !TOKEN.test(record.sid)) {
     return fresh(ctx, now, incoming, meta, "malformed");
   }
@@ -144,6 +146,7 @@ export async function loadStateless<D extends SessionData, F extends SessionData
     record,
     token: record.sid,
     key,
+    reissue: opened.reissue,
     version: 1,
     incoming,
     ...(meta === undefined ? {} : { meta }),

@@ -1,4 +1,13 @@
-import { hashToken, type Keyring, randomToken, seal, sign, unseal, unsign } from "@tessera/signing";
+import {
+  hashToken,
+  type Keyring,
+  openSealed,
+  randomToken,
+  seal,
+  sign,
+  unsign,
+  verifySigned,
+} from "@tessera/signing";
 import type { Primitives } from "./context.js";
 
 /** Longest sealed value accepted (a chunked stateless cookie), checked before decoding (DOS-01). */
@@ -16,10 +25,31 @@ export function createPrimitives(keys: Keyring, cookieName: string): Primitives 
     randomToken: () => randomToken(32),
     hashToken: (token) => hashToken(token),
     signToken: (token) => sign(token, keys, cookie),
-    unsignToken: (value) => unsign(value, keys, cookie),
+    unsignToken: (value) => {
+      const result = verifySigned(value, keys, cookie);
+      if (result.ok) return { ok: true, value: result.value, reissue: result.needsReissue };
+      const malformed = result.reason === "malformed" || result.reason === "too_large";
+      return { ok: false, reason: malformed ? "malformed" : "bad_signature" };
+    },
     seal: (payload, context, expiresIn, now) => seal(payload, keys, { context, expiresIn, now }),
-    unseal: (sealed, context, now) =>
-      unseal<unknown>(sealed, keys, { context, now, maxLength: MAX_SEALED_LENGTH }),
+    unseal: async (sealed, context, now) => {
+      const result = await openSealed<unknown>(sealed, keys, {
+        context,
+        now,
+        maxLength: MAX_SEALED_LENGTH,
+      });
+      if (result.ok) return { ok: true, value: result.payload, reissue: result.needsReissue };
+      switch (result.reason) {
+        case "expired":
+          // Seals expire at the absolute deadline; idle expiry is judged from the record.
+          return { ok: false, reason: "expired_absolute" };
+        case "unknown_key":
+        case "invalid":
+          return { ok: false, reason: "bad_signature" };
+        default:
+          return { ok: false, reason: "malformed" };
+      }
+    },
     // The identity is not repeated in the token: only `kid.mac` goes into pages.
     csrfToken: (identity) => sign(identity, keys, csrf).slice(identity.length + 1),
     verifyCsrf: (identity, token) => unsign(`${identity}.${token}`, keys, csrf) === identity,

@@ -13,6 +13,9 @@ export interface SessionCookies {
 // Session cookies are read raw: percent-decoding would give one signed value
 // several spellings (CK-10), and quotes are not part of our alphabet.
 const RAW = { decode: false, unquote: false } as const;
+// Chunked sealed sessions may legitimately exceed the parser's default 8 KiB;
+// the reassembled value is still capped at MAX_SEALED_LENGTH before decoding.
+const RAW_CHUNKED = { decode: false, unquote: false, maxBytes: 20_480 } as const;
 
 function belongs(key: string, name: string): boolean {
   return key.length > name.length + 1 && key.startsWith(name) && key.charCodeAt(name.length) === 46;
@@ -29,7 +32,7 @@ export function readSessionCookies(
 ): SessionCookies {
   const present: Record<string, string> = Object.create(null);
   if (header === "") return { value: undefined, duplicate: false, present };
-  const all = parseCookieAll(header, RAW);
+  const all = parseCookieAll(header, withChunks ? RAW_CHUNKED : RAW);
   let duplicate = false;
   const own = all[name];
   if (own !== undefined) {

@@ -42,6 +42,8 @@ export class SessionImpl<Data extends SessionData, Flash extends SessionData>
   /** Cookies of this session the request carried (name to first value): what to clear or replace. */
   incoming: Record<string, string>;
   metaChanged = false;
+  /** Verified with a non-primary key: send a cookie made with the primary one (KEY-05, T-B39). */
+  reissue: boolean;
   readonly rejected: RejectReason | undefined;
   readonly ctx: Context;
 
@@ -51,6 +53,7 @@ export class SessionImpl<Data extends SessionData, Flash extends SessionData>
       record: SessionRecord;
       token?: string;
       key?: string;
+      reissue?: boolean;
       version?: number;
       storeExpiresAt?: number;
       rejected?: RejectReason;
@@ -62,6 +65,7 @@ export class SessionImpl<Data extends SessionData, Flash extends SessionData>
     this.record = init.record;
     this.token = init.token;
     this.key = init.key;
+    this.reissue = init.reissue ?? false;
     this.version = init.version ?? 0;
     this.storeExpiresAt = init.storeExpiresAt;
     this.rejected = init.rejected;

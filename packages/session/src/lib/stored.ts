@@ -50,10 +50,9 @@ export async function fromStored(
   now: number,
 ): Promise<SessionRecord | null> {
   if (!ctx.encryptAtRest) return decodeRecord(value);
-  const opened = (await ctx.crypto.unseal(value, AT_REST, now)) as {
-    k?: unknown;
-    r?: unknown;
-  } | null;
-  if (opened === null || typeof opened !== "object" || opened.k !== key) return null;
-  return validateRecord(opened.r);
+  const opened = await ctx.crypto.unseal(value, AT_REST, now);
+  if (!opened.ok) return null;
+  const payload = opened.value as { k?: unknown; r?: unknown } | null;
+  if (typeof payload !== "object" || payload === null || payload.k !== key) return null;
+  return validateRecord(payload.r);
 }
