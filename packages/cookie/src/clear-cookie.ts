@@ -1,6 +1,6 @@
 import { secureCookieDefaults } from "./defaults.js";
 import { assertName, serializeAttributes } from "./lib/attributes.js";
-import type { CookieAttributes, OptionsFor } from "./types.js";
+import type { CookieAttributes, PrefixConstraint } from "./types.js";
 
 /** RFC 9110 §5.6.7 IMF-fixdate of the Unix epoch. */
 const EPOCH = new Date(0);
@@ -24,7 +24,7 @@ const EPOCH = new Date(0);
  */
 export function clearCookie<Name extends string>(
   name: Name,
-  ...attributes: OptionsFor<Name, CookieAttributes>
+  attributes?: CookieAttributes & PrefixConstraint<Name>,
 ): string;
 export function clearCookie(
   name: string,
