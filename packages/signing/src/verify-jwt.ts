@@ -8,7 +8,7 @@ import {
 } from "jose";
 import { badOption, SigningError } from "./errors.js";
 import { type Keyring, stateOf } from "./keyring.js";
-import { decode, isCanonical } from "./lib/b64.js";
+import { DECODE, decode, isCanonical } from "./lib/b64.js";
 import { ASYMMETRIC, hmacJwtKey, type JwtAlgorithm, SYMMETRIC } from "./lib/jwt-keys.js";
 import { typ as checkTyp, clockTolerance, maxLength, nowSeconds, seconds } from "./lib/options.js";
 
@@ -142,21 +142,33 @@ function wellFormed(token: string): boolean {
 
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 
-/** jose decodes claims leniently (U+FFFD); refuse invalid UTF-8 instead. */
+/**
+ * jose decodes claims leniently (invalid UTF-8 becomes U+FFFD); refuse invalid
+ * UTF-8 instead. The common all-ASCII case is settled by scanning the
+ * base64url text for a high bit without allocating.
+ */
 function validUtf8(segment: string): boolean {
+  let high = 0;
+  const n = segment.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    high |=
+      ((DECODE[segment.charCodeAt(i)]! << 18) |
+        (DECODE[segment.charCodeAt(i + 1)]! << 12) |
+        (DECODE[segment.charCodeAt(i + 2)]! << 6) |
+        DECODE[segment.charCodeAt(i + 3)]!) &
+      0x808080;
+  }
+  if (i < n) high |= 1; // a tail group: let the full decode below decide
+  if (high === 0) return true;
   const bytes = decode(segment);
   if (bytes === null) return false;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! > 127) {
-      try {
-        utf8Fatal.decode(bytes);
-        return true;
-      } catch {
-        return false;
-      }
-    }
+  try {
+    utf8Fatal.decode(bytes);
+    return true;
+  } catch {
+    return false;
   }
-  return true;
 }
 
 function reasonOf(error: unknown): VerifyJwtFailure {

@@ -1,0 +1,149 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { constantTimeEqual } from "./constant-time-equal.js";
+import { SigningError } from "./errors.js";
+import { createKeyring } from "./keyring.js";
+import { randomToken } from "./random-token.js";
+import { sign } from "./sign.js";
+import { unsign, verifySigned } from "./unsign.js";
+
+const k1 = { id: "k1", secret: randomToken(32) };
+const k2 = { id: "k2", secret: randomToken(32) };
+const keys = createKeyring([k1]);
+
+describe("sign / unsign", () => {
+  it("round-trips any well-formed string, with the kid in the signed form", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 200 }),
+        fc.constantFrom(undefined, "__Host-sid", "csrf"),
+        (value, context) => {
+          const signed = sign(value, keys, { context });
+          expect(signed.startsWith(`${value}.k1.`)).toBe(true);
+          expect(unsign(signed, keys, { context })).toBe(value);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("throws on misuse, never on input", () => {
+    expect(() => sign(1 as unknown as string, keys)).toThrow(SigningError);
+    expect(() => sign("a\uD800", keys)).toThrow(/lone surrogate/);
+    expect(() => sign("a", {} as never)).toThrow(SigningError);
+    expect(() => sign("a", keys, { context: "bad context" })).toThrow(/option context/);
+    fc.assert(
+      fc.property(fc.anything(), (input) => unsign(input as string, keys) === null),
+      { numRuns: 300 },
+    );
+  });
+
+  // T-B03 (KEY-08)
+  it("refuses every single-bit flip, truncation and garbage around the signed form", () => {
+    const s = sign("sessid", keys);
+    for (let i = 0; i < s.length; i++) {
+      for (let bit = 0; bit < 7; bit++) {
+        const flipped =
+          s.slice(0, i) + String.fromCharCode(s.charCodeAt(i) ^ (1 << bit)) + s.slice(i + 1);
+        expect(unsign(flipped, keys)).toBeNull();
+      }
+    }
+    const cases = [
+      s.slice(0, -1),
+      s + "garbage",
+      "garbage" + s,
+      "garbage." + s,
+      s + ".garbage",
+      "",
+      ".",
+      "a.",
+      ".b",
+      "a.k1.",
+      `.k1.${s.slice(-43)}`,
+    ];
+    for (const bad of cases) expect(unsign(bad, keys)).toBeNull();
+    expect(unsign(s, keys)).toBe("sessid");
+  });
+
+  // T-B04 (KEY-07)
+  it("accepts only the canonical MAC text", () => {
+    const s = sign("sessid", keys);
+    const last = s.at(-1)!;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const v = alphabet.indexOf(last);
+    const variants = [
+      s.slice(0, -1) + alphabet[v ^ 1], // an unused low bit set
+      s.slice(0, -1) + alphabet[v ^ 2],
+      s + "=",
+      s.replaceAll("-", "+").replaceAll("_", "/"),
+      ` ${s}`,
+      `${s} `,
+      `${s}\n`,
+    ];
+    for (const bad of variants) if (bad !== s) expect(unsign(bad, keys)).toBeNull();
+  });
+
+  // T-B05 (KEY-06)
+  it("compares bytes without throwing on length mismatch", () => {
+    const a = crypto.getRandomValues(new Uint8Array(32));
+    expect(constantTimeEqual(a, a.slice(0, 31))).toBe(false);
+    expect(constantTimeEqual(a, a.slice())).toBe(true);
+    const b = a.slice();
+    b[31]! ^= 1;
+    expect(constantTimeEqual(a, b)).toBe(false);
+    expect(constantTimeEqual(a, "x" as never)).toBe(false);
+  });
+
+  // T-B06 (KEY-04)
+  it("never verifies a value for another context or purpose", () => {
+    const s = sign("v", keys, { context: "__Host-sid" });
+    expect(unsign(s, keys, { context: "__Host-csrf" })).toBeNull();
+    expect(unsign(s, keys)).toBeNull();
+    expect(unsign(s, keys, { context: "__Host-sid", purpose: "csrf" })).toBeNull();
+    expect(unsign(sign("v", keys, { purpose: "csrf" }), keys, { purpose: "app:flash" })).toBeNull();
+    expect(verifySigned(s, keys, { context: "__Host-csrf" })).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
+  });
+
+  // T-B07 (KEY-05)
+  it("rotates: new key signs, old key verifies and asks for reissue, removed key fails", () => {
+    const before = createKeyring([k1]);
+    const during = createKeyring([k2, k1]);
+    const after = createKeyring([k2]);
+    const old = sign("v", before);
+    expect(verifySigned(old, during)).toEqual({
+      ok: true,
+      value: "v",
+      kid: "k1",
+      needsReissue: true,
+    });
+    const fresh = sign("v", during);
+    expect(fresh).toContain(".k2.");
+    expect(verifySigned(fresh, during)).toEqual({
+      ok: true,
+      value: "v",
+      kid: "k2",
+      needsReissue: false,
+    });
+    expect(verifySigned(old, after)).toEqual({ ok: false, reason: "unknown_key" });
+    expect(unsign(fresh, after)).toBe("v");
+  });
+
+  it.each(["../../etc/passwd", "' OR 1=1 --", "a".repeat(10000), '{"$ne":null}', "k9"])(
+    "treats kid %j as unknown",
+    (kid) => {
+      const mac = sign("v", keys).slice(-43);
+      const result = verifySigned(`v.${kid}.${mac}`, keys, { maxLength: 1 << 20 });
+      expect(result).toEqual({ ok: false, reason: "unknown_key" });
+    },
+  );
+
+  it("reports malformed and oversized input", () => {
+    expect(verifySigned("", keys)).toEqual({ ok: false, reason: "malformed" });
+    expect(verifySigned(null as never, keys)).toEqual({ ok: false, reason: "malformed" });
+    expect(verifySigned("x".repeat(5000), keys)).toEqual({ ok: false, reason: "too_large" });
+    expect(unsign(sign("x".repeat(5000), keys), keys, { maxLength: 6000 })).toBe("x".repeat(5000));
+  });
+});
