@@ -1,0 +1,14 @@
+export type { BetterSqlite3Database } from "./clients/better-sqlite3.js";
+export { betterSqlite3Executor } from "./clients/better-sqlite3.js";
+export type { Mysql2Queryable } from "./clients/mysql2.js";
+export { mysql2Executor } from "./clients/mysql2.js";
+export type { PgExecutorOptions, PgQueryable } from "./clients/pg.js";
+export { pgExecutor } from "./clients/pg.js";
+export type { PostgresJsExecutorOptions, PostgresJsQueryable } from "./clients/postgres-js.js";
+export { postgresJsExecutor } from "./clients/postgres-js.js";
+export type { SqlDialect, SqlExecutor, SqlParam, SqlResult } from "./executor.js";
+export { isUnavailableError } from "./is-unavailable-error.js";
+export type { SchemaOptions } from "./schema.js";
+export { schemaStatements } from "./schema.js";
+export type { SqlStoreOptions } from "./sql-store.js";
+export { SqlStore } from "./sql-store.js";

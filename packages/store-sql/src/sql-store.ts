@@ -1,0 +1,374 @@
+import {
+  type DeleteByUserOptions,
+  type SessionStore,
+  type SetOptions,
+  type SetResult,
+  StoreClosedError,
+  type StoreEntry,
+  type StoreEntryInput,
+  StoreError,
+  StoreUnavailableError,
+  type UserIndex,
+  type UserSession,
+  validateEntry,
+  validateExpiresAt,
+  validateKey,
+  validateSetOptions,
+  validateUserId,
+} from "@tessera/store";
+import type { Dialect, Query } from "./dialects/dialect.js";
+import type { SqlDialect, SqlExecutor, SqlResult } from "./executor.js";
+import { isUnavailableError } from "./is-unavailable-error.js";
+import {
+  buildDialect,
+  checkExecutor,
+  DEFAULT_BATCH_SIZE,
+  integerOption,
+  maxValueBytesOption,
+  secondsOption,
+} from "./lib/options.js";
+import { readEntry } from "./lib/rows.js";
+
+/**
+ * Options of {@link SqlStore}. Durations are seconds; instants are epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * const options: SqlStoreOptions = { table: "sessions", pruneInterval: 600, queryTimeout: 2 };
+ * ```
+ */
+export interface SqlStoreOptions {
+  /**
+   * Table name: `/^[A-Za-z_][A-Za-z0-9_]{0,62}$/`, or `schema.table` on
+   * PostgreSQL. Anything else throws `ERR_STORE_INVALID_OPTION` at
+   * construction: identifiers cannot be bound parameters (SECURITY.md ST-05).
+   * @default "tessera_sessions"
+   */
+  table?: string;
+  /**
+   * Largest accepted value in UTF-8 bytes (at least 65,536, the contract's
+   * minimum; at most 16,777,215 on MySQL, the size of MEDIUMTEXT).
+   * @default 1048576
+   */
+  maxValueBytes?: number;
+  /**
+   * Seconds between background {@link SqlStore.prune} runs; 0 turns the pruner off.
+   * The timer is unref'd (it never keeps the process alive) and stops on `close()`.
+   * @default 0
+   */
+  pruneInterval?: number;
+  /**
+   * Most rows one prune statement deletes; `prune()` repeats it until a
+   * batch comes back short, so locks stay short on a large backlog.
+   * @default 1000
+   */
+  pruneBatchSize?: number;
+  /**
+   * Seconds a statement may take before the call rejects with
+   * `StoreUnavailableError`; 0 for no limit. The statement itself is not
+   * cancelled (a write may still land): also set the server's own limit
+   * (PostgreSQL `statement_timeout`, MySQL `max_execution_time`).
+   * @default 0
+   */
+  queryTimeout?: number;
+  /**
+   * The clock, in epoch milliseconds. Expiry is compared with this value
+   * (sent as a parameter), never with the database's clock, so the store
+   * agrees with the session manager about what has expired.
+   * @default Date.now
+   */
+  now?: () => number;
+  /** Called with the error when a background prune fails (libraries do not log). */
+  onPruneError?: (error: StoreError) => void;
+}
+
+/**
+ * A `SessionStore` on PostgreSQL, MySQL/MariaDB or SQLite, written against a
+ * {@link SqlExecutor} (use {@link pgExecutor}, {@link postgresJsExecutor},
+ * {@link mysql2Executor} or {@link betterSqlite3Executor}). It never opens or
+ * closes connections: `close()` only stops the pruner; end your client yourself.
+ *
+ * One statement per operation, each atomic on its own: native upserts,
+ * compare-and-set on a `version` column, reads filtered by `expires_at > now`.
+ * Backend outages reject with `StoreUnavailableError`; other database errors
+ * with a `StoreError` coded `ERR_STORE_BACKEND`; both keep the driver error as `cause`.
+ *
+ * @example
+ * ```ts
+ * import pg from "pg";
+ * import { SqlStore, pgExecutor } from "@tessera/store-sql";
+ *
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const store = new SqlStore(pgExecutor(pool), { pruneInterval: 600 });
+ * await store.migrate();
+ * await store.set(key, { value: "e30", expiresAt: Date.now() + 3_600_000 }, { expectVersion: 0 });
+ * ```
+ */
+export class SqlStore implements SessionStore, UserIndex {
+  /** The executor's dialect. */
+  readonly dialect: SqlDialect;
+  readonly #executor: SqlExecutor;
+  readonly #sql: Dialect;
+  readonly #maxValueBytes: number;
+  readonly #batchSize: number;
+  readonly #timeoutMs: number;
+  readonly #now: () => number;
+  readonly #onPruneError: ((error: StoreError) => void) | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #pruning = false;
+  #closed = false;
+
+  constructor(executor: SqlExecutor, options: SqlStoreOptions = {}) {
+    this.#executor = checkExecutor(executor);
+    this.dialect = executor.dialect;
+    this.#batchSize = integerOption(
+      "pruneBatchSize",
+      options.pruneBatchSize,
+      DEFAULT_BATCH_SIZE,
+      1,
+      100_000,
+    );
+    this.#sql = buildDialect(this.dialect, options.table, this.#batchSize);
+    this.#maxValueBytes = maxValueBytesOption(options.maxValueBytes, this.dialect);
+    this.#timeoutMs = secondsOption("queryTimeout", options.queryTimeout);
+    if (options.now !== undefined && typeof options.now !== "function") {
+      throw new StoreError(
+        "ERR_STORE_INVALID_OPTION",
+        "option now is invalid: expected a function",
+      );
+    }
+    this.#now = options.now ?? Date.now;
+    this.#onPruneError = options.onPruneError;
+    const interval = secondsOption("pruneInterval", options.pruneInterval);
+    if (interval > 0) {
+      this.#timer = setInterval(() => void this.#backgroundPrune(), interval);
+      // A pruner must never keep a process alive that is otherwise done.
+      this.#timer.unref?.();
+    }
+  }
+
+  /**
+   * Creates the table and its indexes if they do not exist (see
+   * {@link schemaStatements}). Safe to run on every start.
+   *
+   * @example
+   * ```ts
+   * await store.migrate();
+   * ```
+   */
+  async migrate(): Promise<void> {
+    for (const sql of this.#sql.ddl) await this.#run({ sql, params: [] });
+  }
+
+  /** {@inheritDoc @tessera/store#SessionStore.get} */
+  async get(key: string): Promise<StoreEntry | null> {
+    validateKey(key);
+    const { rows } = await this.#run(this.#sql.get(key, this.#now()));
+    const row = rows[0];
+    return row === undefined ? null : readEntry(row, this.#sql.decode);
+  }
+
+  /** {@inheritDoc @tessera/store#SessionStore.set} */
+  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
+    validateKey(key);
+    validateEntry(entry, this.#maxValueBytes);
+    const expected = validateSetOptions(options);
+    const sql = this.#sql;
+    const now = this.#now();
+    if (entry.expiresAt <= now) return this.#deleteByExpiry(key, expected, now);
+    const value = sql.encode(entry.value);
+    const userId = entry.userId === undefined ? null : sql.encode(entry.userId);
+    if (expected === undefined) {
+      const result = await this.#run(sql.upsert(key, value, entry.expiresAt, userId, now));
+      const version = sql.upsertVersion(result);
+      if (!Number.isSafeInteger(version) || version < 1) {
+        throw new StoreError("ERR_STORE_BACKEND", `upsert returned no version for ${this.dialect}`);
+      }
+      return { ok: true, version };
+    }
+    if (expected === 0) return this.#create(key, value, entry.expiresAt, userId, now);
+    const { affected } = await this.#run(
+      sql.update(key, value, entry.expiresAt, userId, expected, now),
+    );
+    // WHERE version = expected matched, so the row now holds expected + 1.
+    return affected > 0 ? { ok: true, version: expected + 1 } : { ok: false, conflict: true };
+  }
+
+  /** {@inheritDoc @tessera/store#SessionStore.touch} */
+  async touch(key: string, expiresAt: number): Promise<void> {
+    validateKey(key);
+    validateExpiresAt(expiresAt);
+    const now = this.#now();
+    await this.#run(
+      expiresAt <= now ? this.#sql.delete(key) : this.#sql.touch(key, expiresAt, now),
+    );
+  }
+
+  /** {@inheritDoc @tessera/store#SessionStore.delete} */
+  async delete(key: string): Promise<void> {
+    validateKey(key);
+    await this.#run(this.#sql.delete(key));
+  }
+
+  /** {@inheritDoc @tessera/store#UserIndex.listByUser} */
+  async listByUser(userId: string): Promise<UserSession[]> {
+    validateUserId(userId);
+    const sql = this.#sql;
+    const { rows } = await this.#run(sql.listByUser(sql.encode(userId), this.#now()));
+    return rows.map((row) => ({ key: String(row["key"]), entry: readEntry(row, sql.decode) }));
+  }
+
+  /** {@inheritDoc @tessera/store#UserIndex.deleteByUser} */
+  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
+    validateUserId(userId);
+    const except = options.exceptKey === undefined ? "" : validateKey(options.exceptKey);
+    const sql = this.#sql;
+    const { affected } = await this.#run(sql.deleteByUser(sql.encode(userId), except, this.#now()));
+    return affected;
+  }
+
+  /**
+   * Deletes expired rows in batches of `pruneBatchSize` until a batch comes
+   * back short; resolves to the number deleted. Reads already ignore expired
+   * rows, so pruning only reclaims space; run it from a job or set `pruneInterval`.
+   *
+   * @example
+   * ```ts
+   * const removed = await store.prune();
+   * ```
+   */
+  async prune(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { affected } = await this.#run(this.#sql.prune(this.#now()));
+      total += affected;
+      if (affected < this.#batchSize || this.#closed) return total;
+    }
+  }
+
+  /**
+   * Stops the background pruner; afterwards every method rejects with
+   * `StoreClosedError`. Does NOT end the database client: it is yours.
+   *
+   * @example
+   * ```ts
+   * await store.close();
+   * await pool.end();
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #backgroundPrune(): Promise<void> {
+    if (this.#pruning || this.#closed) return;
+    this.#pruning = true;
+    try {
+      await this.prune();
+    } catch (error) {
+      if (!StoreClosedError.isInstance(error)) {
+        this.#onPruneError?.(
+          StoreError.isInstance(error)
+            ? error
+            : new StoreError("ERR_STORE_BACKEND", "prune failed", { cause: error }),
+        );
+      }
+    } finally {
+      this.#pruning = false;
+    }
+  }
+
+  async #deleteByExpiry(
+    key: string,
+    expected: number | undefined,
+    now: number,
+  ): Promise<SetResult> {
+    const sql = this.#sql;
+    // The version check comes first: a stale writer must not delete a live entry.
+    if (expected === undefined) {
+      await this.#run(sql.delete(key));
+      return { ok: true, version: 0 };
+    }
+    if (expected === 0) {
+      const { rows } = await this.#run(sql.liveVersion(key, now));
+      return rows.length > 0 ? { ok: false, conflict: true } : { ok: true, version: 0 };
+    }
+    const { affected } = await this.#run(sql.deleteVersioned(key, expected, now));
+    return affected > 0 ? { ok: true, version: 0 } : { ok: false, conflict: true };
+  }
+
+  async #create(
+    key: string,
+    value: string,
+    expiresAt: number,
+    userId: string | null,
+    now: number,
+  ): Promise<SetResult> {
+    const sql = this.#sql;
+    const query = sql.create(key, value, expiresAt, userId, now);
+    if (!sql.createRetriesOnDuplicate) {
+      const { affected } = await this.#run(query);
+      return affected > 0 ? { ok: true, version: 1 } : { ok: false, conflict: true };
+    }
+    // Plain INSERT: a duplicate key is either a live entry (conflict) or an
+    // expired one, which counts as absent: remove it and try once more.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.#run(query);
+        return { ok: true, version: 1 };
+      } catch (error) {
+        if (!(StoreError.isInstance(error) && sql.isDuplicateKey(error.cause))) throw error;
+      }
+      if (attempt === 0 && (await this.#run(sql.deleteExpired(key, now))).affected === 0) break;
+    }
+    return { ok: false, conflict: true };
+  }
+
+  async #run(query: Query): Promise<SqlResult> {
+    if (this.#closed) throw new StoreClosedError();
+    try {
+      const pending = this.#executor.query(query.sql, query.params);
+      return await (this.#timeoutMs > 0 ? withTimeout(pending, this.#timeoutMs) : pending);
+    } catch (error) {
+      throw this.#wrap(error);
+    }
+  }
+
+  #wrap(error: unknown): StoreError {
+    if (StoreError.isInstance(error)) return error;
+    if (isUnavailableError(error) || this.#executor.isUnavailable?.(error) === true) {
+      return new StoreUnavailableError(`${this.dialect} session store unavailable`, {
+        cause: error,
+      });
+    }
+    return new StoreError("ERR_STORE_BACKEND", `${this.dialect} session store query failed`, {
+      cause: error,
+    });
+  }
+}
+
+function withTimeout<T>(pending: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new StoreUnavailableError(`session store query timed out after ${ms} ms`, {
+          cause: Object.assign(new Error(`query timeout (${ms} ms)`), { code: "ETIMEDOUT" }),
+        }),
+      );
+    }, ms);
+    // A late failure after the timeout is already reported; keep it from
+    // surfacing as an unhandled rejection.
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

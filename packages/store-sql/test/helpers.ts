@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import postgres from "postgres";
+import { requireService } from "../../../scripts/test-env.js";
+import {
+  betterSqlite3Executor,
+  mysql2Executor,
+  pgExecutor,
+  postgresJsExecutor,
+  type SqlExecutor,
+  type SqlParam,
+  type SqlResult,
+} from "../src/index.js";
+
+/** A table name unique to one test file and run, so files and reruns never collide. */
+export function uniqueTable(label: string): string {
+  return `tessera_test_${label}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export async function pgPool(max = 8): Promise<pg.Pool> {
+  const connectionString = await requireService("DATABASE_URL_PG");
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 2000 });
+  // Idle clients report a server shutdown here; the store reports it per call.
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+export async function postgresJs(max = 8): Promise<postgres.Sql> {
+  const url = await requireService("DATABASE_URL_PG");
+  return postgres(url, { max, connect_timeout: 2, onnotice: () => undefined });
+}
+
+export async function mysqlPool(connectionLimit = 8): Promise<mysql.Pool> {
+  const uri = await requireService("DATABASE_URL_MYSQL");
+  return mysql.createPool({ uri, connectionLimit, connectTimeout: 2000 });
+}
+
+export interface SqliteFile {
+  db: Database.Database;
+  cleanup(): void;
+}
+
+export function sqliteFile(): SqliteFile {
+  const dir = mkdtempSync(join(tmpdir(), "tessera-store-sql-"));
+  const db = new Database(join(dir, "sessions.db"), { timeout: 5000 });
+  db.pragma("journal_mode = WAL");
+  return {
+    db,
+    cleanup() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const executors = {
+  pg: (pool: pg.Pool | pg.Client) => pgExecutor(pool),
+  postgresJs: (sql: postgres.Sql) => postgresJsExecutor(sql),
+  mysql: (pool: mysql.Pool) => mysql2Executor(pool),
+  sqlite: (db: Database.Database) => betterSqlite3Executor(db),
+};
+
+export interface Recorded {
+  sql: string;
+  params: readonly SqlParam[];
+  result?: SqlResult;
+}
+
+/** Wraps an executor and records every statement with its result. */
+export function recording(inner: SqlExecutor): SqlExecutor & { log: Recorded[] } {
+  const log: Recorded[] = [];
+  return {
+    dialect: inner.dialect,
+    log,
+    async query(sql, params) {
+      const entry: Recorded = { sql, params };
+      log.push(entry);
+      entry.result = await inner.query(sql, params);
+      return entry.result;
+    },
+  };
+}
+
+export async function dropTable(executor: SqlExecutor, table: string): Promise<void> {
+  const quoted = executor.dialect === "mysql" ? `\`${table}\`` : `"${table}"`;
+  await executor.query(`DROP TABLE IF EXISTS ${quoted}`, []);
+}
