@@ -1,4 +1,4 @@
-import type { SqlExecutor, SqlParam } from "../executor.js";
+import type { SqlExecutor } from "../executor.js";
 
 /**
  * The part of a better-sqlite3 `Database` the binding uses.
@@ -11,8 +11,8 @@ import type { SqlExecutor, SqlParam } from "../executor.js";
 export interface BetterSqlite3Database {
   prepare(sql: string): {
     readonly reader: boolean;
-    all(...params: SqlParam[]): unknown[];
-    run(...params: SqlParam[]): { changes: number };
+    all(...params: unknown[]): unknown[];
+    run(...params: unknown[]): { changes: number };
   };
 }
 
