@@ -89,3 +89,28 @@ export async function dropTable(executor: SqlExecutor, table: string): Promise<v
   const quoted = executor.dialect === "mysql" ? `\`${table}\`` : `"${table}"`;
   await executor.query(`DROP TABLE IF EXISTS ${quoted}`, []);
 }
+
+/** One live database behind an executor, with its teardown. */
+export interface Target {
+  name: string;
+  executor: SqlExecutor;
+  end(): Promise<void>;
+}
+
+/** Every dialect on a pool of several connections (SQLite: a WAL file). */
+export async function openTargets(): Promise<Target[]> {
+  const pool = await pgPool(8);
+  const sql = await postgresJs(8);
+  const my = await mysqlPool(8);
+  const file = sqliteFile();
+  return [
+    { name: "PostgreSQL (pg Pool)", executor: executors.pg(pool), end: () => pool.end() },
+    { name: "PostgreSQL (postgres.js)", executor: executors.postgresJs(sql), end: () => sql.end() },
+    { name: "MariaDB (mysql2 pool)", executor: executors.mysql(my), end: () => my.end() },
+    {
+      name: "SQLite (better-sqlite3 file)",
+      executor: executors.sqlite(file.db),
+      end: async () => file.cleanup(),
+    },
+  ];
+}
