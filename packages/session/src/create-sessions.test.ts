@@ -24,6 +24,9 @@ describe("createSessions options", () => {
     ["bad cookie name", { keys, cookie: { name: "a b" } }],
     ["persistent not boolean", { keys, cookie: { persistent: "yes" } }],
     ["now not a function", { keys, now: 5 }],
+    ["maxSessionsPerUser without a store", { keys, maxSessionsPerUser: 3 }],
+    ["maxSessionsPerUser zero", { keys, store: new MemoryStore(), maxSessionsPerUser: 0 }],
+    ["sessionLimit unknown", { keys, sessionLimit: "oldest" }],
   ])("%s → ERR_SESSION_INVALID_OPTION", (_, options) => {
     let caught: unknown;
     try {

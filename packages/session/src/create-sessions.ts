@@ -157,11 +157,26 @@ function isStore(value: unknown): value is SessionStore {
   );
 }
 
+interface HeadersLike {
+  get(name: string): string | null;
+}
+
+// Duck-typed rather than `instanceof`: Request/Headers may come from another
+// realm or a polyfill, and some runtimes do not define the globals at all.
 function headerOf(source: SessionSource): string {
   if (source === null || source === undefined) return "";
   if (typeof source === "string") return source;
-  const headers = source instanceof Headers ? source : source.headers;
-  return headers.get("cookie") ?? "";
+  const headers: HeadersLike | undefined =
+    typeof (source as HeadersLike).get === "function"
+      ? (source as HeadersLike)
+      : (source as { headers?: HeadersLike }).headers;
+  return typeof headers?.get === "function" ? (headers.get("cookie") ?? "") : "";
+}
+
+function userAgentOf(source: SessionSource): string | undefined {
+  const headers = (source as { headers?: HeadersLike } | null | undefined)?.headers;
+  if (typeof source === "string" || typeof headers?.get !== "function") return undefined;
+  return headers.get("user-agent") ?? undefined;
 }
 
 function internal(session: unknown, ctx: Context): SessionImpl<SessionData, SessionData> {
@@ -222,6 +237,17 @@ export function createSessions<
     invalid("encryptAtRest", true, "only with a store (stateless cookies are always sealed)");
   }
   const saveUninitialized = bool("saveUninitialized", options.saveUninitialized, false);
+  const maxSessionsPerUser =
+    options.maxSessionsPerUser === undefined
+      ? undefined
+      : integer("maxSessionsPerUser", options.maxSessionsPerUser, 1, 1, 100_000);
+  if (maxSessionsPerUser !== undefined && (store === undefined || !supportsUserIndex(store))) {
+    invalid("maxSessionsPerUser", maxSessionsPerUser, "a store with the per-user index");
+  }
+  const sessionLimit = options.sessionLimit ?? "evict_oldest";
+  if (sessionLimit !== "evict_oldest" && sessionLimit !== "reject") {
+    invalid("sessionLimit", sessionLimit, '"evict_oldest" or "reject"');
+  }
   const now = options.now ?? Date.now;
   if (typeof now !== "function") invalid("now", now, "a function returning epoch milliseconds");
   const onEvent = options.onEvent;
@@ -264,6 +290,8 @@ export function createSessions<
     maxSize,
     encryptAtRest,
     saveUninitialized,
+    maxSessionsPerUser,
+    sessionLimit,
     now,
     emit,
   };
@@ -304,9 +332,9 @@ export function createSessions<
     load(source, meta) {
       const header = headerOf(source);
       let m = meta;
-      if (m === undefined && source instanceof Request) {
-        const ua = source.headers.get("user-agent");
-        if (ua !== null) m = { userAgent: ua };
+      if (m === undefined && stateful) {
+        const ua = userAgentOf(source);
+        if (ua !== undefined) m = { userAgent: ua };
       }
       const clean =
         m === undefined

@@ -10,7 +10,8 @@ export type SessionErrorCode =
   | "ERR_SESSION_UNSUPPORTED"
   | "ERR_SESSION_CONFLICT"
   | "ERR_SESSION_TOO_LARGE"
-  | "ERR_SESSION_DESTROYED";
+  | "ERR_SESSION_DESTROYED"
+  | "ERR_SESSION_LIMIT";
 
 const BRAND = Symbol.for("@tessera/session/SessionError");
 

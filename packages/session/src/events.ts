@@ -31,9 +31,15 @@ export type SessionEvent =
       type: "destroyed";
       at: number;
       session: string;
-      reason: "logout" | "expired" | "revoked" | "concurrent_destroy";
+      reason: "logout" | "expired" | "revoked" | "evicted" | "concurrent_destroy";
     }
   | { type: "conflict"; at: number; session: string; attempt: number }
+  | {
+      type: "binding_changed";
+      at: number;
+      session: string;
+      changed: Array<"userAgent" | "ip">;
+    }
   | {
       type: "store_error";
       at: number;

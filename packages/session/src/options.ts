@@ -104,6 +104,18 @@ export interface SessionsOptions {
    * @default false
    */
   saveUninitialized?: boolean;
+  /**
+   * Most concurrent sessions of one user (LC-08), enforced at `login`. Needs a
+   * store with the per-user index. Concurrent logins may briefly exceed it.
+   * @default undefined (unlimited)
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * At the limit: `"evict_oldest"` deletes the least recently active sessions
+   * (by store expiry); `"reject"` makes `login` throw `ERR_SESSION_LIMIT`.
+   * @default "evict_oldest"
+   */
+  sessionLimit?: "evict_oldest" | "reject";
   /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
   now?: () => number;
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */

@@ -182,6 +182,64 @@ describe("T-D12 logout", () => {
   });
 });
 
+describe("T-D15 maxSessionsPerUser (LC-08)", () => {
+  async function loginFrom(sessions: ReturnType<typeof setup>["sessions"], ua: string) {
+    const s = await sessions.load("", { userAgent: ua });
+    await s.login("u1");
+    return sessions.commit(s);
+  }
+
+  it("evict_oldest: the 4th login removes the least recently active session", async () => {
+    const { sessions, clock, events } = setup({ maxSessionsPerUser: 3 });
+    for (const ua of ["A", "B", "C"]) {
+      await loginFrom(sessions, ua);
+      clock.advance(MIN);
+    }
+    await loginFrom(sessions, "D");
+    const list = await sessions.listUserSessions("u1");
+    expect(list.map((s) => s.userAgent).sort()).toEqual(["B", "C", "D"]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "destroyed", reason: "evicted" }),
+    );
+  });
+
+  it("reject: the 4th login throws ERR_SESSION_LIMIT and leaves the session untouched", async () => {
+    const { sessions, request } = setup({ maxSessionsPerUser: 3, sessionLimit: "reject" });
+    for (const ua of ["A", "B", "C"]) await loginFrom(sessions, ua);
+    await request(async (s) => {
+      s.set("cart", [1]);
+      await expect(s.login("u1")).rejects.toMatchObject({ code: "ERR_SESSION_LIMIT" });
+      expect(s.userId).toBeUndefined();
+      expect(s.get("cart")).toEqual([1]);
+    });
+    expect(await sessions.listUserSessions("u1")).toHaveLength(3);
+  });
+
+  it("a re-login of the same session does not count against the limit", async () => {
+    const { request } = setup({ maxSessionsPerUser: 1, sessionLimit: "reject" });
+    await request((s) => s.login("u1"));
+    await request((s) => s.login("u1"));
+  });
+});
+
+describe("T-D21 binding signal (DET-01, log policy)", () => {
+  it("a different user agent or network on the same session emits binding_changed and keeps it", async () => {
+    const { sessions, events } = setup();
+    const s = await sessions.load("", { userAgent: "Firefox", ip: "203.0.113.7" });
+    await s.login("u1");
+    const cookie = (await sessions.commit(s))[0]!.split(";")[0]!;
+    const sameNet = await sessions.load(cookie, { userAgent: "Firefox", ip: "203.0.99.1" });
+    await sessions.commit(sameNet);
+    expect(events.some((e) => e.type === "binding_changed")).toBe(false);
+    const moved = await sessions.load(cookie, { userAgent: "curl/8", ip: "198.51.100.9" });
+    expect(moved.userId).toBe("u1");
+    expect(events.at(-1)).toMatchObject({ type: "binding_changed", changed: ["userAgent", "ip"] });
+    await sessions.commit(moved);
+    const [info] = await sessions.listUserSessions("u1");
+    expect(info).toMatchObject({ userAgent: "curl/8", ip: "198.51.100.9" });
+  });
+});
+
 describe("T-D18 concurrent changes to different keys are merged; security fields never revert", () => {
   it("A sets cart, B sets theme: both survive; userId and authTime intact", async () => {
     const { request, jar, sessions } = setup();

@@ -49,6 +49,9 @@ export interface Context {
   maxSize: number;
   encryptAtRest: boolean;
   saveUninitialized: boolean;
+  /** LC-08: sessions one user may hold; undefined = unlimited. */
+  maxSessionsPerUser: number | undefined;
+  sessionLimit: "evict_oldest" | "reject";
   now(): number;
   emit(event: SessionEvent): void;
 }

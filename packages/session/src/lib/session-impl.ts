@@ -1,3 +1,4 @@
+import { supportsUserIndex, type UserSession } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { RejectReason } from "../events.js";
 import type { DestroyResult, LoginOptions, Session, SessionData, SessionKey } from "../session.js";
@@ -6,6 +7,15 @@ import type { Context } from "./context.js";
 import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
 import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
 import { reportStoreError } from "./store-call.js";
+
+/** Same IPv4 /16 or IPv6 /48: a coarse "same network" test for the binding signal. */
+export function sameNetwork(a: string, b: string): boolean {
+  if (a === b) return true;
+  const v4 = a.includes(".") && !a.includes(":");
+  if (v4) return a.split(".").slice(0, 2).join(".") === b.split(".").slice(0, 2).join(".");
+  const prefix = (ip: string) => ip.toLowerCase().split(":").slice(0, 3).join(":");
+  return prefix(a) === prefix(b);
+}
 
 function checkSeconds(name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
@@ -72,22 +82,31 @@ export class SessionImpl<Data extends SessionData, Flash extends SessionData>
     this.incoming = init.incoming;
     this.hadCookie = Object.keys(init.incoming).length > 0;
     this.fresh = init.token === undefined;
-    if (init.meta) this.updateMeta(init.meta);
+    if (init.meta) this.updateMeta(init.meta, init.token !== undefined);
   }
 
-  private updateMeta(meta: SessionMeta): void {
+  private updateMeta(meta: SessionMeta, loaded: boolean): void {
     // Only stores list sessions; a sealed cookie should not carry the client's IP around.
     if (this.ctx.store === undefined) return;
     const old = this.record.meta;
     const ua = meta.userAgent?.slice(0, 512);
     const ip = meta.ip?.slice(0, 64);
-    if (old?.userAgent === ua && old?.ip === ip) return;
-    const next: SessionMeta = {};
+    const next: SessionMeta = { ...old };
     if (ua !== undefined) next.userAgent = ua;
     if (ip !== undefined) next.ip = ip;
-    if (ua === undefined && ip === undefined && old === undefined) return;
+    if (next.userAgent === old?.userAgent && next.ip === old?.ip) return;
+    if (loaded && old !== undefined && this.key !== undefined) {
+      const changed: Array<"userAgent" | "ip"> = [];
+      if (old.userAgent !== undefined && ua !== undefined && ua !== old.userAgent) {
+        changed.push("userAgent");
+      }
+      if (old.ip !== undefined && ip !== undefined && !sameNetwork(old.ip, ip)) changed.push("ip");
+      if (changed.length > 0) {
+        // Log-only signal (DET-01): a changed network or browser is common and not proof of theft.
+        this.ctx.emit({ type: "binding_changed", at: this.ctx.now(), session: this.key, changed });
+      }
+    }
     this.record.meta = next;
-    // Metadata rides along with the next write; it never forces one.
     this.metaChanged = true;
   }
 
@@ -189,7 +208,8 @@ export class SessionImpl<Data extends SessionData, Flash extends SessionData>
   }
 
   isDirty(): boolean {
-    return hasChanges(this.changes);
+    // New metadata (another browser or network) is written so listings stay true.
+    return this.metaChanged || hasChanges(this.changes);
   }
 
   /** Deletes the current entry (if any) and moves to a new token, keeping the record. */
@@ -240,6 +260,8 @@ export class SessionImpl<Data extends SessionData, Flash extends SessionData>
       throw new SessionError("ERR_SESSION_INVALID_ARGUMENT", "carryOver must be an array of keys");
     }
     const sameUser = this.record.userId === userId;
+    // Before rotating: a refused login must leave the current session as it was.
+    await this.enforceLimit(userId);
     await this.rotate();
     const now = this.ctx.now();
     if (!sameUser) {
@@ -255,6 +277,38 @@ export class SessionImpl<Data extends SessionData, Flash extends SessionData>
     this.record.createdAt = now;
     this.record.lastSeenAt = now;
     this.ctx.emit({ type: "login", at: now, session: this.key!, userId });
+  }
+
+  private async enforceLimit(userId: string): Promise<void> {
+    const { store, maxSessionsPerUser: max } = this.ctx;
+    if (max === undefined || store === undefined || !supportsUserIndex(store)) return;
+    let rows: UserSession[];
+    try {
+      rows = await store.listByUser(userId);
+    } catch (error) {
+      reportStoreError(this.ctx, "listByUser", error);
+      throw error;
+    }
+    const others = rows.filter((row) => row.key !== this.key);
+    const excess = others.length - max + 1;
+    if (excess <= 0) return;
+    if (this.ctx.sessionLimit === "reject") {
+      throw new SessionError(
+        "ERR_SESSION_LIMIT",
+        `the user already holds ${others.length} sessions (maxSessionsPerUser ${max})`,
+      );
+    }
+    // The entry expiring first is the one least recently active (expiry follows lastSeenAt).
+    others.sort((a, b) => a.entry.expiresAt - b.entry.expiresAt);
+    for (const row of others.slice(0, excess)) {
+      try {
+        await store.delete(row.key);
+      } catch (error) {
+        reportStoreError(this.ctx, "delete", error, row.key);
+        throw error;
+      }
+      this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: row.key, reason: "evicted" });
+    }
   }
 
   async destroy(): Promise<DestroyResult> {
