@@ -171,6 +171,23 @@ function validUtf8(segment: string): boolean {
   }
 }
 
+// RFC 7519 §2 NumericDate; jose lets Infinity (a JSON 1e309) and 1.5e308
+// through, so bound them to 9999-12-31.
+const MAX_NUMERIC_DATE = 253_402_300_799;
+
+function numericDates(payload: JWTPayload): boolean {
+  for (const claim of ["exp", "iat", "nbf"] as const) {
+    const value = payload[claim];
+    if (
+      value !== undefined &&
+      !(Number.isFinite(value) && value >= 0 && value <= MAX_NUMERIC_DATE)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function reasonOf(error: unknown): VerifyJwtFailure {
   if (error instanceof Refused) return error.reason;
   const { code, claim, reason } = (error ?? {}) as {
@@ -309,6 +326,7 @@ export async function verifyJwt(
   };
   try {
     const { payload, protectedHeader } = await jwtVerify(token, getKey, joseOptions);
+    if (!numericDates(payload)) return { ok: false, reason: "invalid_claim" };
     return { ok: true, payload, header: protectedHeader, needsReissue: reissue };
   } catch (error) {
     // Misconfiguration (e.g. a bad context) is the programmer's, not the token's.

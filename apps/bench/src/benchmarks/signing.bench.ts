@@ -40,7 +40,7 @@ const benchmark: Benchmark = {
     const { deriveKey } = await import("@tessera/signing");
     const hsKey = await crypto.subtle.importKey(
       "raw",
-      deriveKey(keys, "jwt-hs256"),
+      deriveKey(keys, "jwt-hs256") as Uint8Array<ArrayBuffer>,
       { name: "HMAC", hash: "SHA-256" },
       false,
       ["verify"],

@@ -1,0 +1,455 @@
+import { CompactSign, exportSPKI } from "jose";
+import jsonwebtoken from "jsonwebtoken";
+import { describe, expect, it, vi } from "vitest";
+import { deriveKey } from "./derive-key.js";
+import { exportJwks } from "./export-jwks.js";
+import { exportKeyPair, generateKeyPair, importKeyPair } from "./key-pair.js";
+import { createKeyring } from "./keyring.js";
+import { decode, encode } from "./lib/b64.js";
+import { randomToken } from "./random-token.js";
+import { signJwt } from "./sign-jwt.js";
+import { type VerifyJwtOptions, verifyJwt } from "./verify-jwt.js";
+
+const k1 = { id: "k1", secret: randomToken(32) };
+const k2 = { id: "k2", secret: randomToken(32) };
+const keys = createKeyring([k1]);
+const es = await generateKeyPair("ES256", { id: "es1", extractable: true });
+const ed = await generateKeyPair("EdDSA", { id: "ed1", extractable: true });
+const pairs = createKeyring([es, ed]);
+const now = Math.floor(Date.now() / 1000);
+const HS: VerifyJwtOptions = { algorithms: ["HS256"] };
+const hsKey = deriveKey(keys, "jwt-hs256");
+
+/** A token signed with our HS256 key but any header and claims. */
+function forge(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  key: Uint8Array = hsKey,
+) {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+    .setProtectedHeader(header as never)
+    .sign(key);
+}
+const good = { sub: "u1", iat: now, exp: now + 600 };
+const reason = async (token: string, options: VerifyJwtOptions = HS, ring = keys) => {
+  const result = await verifyJwt(token, ring, options);
+  return result.ok ? "ok" : result.reason;
+};
+
+describe("signJwt / verifyJwt", () => {
+  it.each(["HS256", "HS512"] as const)(
+    "round-trips %s with kid, typ, iat, exp, iss, aud",
+    async (alg) => {
+      const token = await signJwt({ scope: "read" }, keys, {
+        alg,
+        expiresIn: 600,
+        typ: "access+jwt",
+        issuer: "iss",
+        audience: "api",
+        subject: "u1",
+        jwtId: "j1",
+      });
+      const result = await verifyJwt(token, keys, {
+        algorithms: [alg],
+        typ: "access+jwt",
+        issuer: "iss",
+        audience: "api",
+        subject: "u1",
+      });
+      expect(result).toMatchObject({
+        ok: true,
+        header: { alg, kid: "k1", typ: "access+jwt" },
+        payload: { scope: "read", sub: "u1", iss: "iss", aud: "api", jti: "j1" },
+        needsReissue: false,
+      });
+    },
+  );
+
+  it.each(["EdDSA", "ES256"] as const)(
+    "round-trips %s and publishes the public key",
+    async (alg) => {
+      const token = await signJwt({ sub: "u1" }, pairs, { alg, expiresIn: 600 });
+      expect(await verifyJwt(token, pairs, { algorithms: ["EdDSA", "ES256"] })).toMatchObject({
+        ok: true,
+        header: { alg },
+      });
+      const jwks = await exportJwks(pairs);
+      expect(jwks.keys.map((k) => k.kid)).toEqual(["es1", "ed1"]);
+      expect(JSON.stringify(jwks)).not.toContain('"d"');
+      const remote = await verifyJwt(token, null, {
+        algorithms: ["EdDSA", "ES256"],
+        jwks: (await import("jose")).createLocalJWKSet(jwks),
+      });
+      expect(remote.ok).toBe(true);
+    },
+  );
+
+  it("rotates HMAC keys with needsReissue", async () => {
+    const old = await signJwt({}, keys, { alg: "HS256", expiresIn: 600 });
+    expect(await verifyJwt(old, createKeyring([k2, k1]), HS)).toMatchObject({
+      ok: true,
+      needsReissue: true,
+    });
+    expect(await reason(old, HS, createKeyring([k2]))).toBe("unknown_key");
+  });
+
+  // T-B12
+  it.each(["none", "None", "NONE", "nOnE"])("refuses alg %s", async (alg) => {
+    const h = encode(new TextEncoder().encode(JSON.stringify({ alg, kid: "k1", typ: "JWT" })));
+    const p = encode(
+      new TextEncoder().encode(JSON.stringify({ sub: "admin", iat: now, exp: now + 600 })),
+    );
+    // With an empty signature the format check refuses first; with any signature the allow-list does.
+    expect(await reason(`${h}.${p}.`)).toBe("malformed");
+    expect(await reason(`${h}.${p}.AAAA`)).toBe("algorithm_not_allowed");
+  });
+
+  it("refuses HS512 when only HS256 is allowed (T-B13), and mixed families at construction (T-B15)", async () => {
+    const token = await signJwt({}, keys, { alg: "HS512", expiresIn: 600 });
+    expect(await reason(token)).toBe("algorithm_not_allowed");
+    for (const algorithms of [[], ["HS256", "ES256"], ["none"], ["RS256"], undefined]) {
+      await expect(verifyJwt(token, keys, { algorithms } as never)).rejects.toThrow(
+        /option algorithms/,
+      );
+    }
+  });
+
+  // T-B14 (CVE-2015-9235)
+  it("refuses an HS256 token keyed with the EC public key PEM", async () => {
+    const pem = (await exportKeyPair(es, "pem")).publicKey;
+    const token = await forge(
+      { alg: "HS256", kid: "es1", typ: "JWT" },
+      good,
+      new TextEncoder().encode(pem),
+    );
+    expect(await reason(token, { algorithms: ["ES256"] }, pairs)).toBe("algorithm_not_allowed");
+    expect(await reason(token, HS, pairs)).toBe("key_mismatch");
+    expect(
+      await reason(
+        await forge({ alg: "ES256", kid: "k1", typ: "JWT" }, good).catch(() => "x.y.z"),
+        { algorithms: ["ES256"] },
+      ),
+    ).not.toBe("ok");
+  });
+
+  // T-B16 (JWT-03)
+  it.each(["jwk", "jku", "x5u", "x5c"])("refuses a %s header without fetching", async (name) => {
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    const token = await forge(
+      {
+        alg: "HS256",
+        kid: "k1",
+        typ: "JWT",
+        [name]:
+          name === "jwk"
+            ? { kty: "oct", k: "AAAA" }
+            : name === "x5c"
+              ? ["AAAA"]
+              : "https://attacker.example/jwks",
+      },
+      good,
+    );
+    expect(await reason(token)).toBe("forbidden_header");
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+  });
+
+  // T-B17
+  it.each(["' OR '1'='1", "../../dev/null", "a".repeat(5000), "\u0000", "k9"])(
+    "treats kid %j as unknown",
+    async (kid) => {
+      expect(await reason(await forge({ alg: "HS256", kid, typ: "JWT" }, good))).toBe(
+        "unknown_key",
+      );
+    },
+  );
+
+  it("needs a kid and a key of the token's kind", async () => {
+    expect(await reason(await forge({ alg: "HS256", typ: "JWT" }, good))).toBe("missing_kid");
+    expect(
+      await reason(await forge({ alg: "HS256", kid: "k1", typ: "JWT" }, good), HS, pairs),
+    ).toBe("unknown_key");
+  });
+
+  // T-B18 (JWT-04)
+  it("refuses unknown crit, empty crit and b64:false", async () => {
+    const raw = (header: Record<string, unknown>) => {
+      const h = encode(new TextEncoder().encode(JSON.stringify(header)));
+      const p = encode(new TextEncoder().encode(JSON.stringify(good)));
+      return `${h}.${p}.${"A".repeat(43)}`;
+    };
+    expect(
+      await reason(
+        raw({ alg: "HS256", kid: "k1", typ: "JWT", crit: ["x-unknown"], "x-unknown": 1 }),
+      ),
+    ).toBe("unsupported");
+    expect(await reason(raw({ alg: "HS256", kid: "k1", typ: "JWT", crit: [] }))).toBe("malformed");
+    expect(
+      await reason(raw({ alg: "HS256", kid: "k1", typ: "JWT", b64: false, crit: ["b64"] })),
+    ).not.toBe("ok");
+  });
+
+  // T-B19 (JWT-05)
+  it("checks typ exactly, with the application/ prefix rule", async () => {
+    const opts = { ...HS, typ: "session+jwt" };
+    expect(await reason(await forge({ alg: "HS256", kid: "k1", typ: "at+jwt" }, good), opts)).toBe(
+      "type",
+    );
+    expect(await reason(await forge({ alg: "HS256", kid: "k1" }, good), opts)).toBe("type");
+    expect(
+      await reason(
+        await forge({ alg: "HS256", kid: "k1", typ: "application/session+jwt" }, good),
+        opts,
+      ),
+    ).toBe("ok");
+    // A refresh-kind token: own context (key) and own typ.
+    const refresh = await signJwt({}, keys, {
+      alg: "HS256",
+      expiresIn: 600,
+      typ: "refresh+jwt",
+      context: "refresh",
+    });
+    expect(await reason(refresh, { ...HS, typ: "refresh+jwt" })).toBe("bad_signature");
+    expect(await reason(refresh, { ...HS, typ: "refresh+jwt", context: "refresh" })).toBe("ok");
+  });
+
+  // T-B20, T-B21, T-B23 (JWT-06)
+  it("applies time rules with a 30 s default tolerance", async () => {
+    const at = (claims: Record<string, unknown>, options: Partial<VerifyJwtOptions> = {}) =>
+      forge({ alg: "HS256", kid: "k1", typ: "JWT" }, claims).then((t) =>
+        reason(t, { ...HS, ...options }),
+      );
+    expect(await at({ iat: now - 100, exp: now - 31 })).toBe("expired");
+    expect(await at({ iat: now - 100, exp: now - 29 })).toBe("ok");
+    expect(await at({ iat: now, exp: now + 600, nbf: now + 300 })).toBe("not_yet_valid");
+    expect(await at({ iat: now + 3600, exp: now + 7200 })).toBe("issued_in_future");
+    expect(await at({ iat: now - 3600 - 31, exp: now + 600 }, { maxTokenAge: 3600 })).toBe(
+      "too_old",
+    );
+    expect(await at({ iat: now })).toBe("missing_claim");
+    expect(await at({ exp: now + 600 })).toBe("missing_claim");
+    expect(await at({ iat: now }, { requireExp: false })).toBe("ok");
+    await expect(verifyJwt("a.b.c", keys, { ...HS, clockTolerance: 301 })).rejects.toThrow(
+      /option clockTolerance/,
+    );
+  });
+
+  // T-B22
+  it.each(['"1700000000"', "1e309", "1.5e308", "-1", "true", "null", '"x"'])(
+    "refuses exp %s",
+    async (exp) => {
+      const h = encode(
+        new TextEncoder().encode(JSON.stringify({ alg: "HS256", kid: "k1", typ: "JWT" })),
+      );
+      const p = encode(new TextEncoder().encode(`{"iat":${now},"exp":${exp}}`));
+      const signingInput = `${h}.${p}`;
+      const key = await crypto.subtle.importKey(
+        "raw",
+        hsKey as Uint8Array<ArrayBuffer>,
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"],
+      );
+      const mac = new Uint8Array(
+        await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(signingInput)),
+      );
+      expect(await reason(`${signingInput}.${encode(mac)}`)).not.toBe("ok");
+    },
+  );
+
+  // T-B24 (JWT-07)
+  it("checks audience and issuer", async () => {
+    const t = (claims: Record<string, unknown>) =>
+      forge({ alg: "HS256", kid: "k1", typ: "JWT" }, { ...good, ...claims });
+    const opts = { ...HS, audience: "svc", issuer: "https://auth.example" };
+    expect(await reason(await t({ aud: "other", iss: "https://auth.example" }), opts)).toBe(
+      "audience",
+    );
+    expect(await reason(await t({ iss: "https://auth.example" }), opts)).toBe("missing_claim");
+    expect(await reason(await t({ aud: ["x", "svc"], iss: "https://auth.example" }), opts)).toBe(
+      "ok",
+    );
+    expect(await reason(await t({ aud: [], iss: "https://auth.example" }), opts)).toBe("audience");
+    expect(await reason(await t({ aud: "svc", iss: "evil" }), opts)).toBe("issuer");
+  });
+
+  // T-B25, T-B26, T-B27 (JWT-08)
+  it("pre-checks the format and size before decoding", async () => {
+    const token = await signJwt({}, keys, { alg: "HS256", expiresIn: 600 });
+    const [h, p, s] = token.split(".");
+    const bad = [
+      "",
+      "a.b",
+      "a.b.c.d",
+      `${token}.`,
+      `.${token}`,
+      `${h}..${s}`,
+      `${token} `,
+      `${token}\n`,
+      `${token}=`,
+      `${h}.${p}.${s!.replace(/.$/, "+")}`,
+      `{"protected":"${h}","payload":"${p}","signature":"${s}"}`,
+      "a.b.c.d.e",
+    ];
+    for (const b of bad) expect(await reason(b)).toBe("malformed");
+    expect(await reason("a".repeat(8193))).toBe("too_large");
+    expect(await reason(`${h}.${p}.${"A".repeat(1 << 20)}`)).toBe("too_large");
+    expect(await reason(token)).toBe("ok");
+    // KEY-07: a signature with flipped unused bits is refused (jose alone accepts it).
+    const last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const v = last.indexOf(s!.at(-1)!);
+    expect(await reason(`${h}.${p}.${s!.slice(0, -1)}${last[v ^ 1]}`)).toBe("malformed");
+  });
+
+  it("refuses non-object claims, invalid UTF-8 and a duplicate alg", async () => {
+    for (const payload of ["[]", '"str"', "null", "123"]) {
+      const h = encode(
+        new TextEncoder().encode(JSON.stringify({ alg: "HS256", kid: "k1", typ: "JWT" })),
+      );
+      const p = encode(new TextEncoder().encode(payload));
+      const key = await crypto.subtle.importKey(
+        "raw",
+        hsKey as Uint8Array<ArrayBuffer>,
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"],
+      );
+      const mac = encode(
+        new Uint8Array(
+          await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${h}.${p}`)),
+        ),
+      );
+      expect(await reason(`${h}.${p}.${mac}`)).toBe("malformed");
+    }
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(`{"sub":"`),
+      0xff,
+      0xfe,
+      ...new TextEncoder().encode(`","iat":${now},"exp":${now + 600}}`),
+    ]);
+    const h = encode(
+      new TextEncoder().encode(JSON.stringify({ alg: "HS256", kid: "k1", typ: "JWT" })),
+    );
+    const key = await crypto.subtle.importKey(
+      "raw",
+      hsKey as Uint8Array<ArrayBuffer>,
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const input = `${h}.${encode(bytes)}`;
+    const mac = encode(
+      new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input))),
+    );
+    expect(await reason(`${input}.${mac}`)).toBe("malformed");
+    const dup = encode(
+      new TextEncoder().encode('{"alg":"HS256","kid":"k1","typ":"JWT","alg":"none"}'),
+    );
+    expect(
+      await reason(`${dup}.${encode(new TextEncoder().encode(JSON.stringify(good)))}.AAAA`),
+    ).toBe("algorithm_not_allowed");
+  });
+
+  it("refuses a bit flip in any segment", async () => {
+    const token = await signJwt({ sub: "u1" }, keys, { alg: "HS256", expiresIn: 600 });
+    const parts = token.split(".");
+    for (let seg = 0; seg < 3; seg++) {
+      const bytes = decode(parts[seg]!)!;
+      for (const i of [0, bytes.length >> 1, bytes.length - 1]) {
+        const copy = bytes.slice();
+        copy[i]! ^= 4;
+        const next = [...parts];
+        next[seg] = encode(copy);
+        expect(await reason(next.join("."))).not.toBe("ok");
+      }
+    }
+  });
+
+  it("swapped alg and kid never verify", async () => {
+    const token = await signJwt({}, keys, { alg: "HS256", expiresIn: 600 });
+    const [h, p, s] = token.split(".");
+    const header = JSON.parse(new TextDecoder().decode(decode(h!)!));
+    for (const change of [{ alg: "HS512" }, { kid: "k2" }, { alg: "ES256", kid: "es1" }]) {
+      const nh = encode(new TextEncoder().encode(JSON.stringify({ ...header, ...change })));
+      expect(
+        await reason(
+          `${nh}.${p}.${s}`,
+          { algorithms: ["HS256", "HS512"] },
+          createKeyring([k1, k2]),
+        ),
+      ).not.toBe("ok");
+    }
+  });
+});
+
+describe("interop with jsonwebtoken", () => {
+  it("our HS256 verifies with jsonwebtoken and its tokens verify with ours", async () => {
+    const ours = await signJwt({ sub: "u1" }, keys, { alg: "HS256", expiresIn: 600 });
+    const secret = Buffer.from(deriveKey(keys, "jwt-hs256"));
+    expect(jsonwebtoken.verify(ours, secret, { algorithms: ["HS256"] })).toMatchObject({
+      sub: "u1",
+    });
+    const theirs = jsonwebtoken.sign({ sub: "u2" }, secret, {
+      algorithm: "HS256",
+      expiresIn: 600,
+      keyid: "k1",
+    });
+    expect(await verifyJwt(theirs, keys, HS)).toMatchObject({ ok: true, payload: { sub: "u2" } });
+  });
+
+  it("our ES256 verifies with jsonwebtoken and its tokens verify with ours", async () => {
+    const { privateKey, publicKey } = await exportKeyPair(es, "pem");
+    const ours = await signJwt({ sub: "u1" }, pairs, { alg: "ES256", expiresIn: 600 });
+    expect(jsonwebtoken.verify(ours, publicKey, { algorithms: ["ES256"] })).toMatchObject({
+      sub: "u1",
+    });
+    const theirs = jsonwebtoken.sign({ sub: "u2" }, privateKey!, {
+      algorithm: "ES256",
+      expiresIn: 600,
+      keyid: "es1",
+    });
+    expect(await verifyJwt(theirs, pairs, { algorithms: ["ES256"] })).toMatchObject({
+      ok: true,
+      payload: { sub: "u2" },
+    });
+  });
+});
+
+describe("key pairs", () => {
+  it.each(["EdDSA", "ES256"] as const)("export and import %s as PEM and JWK", async (alg) => {
+    const pair = alg === "EdDSA" ? ed : es;
+    for (const format of ["pem", "jwk"] as const) {
+      const out = await exportKeyPair(pair, format);
+      const back = await importKeyPair({ id: "x", alg, privateKey: out.privateKey! });
+      const token = await signJwt({}, createKeyring([back]), { alg, expiresIn: 60 });
+      expect(
+        await verifyJwt(token, createKeyring([{ ...pair, id: "x" }]), { algorithms: [alg] }),
+      ).toMatchObject({ ok: true });
+      const verifyOnly = await importKeyPair({ id: "x", alg, publicKey: out.publicKey });
+      expect(verifyOnly.privateKey).toBeUndefined();
+      expect(
+        await verifyJwt(token, createKeyring([verifyOnly]), { algorithms: [alg] }),
+      ).toMatchObject({ ok: true });
+      await expect(
+        signJwt({}, createKeyring([verifyOnly]), { alg, expiresIn: 60 }),
+      ).rejects.toThrow(/no private key/);
+    }
+    expect(await exportSPKI(pair.publicKey)).toContain("BEGIN PUBLIC KEY");
+  });
+
+  it("keeps private keys non-extractable by default and refuses junk", async () => {
+    const pair = await generateKeyPair("EdDSA", { id: "n" });
+    expect((await exportKeyPair(pair, "jwk")).privateKey).toBeUndefined();
+    await expect(
+      importKeyPair({
+        id: "x",
+        alg: "ES256",
+        privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+      }),
+    ).rejects.toThrow(/cannot import/);
+    await expect(
+      importKeyPair({ id: "x", alg: "RS256" as "ES256", publicKey: "x" }),
+    ).rejects.toThrow(/alg/);
+    await expect(generateKeyPair("EdDSA", { id: "bad id" })).rejects.toThrow(/key id/);
+  });
+});
