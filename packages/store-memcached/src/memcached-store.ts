@@ -330,12 +330,13 @@ export class MemcachedStore implements SessionStore, UserIndex {
         this.#call("delete", (c) => c.delete(memcachedKey(this.#prefix, key))),
       ),
     );
-    const ownerKey = indexKey(this.#prefix, userId);
     if (except === undefined) {
+      const ownerKey = indexKey(this.#prefix, userId);
       await this.#call("delete", (c) => c.delete(ownerKey));
-    } else if (victims.length > 0) {
-      await this.#prune(ownerKey, new Set(victims.map((v) => v.key)));
     }
+    // With exceptKey the deleted keys stay in the index until their recorded
+    // expiry: removing them now could race with a re-creation of the same key
+    // and hide it from later listings. Listings skip them (missing items).
     return outcomes.filter((o) => o === "stored").length;
   }
 
@@ -492,30 +493,6 @@ export class MemcachedStore implements SessionStore, UserIndex {
       );
     }
     return bytes;
-  }
-
-  /** Best effort: removes `gone` from the index item, leaving its generation. */
-  async #prune(ownerKey: string, gone: Set<string>): Promise<void> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const hit = await this.#call("get", (c) => c.gets(ownerKey));
-      if (hit === null) return;
-      const index = decodeIndexItem(hit.value);
-      let latest = 0;
-      const now = Date.now();
-      for (const [member, until] of Object.entries(index.members)) {
-        if (gone.has(member) || until <= now) delete index.members[member];
-        else if (until > latest) latest = until;
-      }
-      if (latest <= now) {
-        // No live member left: drop the item (CAS, so a concurrent bind wins).
-        if ((await this.#call("delete", (c) => c.delete(ownerKey, hit.cas))) !== "exists") return;
-        continue;
-      }
-      const outcome = await this.#call("index cas", (c) =>
-        c.cas(ownerKey, this.#encodeIndex(index), toExptime(latest, now), hit.cas),
-      );
-      if (outcome !== "exists") return;
-    }
   }
 
   /** The user's live sessions, each bound to the index's current generation. */
