@@ -1,0 +1,97 @@
+/**
+ * Every reason {@link TokensError} can carry. The strings are stable: match
+ * on them, not on messages.
+ *
+ * - `ERR_TOKENS_INVALID_OPTION`: an option of `createTokens` (or of a
+ *   helper) has the wrong type or value; the message names it.
+ * - `ERR_TOKENS_INVALID_ARGUMENT`: an argument supplied by the application
+ *   (a user id, extra claims, a binding) is unusable.
+ * - `ERR_TOKENS_UNSUPPORTED`: the configuration cannot do what was asked,
+ *   e.g. `revokeUser` on a store without the per-user index, or a JWKS for
+ *   a symmetric (HS*) configuration.
+ */
+export type TokensErrorCode =
+  | "ERR_TOKENS_INVALID_OPTION"
+  | "ERR_TOKENS_INVALID_ARGUMENT"
+  | "ERR_TOKENS_UNSUPPORTED";
+
+// Symbol.for, not Symbol(): two copies of this package (ESM and CJS) must
+// still recognise each other's errors.
+const BRAND: unique symbol = Symbol.for("@tessera/tokens.TokensError") as never;
+
+/**
+ * The one error this package throws, always for programmer misuse or an
+ * unsupported configuration. Tokens from the network never throw: `verify`,
+ * `refresh` and `verifyRequest` return `{ ok: false, reason }`. Store outages
+ * are not wrapped: they reject with the store's own `StoreUnavailableError`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await tokens.revokeUser("u1");
+ * } catch (error) {
+ *   if (TokensError.isInstance(error) && error.code === "ERR_TOKENS_UNSUPPORTED") useAnotherStore();
+ * }
+ * ```
+ */
+export class TokensError extends Error {
+  /** Stable machine-readable reason. */
+  readonly code: TokensErrorCode;
+  /** @internal brand read by {@link TokensError.isInstance} */
+  readonly [BRAND] = true;
+
+  constructor(code: TokensErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "TokensError";
+    this.code = code;
+  }
+
+  /**
+   * True for any `TokensError`, even one thrown by another copy of this
+   * package, where `instanceof` fails.
+   *
+   * @example
+   * ```ts
+   * TokensError.isInstance(new TokensError("ERR_TOKENS_UNSUPPORTED", "x")); // true
+   * ```
+   */
+  static isInstance(value: unknown): value is TokensError {
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [BRAND]?: unknown })[BRAND] === true
+    );
+  }
+}
+
+/** Shortens a bad value for an error message so a huge input cannot flood logs. */
+export function describe(value: unknown): string {
+  let text: string;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else if (typeof value === "function") text = "function";
+  else if (typeof value === "bigint" || typeof value === "symbol") text = String(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Throws ERR_TOKENS_INVALID_OPTION naming the option and its bad value. */
+export function badOption(name: string, value: unknown, expected: string): never {
+  throw new TokensError(
+    "ERR_TOKENS_INVALID_OPTION",
+    `option ${name} is invalid: ${describe(value)} (expected ${expected})`,
+  );
+}
+
+/** Throws ERR_TOKENS_INVALID_ARGUMENT naming the argument and its bad value. */
+export function badArgument(name: string, value: unknown, expected: string): never {
+  throw new TokensError(
+    "ERR_TOKENS_INVALID_ARGUMENT",
+    `${name} is invalid: ${describe(value)} (expected ${expected})`,
+  );
+}

@@ -1,0 +1,140 @@
+import { hashToken } from "@tessera/signing";
+import type { StoreEntry } from "@tessera/store";
+import type { RevokeReason } from "../events.js";
+import type { Context } from "./context.js";
+
+/**
+ * A refresh-token family: one login's chain of refresh tokens. Revoking it
+ * is one write, and every refresh reads it (SECURITY RT-02, RT-03).
+ * Stored under {@link familyKey} with `userId` set, so the store's per-user
+ * index finds a user's families.
+ */
+export interface FamilyRecord {
+  t: "tessera.family";
+  v: 1;
+  /** Family id (the `sid` claim); not a secret, access tokens carry it. */
+  id: string;
+  /** Owner (`sub` of the access tokens). */
+  uid: string;
+  /** Store key (SHA-256) of the live refresh token; moves on every rotation. */
+  cur: string;
+  /** Epoch ms of `issue`. */
+  created: number;
+  /** Epoch ms after which nothing in the family is valid (familyTtl, RT-01). */
+  deadline: number;
+  /** Epoch ms of the latest rotation. */
+  last: number;
+  /** `auth_time` (epoch seconds) carried into every access token of the family. */
+  auth?: number;
+  /** SHA-256 of the client binding given to `issue`. */
+  bind?: string;
+  /** Extra access-token claims given to `issue`. */
+  claims?: Record<string, unknown>;
+  /** Epoch ms of revocation. */
+  rev?: number;
+  why?: RevokeReason;
+}
+
+/** One refresh token, stored under `SHA-256(token)` (SECURITY RT-01, T-B44). */
+export interface RefreshRecord {
+  t: "tessera.refresh";
+  v: 1;
+  /** Family id. */
+  fam: string;
+  /** Store key of the parent token; absent for the first token of a family. */
+  parent?: string;
+  /** Epoch ms of minting; the idle expiry counts from here. */
+  created: number;
+  /** Epoch ms of consumption (set by compare-and-set unused → used). */
+  used?: number;
+  /** Store key of the child minted when this token was used. */
+  child?: string;
+  /** The child, sealed for the grace window (see `sealChild`). */
+  seal?: string;
+}
+
+/** Store key of a family: distinct prefix, hashed into the base64url key alphabet. */
+export function familyKey(familyId: string): string {
+  return hashToken(`tessera/tokens/family/v1:${familyId}`);
+}
+
+/** Store key of a deny-list entry, by `(iss, jti)`, never by the token string (SECURITY JWT-11). */
+export function denyKey(issuer: string, jti: string): string {
+  return hashToken(`tessera/tokens/deny/v1:${issuer}\n${jti}`);
+}
+
+function parse(value: string): Record<string, unknown> | null {
+  try {
+    const out: unknown = JSON.parse(value);
+    return typeof out === "object" && out !== null && !Array.isArray(out)
+      ? (out as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
+const isStr = (value: unknown): value is string => typeof value === "string";
+const optional = (value: unknown, check: (v: unknown) => boolean) =>
+  value === undefined || check(value);
+
+/** The family in `entry`, or null for anything else (another package's entry, a corrupt value). */
+export function parseFamily(entry: StoreEntry | null): FamilyRecord | null {
+  if (entry === null) return null;
+  const r = parse(entry.value);
+  if (
+    r === null ||
+    r.t !== "tessera.family" ||
+    r.v !== 1 ||
+    !isStr(r.id) ||
+    !isStr(r.uid) ||
+    !isStr(r.cur) ||
+    !isInt(r.created) ||
+    !isInt(r.deadline) ||
+    !isInt(r.last) ||
+    !optional(r.auth, isInt) ||
+    !optional(r.bind, isStr) ||
+    !optional(r.rev, isInt) ||
+    !optional(r.claims, (c) => typeof c === "object" && c !== null && !Array.isArray(c))
+  ) {
+    return null;
+  }
+  return r as unknown as FamilyRecord;
+}
+
+/** The refresh token in `entry`, or null. */
+export function parseRefresh(entry: StoreEntry | null): RefreshRecord | null {
+  if (entry === null) return null;
+  const r = parse(entry.value);
+  if (
+    r === null ||
+    r.t !== "tessera.refresh" ||
+    r.v !== 1 ||
+    !isStr(r.fam) ||
+    !isInt(r.created) ||
+    !optional(r.parent, isStr) ||
+    !optional(r.used, isInt) ||
+    !optional(r.child, isStr) ||
+    !optional(r.seal, isStr)
+  ) {
+    return null;
+  }
+  return r as unknown as RefreshRecord;
+}
+
+/**
+ * Store expiry of a record whose validity ends at `validUntil`: one access
+ * token lifetime (plus clock tolerance) later, so that access tokens minted
+ * last can still be checked against their family, and a late refresh is
+ * reported as `expired` rather than unknown. The authority on validity is the
+ * record's own timestamps; the store TTL is garbage collection (ST-03).
+ */
+export function retainUntil(ctx: Context, validUntil: number): number {
+  return validUntil + (ctx.accessTtl + ctx.clockTolerance) * 1000;
+}
+
+/** End of the idle window of a token minted or used at `at` (never past the deadline). */
+export function idleEnd(ctx: Context, family: FamilyRecord, at: number): number {
+  return Math.min(family.deadline, at + ctx.refreshTtl * 1000);
+}
