@@ -1,0 +1,195 @@
+import { StoreError, StoreUnavailableError } from "@tessera/store";
+import { describe, expect, it } from "vitest";
+import type { RedisExecutor } from "./executor.js";
+import { CommandTimeoutError } from "./lib/call.js";
+import { SCRIPTS } from "./lib/scripts.js";
+import { RedisStore } from "./redis-store.js";
+
+// Unit tests over a scripted fake client: option validation, error mapping,
+// the NOSCRIPT fallback and the timeout race. The behaviour against Redis
+// itself is tested on real servers in test/.
+
+class ReplyError extends Error {
+  override name = "ReplyError";
+}
+
+type Handler = (args: readonly string[]) => Promise<unknown>;
+
+function fake(handler: Handler) {
+  const sent: string[][] = [];
+  const executor: RedisExecutor = {
+    send: (_key, args) => {
+      sent.push([...args]);
+      return handler(args);
+    },
+    isReplyError: (error) => error instanceof ReplyError,
+  };
+  return { executor, sent };
+}
+
+const ok = fake(async () => null).executor;
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe("options", () => {
+  it.each([
+    ["empty prefix", { prefix: "" }],
+    ["brace in prefix (hash tag)", { prefix: "app{1}:" }],
+    ["glob in prefix (ACL pattern)", { prefix: "app*:" }],
+    ["bracket in prefix", { prefix: "app[1]:" }],
+    ["space in prefix", { prefix: "my app:" }],
+    ["CRLF in prefix", { prefix: "a\r\n" }],
+    ["non-ASCII prefix", { prefix: "sessión:" }],
+    ["long prefix", { prefix: "p".repeat(129) }],
+    ["zero commandTimeout", { commandTimeout: 0 }],
+    ["fractional commandTimeout", { commandTimeout: 1.5 }],
+    ["NaN commandTimeout", { commandTimeout: Number.NaN }],
+    ["zero shards", { shards: 0 }],
+    ["too many shards", { shards: 1025 }],
+    ["zero maxValueBytes", { maxValueBytes: 0 }],
+  ])("rejects %s with ERR_STORE_INVALID_OPTION naming the option", (_label, bad) => {
+    const name = Object.keys(bad)[0]!;
+    const error = (() => {
+      try {
+        new RedisStore({ client: ok, ...bad });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(StoreError.isInstance(error) && error.code).toBe("ERR_STORE_INVALID_OPTION");
+    expect((error as Error).message).toContain(`option ${name} is invalid`);
+  });
+
+  it.each([
+    ["no client", {}],
+    ["a raw client instead of a binding", { client: { get: () => null } }],
+  ])("rejects %s", (_label, bad) => {
+    expect(() => new RedisStore(bad as never)).toThrow(/option client is invalid/);
+  });
+
+  it("accepts the documented defaults and a typical prefix", () => {
+    const store = new RedisStore({ client: ok, prefix: "myapp:sess:v1:" });
+    expect(store.prefix).toBe("myapp:sess:v1:");
+    expect(store.commandTimeout).toBe(2000);
+    expect(new RedisStore({ client: ok }).prefix).toBe("tessera:");
+  });
+});
+
+describe("error mapping", () => {
+  it.each([
+    [
+      "a refused connection",
+      new Error("connect ECONNREFUSED 127.0.0.1:6379"),
+      "ERR_STORE_UNAVAILABLE",
+    ],
+    ["a closed client", new Error("The client is closed"), "ERR_STORE_UNAVAILABLE"],
+    ["an unresolved MOVED", new ReplyError("MOVED 3999 127.0.0.1:7002"), "ERR_STORE_UNAVAILABLE"],
+    ["CLUSTERDOWN", new ReplyError("CLUSTERDOWN The cluster is down"), "ERR_STORE_UNAVAILABLE"],
+    [
+      "TRYAGAIN",
+      new ReplyError("TRYAGAIN Multiple keys request during rehashing"),
+      "ERR_STORE_UNAVAILABLE",
+    ],
+    ["LOADING", new ReplyError("LOADING Redis is loading the dataset"), "ERR_STORE_UNAVAILABLE"],
+    ["OOM", new ReplyError("OOM command not allowed"), "ERR_STORE_UNAVAILABLE"],
+    ["NOPERM", new ReplyError("NOPERM this user has no permissions"), "ERR_STORE_BACKEND"],
+    ["WRONGTYPE", new ReplyError("WRONGTYPE Operation against a key"), "ERR_STORE_BACKEND"],
+  ])("%s becomes %s with the client's error as cause", async (_label, cause, code) => {
+    const { executor } = fake(async () => {
+      throw cause;
+    });
+    const store = new RedisStore({ client: executor });
+    for (const call of [
+      () => store.get("k"),
+      () => store.set("k", { value: "v", expiresAt: Date.now() + 1000 }),
+      () => store.touch("k", Date.now() + 1000),
+    ]) {
+      const error = await rejection(call());
+      expect(StoreError.isInstance(error) && error.code).toBe(code);
+      expect((error as Error).cause).toBe(cause);
+    }
+  });
+
+  it("a client that throws synchronously still yields a rejection", async () => {
+    const executor: RedisExecutor = {
+      send: () => {
+        throw new Error("socket gone");
+      },
+      isReplyError: () => false,
+    };
+    const error = await rejection(new RedisStore({ client: executor }).get("k"));
+    expect(StoreUnavailableError.isInstance(error)).toBe(true);
+  });
+});
+
+describe("NOSCRIPT fallback", () => {
+  it("sends EVAL with the source once EVALSHA answers NOSCRIPT", async () => {
+    const { executor, sent } = fake(async (args) => {
+      if (args[0] === "EVALSHA") throw new ReplyError("NOSCRIPT No matching script.");
+      return 1;
+    });
+    const result = await new RedisStore({ client: executor }).set("k", {
+      value: "v",
+      expiresAt: Date.now() + 1000,
+    });
+    expect(result).toEqual({ ok: true, version: 1 });
+    expect(sent.map((a) => a[0])).toEqual(["EVALSHA", "EVAL"]);
+    expect(sent[0]![1]).toBe(SCRIPTS.set.sha);
+    expect(sent[1]![1]).toBe(SCRIPTS.set.source);
+  });
+});
+
+describe("commandTimeout", () => {
+  it("rejects with StoreUnavailableError when the client never answers", async () => {
+    const { executor } = fake(() => new Promise(() => undefined));
+    const store = new RedisStore({ client: executor, commandTimeout: 20 });
+    const error = await rejection(store.get("k"));
+    expect(StoreUnavailableError.isInstance(error)).toBe(true);
+    expect((error as Error).cause).toBeInstanceOf(CommandTimeoutError);
+  });
+
+  it("swallows a late rejection from the losing promise (no unhandled rejection)", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const { executor } = fake(
+        () => new Promise((_, reject) => setTimeout(() => reject(new Error("late")), 40)),
+      );
+      const store = new RedisStore({ client: executor, commandTimeout: 10 });
+      const error = await rejection(store.set("k", { value: "v", expiresAt: Date.now() + 1000 }));
+      expect(StoreUnavailableError.isInstance(error)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
+
+describe("get", () => {
+  it("never returns an entry at or after expiresAt, even if Redis still has it", async () => {
+    const { executor } = fake(async () => ["v", String(Date.now() - 1), null, "1"]);
+    expect(await new RedisStore({ client: executor }).get("k")).toBeNull();
+  });
+
+  it("reads value, expiry, owner and version with one HMGET", async () => {
+    const expiresAt = Date.now() + 60_000;
+    const { executor, sent } = fake(async () => ["v", String(expiresAt), "u1", "7"]);
+    expect(await new RedisStore({ client: executor }).get("k")).toEqual({
+      value: "v",
+      expiresAt,
+      userId: "u1",
+      version: 7,
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.slice(2)).toEqual(["v", "e", "u", "n"]);
+  });
+});

@@ -1,0 +1,162 @@
+import { createCluster } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisStore } from "../src/index.js";
+import { shardTags, slotOf } from "../src/lib/slots.js";
+import { clusterNodes, connect, rawNodeRedis, type TestClient, uniquePrefix } from "./clients.js";
+
+// What the store leaves in Redis: the documented key layout, an expiry on
+// every key (T-S06), no raw session data outside the prefix, a user index that
+// drops stale members, hostile values and user ids stored verbatim, and on
+// Cluster a session and its index entry in one slot.
+type Raw = Awaited<ReturnType<typeof rawNodeRedis>>;
+
+let raw: Raw;
+let client: TestClient;
+
+beforeAll(async () => {
+  raw = await rawNodeRedis();
+  client = await connect("node-redis", "standalone");
+});
+afterAll(async () => {
+  await raw.quit();
+  await client.quit();
+});
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  // Test-only inspection; the store itself never scans.
+  const found: string[] = [];
+  for await (const batch of raw.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+    found.push(...(batch as unknown as string[]));
+  }
+  return found.sort();
+}
+
+describe("key layout (standalone)", () => {
+  it("stores one hash per session and one sorted set per user and shard, each with an expiry", async () => {
+    const prefix = uniquePrefix("layout");
+    const store = new RedisStore({ client: client.executor, prefix, shards: 4 });
+    const expiresAt = Date.now() + 60_000;
+    await store.set("alpha", { value: "a", expiresAt, userId: "u1" });
+    await store.set("beta", { value: "b", expiresAt: expiresAt + 5000 });
+    const keys = await keysUnder(prefix);
+    expect(keys).toHaveLength(3);
+    const session = keys.find((k) => k.endsWith("}:alpha"))!;
+    expect(session).toMatch(
+      new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\{[0-9]+\\.[0-9]+\\}:alpha$`),
+    );
+    const index = keys.find((k) => k.endsWith(":u:u1"))!;
+    expect(index.slice(0, index.indexOf("}") + 1)).toBe(session.slice(0, session.indexOf("}") + 1));
+    expect(await raw.sendCommand(["TYPE", session])).toBe("hash");
+    expect(await raw.sendCommand(["TYPE", index])).toBe("zset");
+    expect(await raw.sendCommand(["HMGET", session, "v", "e", "u", "n"])).toEqual([
+      "a",
+      String(expiresAt),
+      "u1",
+      "1",
+    ]);
+    for (const key of keys) {
+      const pttl = Number(await raw.sendCommand(["PTTL", key]));
+      expect(pttl, `PTTL of ${key}`).toBeGreaterThan(0);
+    }
+    expect(Number(await raw.sendCommand(["PEXPIRETIME", session]))).toBe(expiresAt);
+    await store.delete("alpha");
+    await store.delete("beta");
+    expect(await keysUnder(prefix)).toEqual([]);
+  });
+
+  it("drops stale index members, so a user's index never grows without bound", async () => {
+    const prefix = uniquePrefix("bounded");
+    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const soon = Date.now() + 150;
+    for (let i = 0; i < 50; i++)
+      await store.set(`old${i}`, { value: "x", expiresAt: soon, userId: "u" });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await store.set("fresh", { value: "y", expiresAt: Date.now() + 60_000, userId: "u" });
+    const [index] = (await keysUnder(prefix)).filter((k) => k.endsWith(":u:u"));
+    expect(await raw.sendCommand(["ZRANGE", index!, "0", "-1"])).toEqual(["fresh"]);
+    // Owner changes and deletes remove the member at once.
+    await store.set("fresh", { value: "y", expiresAt: Date.now() + 60_000, userId: "v" });
+    expect(await raw.sendCommand(["EXISTS", index!])).toBe(0);
+    await store.delete("fresh");
+    expect(await keysUnder(prefix)).toEqual([]);
+  });
+
+  it("evicted key (maxmemory, T-F11): next read is null and a stale versioned save cannot resurrect it", async () => {
+    const prefix = uniquePrefix("evict");
+    const store = new RedisStore({ client: client.executor, prefix });
+    const expiresAt = Date.now() + 60_000;
+    await store.set("s", { value: "v1", expiresAt, userId: "u" });
+    await store.set("s", { value: "v2", expiresAt, userId: "u" }, { expectVersion: 1 });
+    // Eviction removes the key exactly as DEL does.
+    for (const key of await keysUnder(prefix))
+      if (key.endsWith("}:s")) await raw.sendCommand(["DEL", key]);
+    expect(await store.get("s")).toBeNull();
+    expect(
+      await store.set("s", { value: "stale", expiresAt, userId: "u" }, { expectVersion: 2 }),
+    ).toEqual({
+      ok: false,
+      conflict: true,
+    });
+    expect(await store.get("s")).toBeNull();
+    expect(await store.listByUser("u")).toEqual([]);
+    await store.delete("s");
+  });
+
+  it.each([
+    ["CRLF and a Redis command", "x\r\nFLUSHALL\r\n"],
+    ["quotes and backslashes", `'"\\'\\"\``],
+    ["Lua and glob metacharacters", "]] .. redis.call('FLUSHALL') .. [[ * ? [a]"],
+    ["NUL and control bytes", "a\u0000b\u0001\u007f"],
+    ["Unicode", "🍪 中文 é \u2028\u2029 \uFEFF"],
+    ["64 KiB", "z".repeat(65_536)],
+  ])("stores hostile value %s verbatim, under a hostile user id too", async (_label, value) => {
+    const prefix = uniquePrefix("hostile");
+    const store = new RedisStore({ client: client.executor, prefix });
+    const userId = `{evil}\r\n*?${value.slice(0, 200)}`;
+    const expiresAt = Date.now() + 60_000;
+    await store.set("k", { value, expiresAt, userId });
+    expect(await store.get("k")).toEqual({ value, expiresAt, userId, version: 1 });
+    expect((await store.listByUser(userId)).map((s) => s.entry.value)).toEqual([value]);
+    expect(await store.deleteByUser(userId)).toBe(1);
+    expect(await keysUnder(prefix)).toEqual([]);
+  });
+});
+
+describe("key layout (Cluster)", () => {
+  it("keeps a session and its owner's index in one slot; the 16 shards spread over every master", async () => {
+    const nodes = await clusterNodes();
+    const cluster = createCluster({
+      rootNodes: nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+    });
+    cluster.on("error", () => undefined);
+    await cluster.connect();
+    try {
+      const keyslot = async (key: string) =>
+        Number(await cluster.sendCommand(undefined, true, ["CLUSTER", "KEYSLOT", key]));
+      const prefix = "tessera:";
+      const tags = shardTags(16);
+      for (const tag of tags) {
+        const session = await keyslot(
+          `${prefix}{${tag}}:n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg`,
+        );
+        expect(await keyslot(`${prefix}{${tag}}:u:{user}\r\n*`)).toBe(session);
+        // Our CRC16 agrees with the server's.
+        expect(slotOf(tag)).toBe(session);
+      }
+      const ranges = (await cluster.sendCommand(undefined, true, ["CLUSTER", "SLOTS"])) as Array<
+        [number, number, [string, number, ...unknown[]], ...unknown[]]
+      >;
+      const perMaster = new Map<string, number>();
+      for (const tag of tags) {
+        const slot = slotOf(tag);
+        const owner = ranges.find(([low, high]) => slot >= low && slot <= high)!;
+        const id = `${owner[2][0]}:${owner[2][1]}`;
+        perMaster.set(id, (perMaster.get(id) ?? 0) + 1);
+      }
+      expect(perMaster.size).toBe(3);
+      for (const count of perMaster.values()) expect(count).toBeGreaterThanOrEqual(5);
+    } finally {
+      await cluster.quit();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisStore } from "../src/index.js";
+import {
+  type ClientKind,
+  connect,
+  rawNodeRedis,
+  type TestClient,
+  uniquePrefix,
+} from "./clients.js";
+
+// Counts, with MONITOR on a separate connection, the commands the store's own
+// connection sends per operation. MONITOR marks commands a script runs as
+// "[0 lua]", so they are not counted as round trips (INFO commandstats would).
+type Raw = Awaited<ReturnType<typeof rawNodeRedis>>;
+
+const send = (client: TestClient, args: string[]) =>
+  client.executor.send("", args, { timeoutMs: 2000 });
+
+async function addressOf(client: TestClient): Promise<string> {
+  const info = String(await send(client, ["CLIENT", "INFO"]));
+  const addr = /\baddr=(\S+)/.exec(info)?.[1];
+  if (addr === undefined) throw new Error(`no addr in CLIENT INFO: ${info}`);
+  return addr;
+}
+
+function commandName(line: string): string {
+  return /\] "([^"]+)"/.exec(line)?.[1]?.toUpperCase() ?? "?";
+}
+
+for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
+  describe(`round trips (${kind}, standalone, MONITOR)`, () => {
+    let client: TestClient;
+    let monitor: Raw;
+    let addr: string;
+    const lines: string[] = [];
+    let markers = 0;
+
+    // Sends an ECHO marker on the store's connection and waits until MONITOR shows it;
+    // returns the index of the line after it. MONITOR output arrives asynchronously,
+    // so markers (not timing) delimit each operation's window.
+    async function mark(): Promise<number> {
+      const marker = `tessera-marker-${kind}-${++markers}`;
+      await send(client, ["ECHO", marker]);
+      for (let i = 0; i < 300; i++) {
+        const at = lines.findIndex((l) => l.includes(marker));
+        if (at >= 0) return at + 1;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`marker ${marker} never reached MONITOR`);
+    }
+
+    // The commands the store's connection sent during `op`, and those its scripts ran.
+    async function observe(op: () => Promise<unknown>) {
+      const start = await mark();
+      await op();
+      const end = (await mark()) - 1;
+      const window = lines.slice(start, end);
+      return {
+        sent: window.filter((l) => l.includes(` ${addr}]`)).map(commandName),
+        lua: window.filter((l) => l.includes(" lua]")).map(commandName),
+      };
+    }
+
+    beforeAll(async () => {
+      client = await connect(kind, "standalone");
+      addr = await addressOf(client);
+      monitor = await rawNodeRedis();
+      await monitor.monitor((line) => {
+        lines.push(String(line));
+      });
+    });
+    afterAll(async () => {
+      // QUIT is not answered in MONITOR mode: drop the connection.
+      monitor?.destroy();
+      await client?.quit();
+    });
+
+    it("get, touch, a versioned write and delete are one command each; nothing else per request", async () => {
+      const store = new RedisStore({ client: client.executor, prefix: uniquePrefix("rt") });
+      const key = `k${Date.now()}`;
+      const userId = "user-1";
+      // Warm up every script: a node that lacks one answers EVALSHA with NOSCRIPT once.
+      await store.set(key, { value: "0", expiresAt: Date.now() + 60_000, userId });
+      await store.touch(key, Date.now() + 60_000);
+      await store.delete("warm-up");
+
+      const get = await observe(() => store.get(key));
+      expect(get.sent).toEqual(["HMGET"]);
+      expect(get.lua).toEqual([]);
+
+      const write = await observe(() =>
+        store.set(
+          key,
+          { value: "1", expiresAt: Date.now() + 60_000, userId },
+          { expectVersion: 1 },
+        ),
+      );
+      expect(write.sent).toEqual(["EVALSHA"]);
+      // Inside the script: read, version check, replace, PEXPIREAT (never SET then EXPIRE
+      // from the client, T-S07), and the owner's index in the same slot.
+      expect(write.lua).toEqual(
+        expect.arrayContaining(["HMGET", "DEL", "HSET", "PEXPIREAT", "ZADD", "ZREMRANGEBYSCORE"]),
+      );
+
+      const touch = await observe(() => store.touch(key, Date.now() + 120_000));
+      expect(touch.sent).toEqual(["EVALSHA"]);
+
+      const conflict = await observe(() =>
+        store.set(key, { value: "x", expiresAt: Date.now() + 60_000 }, { expectVersion: 1 }),
+      );
+      expect(conflict.sent).toEqual(["EVALSHA"]);
+      expect(conflict.lua).toEqual(["HMGET"]);
+
+      const del = await observe(() => store.delete(key));
+      expect(del.sent).toEqual(["EVALSHA"]);
+    });
+
+    it("a node without the script gets EVAL once after NOSCRIPT, then EVALSHA again", async () => {
+      const store = new RedisStore({
+        client: client.executor,
+        prefix: uniquePrefix("rt-noscript"),
+      });
+      await send(client, ["SCRIPT", "FLUSH"]);
+      const first = await observe(() =>
+        store.set("fresh", { value: "v", expiresAt: Date.now() + 60_000 }),
+      );
+      expect(first.sent).toEqual(["EVALSHA", "EVAL"]);
+      const second = await observe(() =>
+        store.set("fresh", { value: "v", expiresAt: Date.now() + 60_000 }),
+      );
+      expect(second.sent).toEqual(["EVALSHA"]);
+      await store.delete("fresh");
+    });
+  });
+}
