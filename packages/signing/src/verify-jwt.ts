@@ -7,7 +7,7 @@ import {
   jwtVerify,
 } from "jose";
 import { badOption, SigningError } from "./errors.js";
-import { type Keyring, stateOf } from "./keyring.js";
+import { type Keyring, type KeyringState, stateOf } from "./keyring.js";
 import { DECODE, decode, isCanonical } from "./lib/b64.js";
 import { ASYMMETRIC, hmacJwtKey, type JwtAlgorithm, SYMMETRIC } from "./lib/jwt-keys.js";
 import { typ as checkTyp, clockTolerance, maxLength, nowSeconds, seconds } from "./lib/options.js";
@@ -147,10 +147,10 @@ const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
  * UTF-8 instead. The common all-ASCII case is settled by scanning the
  * base64url text for a high bit without allocating.
  */
-function validUtf8(segment: string): boolean {
+function validUtf8(segment: string, start: number, end: number): boolean {
   let high = 0;
-  const n = segment.length;
-  let i = 0;
+  const n = end;
+  let i = start;
   for (; i + 4 <= n; i += 4) {
     high |=
       ((DECODE[segment.charCodeAt(i)]! << 18) |
@@ -161,7 +161,7 @@ function validUtf8(segment: string): boolean {
   }
   if (i < n) high |= 1; // a tail group: let the full decode below decide
   if (high === 0) return true;
-  const bytes = decode(segment);
+  const bytes = decode(segment.slice(start, end));
   if (bytes === null) return false;
   try {
     utf8Fatal.decode(bytes);
@@ -235,27 +235,23 @@ function reasonOf(error: unknown): VerifyJwtFailure {
   }
 }
 
-/**
- * Verifies a compact JWS JWT with jose under pinned rules: a size cap and a
- * strict 3-segment format check before any decoding, an explicit algorithm
- * allow-list of one family, keys chosen only by `kid` (a Map lookup) and
- * bound to their algorithm, `jwk`/`jku`/`x5u`/`x5c` refused, unknown `crit`
- * refused, `typ` checked, `exp` and `iat` required, future `iat` refused,
- * `nbf`, `aud`, `iss` checked, clock tolerance 30 s (≤ 300 s). Never throws
- * on a bad token; throws `SigningError` for bad options.
- *
- * @example
- * ```ts
- * const result = await verifyJwt(token, keys, { algorithms: ["HS256"], typ: "access+jwt", audience: "api" });
- * if (result.ok) console.log(result.payload.sub);
- * else console.log(result.reason); // e.g. "expired"
- * ```
- */
-export async function verifyJwt(
-  token: string,
-  keys: Keyring | null,
-  options: VerifyJwtOptions,
-): Promise<VerifyJwtResult> {
+interface Prepared {
+  readonly algorithms: readonly JwtAlgorithm[];
+  readonly limit: number;
+  readonly resolver: JWTVerifyGetKey | undefined;
+  readonly context: string | undefined;
+  readonly joseOptions: JWTVerifyOptions;
+}
+
+// Options are validated once per options object (callers usually pass a
+// constant); `now` is read on every call.
+const preparedOptions = new WeakMap<VerifyJwtOptions, Prepared>();
+
+function prepare(options: VerifyJwtOptions, keyring: KeyringState | undefined): Prepared {
+  const hasKeyring = keyring !== undefined;
+  const cached =
+    typeof options === "object" && options !== null ? preparedOptions.get(options) : undefined;
+  if (cached !== undefined && (hasKeyring || cached.resolver !== undefined)) return cached;
   const algorithms = options?.algorithms;
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     badOption("algorithms", algorithms, "a non-empty list of HS256, HS512 or of EdDSA, ES256");
@@ -272,12 +268,11 @@ export async function verifyJwt(
   }
   const tolerance = clockTolerance(options.clockTolerance);
   const limit = maxLength(options.maxLength, 8192);
-  const state = keys === null ? undefined : stateOf(keys);
   const resolver = options.jwks === undefined ? undefined : remote(options.jwks);
   if (resolver !== undefined && family === SYMMETRIC) {
     badOption("algorithms", algorithms, "asymmetric algorithms with a remote JWKS");
   }
-  if (state === undefined && resolver === undefined)
+  if (!hasKeyring && resolver === undefined)
     badOption("jwks", options.jwks, "a URL or function when keys is null");
   const context = options.context;
   const required = options.requireExp === false ? ["iat"] : ["exp", "iat"];
@@ -299,33 +294,84 @@ export async function verifyJwt(
   if (options.issuer !== undefined) joseOptions.issuer = options.issuer as string | string[];
   if (options.audience !== undefined) joseOptions.audience = options.audience as string | string[];
   if (options.subject !== undefined) joseOptions.subject = options.subject;
-  if (options.now !== undefined) joseOptions.currentDate = new Date(nowSeconds(options.now) * 1000);
 
+  const prepared: Prepared = { algorithms, limit, resolver, context, joseOptions };
+  preparedOptions.set(options, prepared);
+  return prepared;
+}
+
+/**
+ * Verifies a compact JWS JWT with jose under pinned rules: a size cap and a
+ * strict 3-segment format check before any decoding, an explicit algorithm
+ * allow-list of one family, keys chosen only by `kid` (a Map lookup) and
+ * bound to their algorithm, `jwk`/`jku`/`x5u`/`x5c` refused, unknown `crit`
+ * refused, `typ` checked, `exp` and `iat` required, future `iat` refused,
+ * `nbf`, `aud`, `iss` checked, clock tolerance 30 s (≤ 300 s). Never throws
+ * on a bad token; throws `SigningError` for bad options.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyJwt(token, keys, { algorithms: ["HS256"], typ: "access+jwt", audience: "api" });
+ * if (result.ok) console.log(result.payload.sub);
+ * else console.log(result.reason); // e.g. "expired"
+ * ```
+ */
+export async function verifyJwt(
+  token: string,
+  keys: Keyring | null,
+  options: VerifyJwtOptions,
+): Promise<VerifyJwtResult> {
+  const state = keys === null ? undefined : stateOf(keys);
+  const prepared = prepare(options, state);
+  const { algorithms, limit, resolver, context } = prepared;
+  let joseOptions = prepared.joseOptions;
+  if (options.now !== undefined) {
+    joseOptions = { ...joseOptions, currentDate: new Date(nowSeconds(options.now) * 1000) };
+  }
   if (typeof token !== "string") return { ok: false, reason: "malformed" };
   if (token.length > limit) return { ok: false, reason: "too_large" };
   if (!wellFormed(token)) return { ok: false, reason: "malformed" };
 
+  // Select the key from the header ourselves, so jose verifies against a
+  // CryptoKey (its fastest path) instead of calling back into a resolver.
+  let key: CryptoKey | Uint8Array | JWTVerifyGetKey;
   let reissue = false;
-  const getKey: JWTVerifyGetKey = (header, jws) => {
-    for (const name of FORBIDDEN) if (name in header) throw new Refused("forbidden_header");
-    if (typeof jws.payload !== "string" || !validUtf8(jws.payload)) throw new Refused("malformed");
-    if (resolver !== undefined) return resolver(header, jws);
-    const kid = header.kid;
-    if (typeof kid !== "string") throw new Refused("missing_kid");
-    const entry = state!.entries.get(kid);
-    if (entry === undefined) throw new Refused("unknown_key");
-    const alg = header.alg as string;
-    if (entry.kind === "secret") {
-      if (alg !== "HS256" && alg !== "HS512") throw new Refused("key_mismatch");
-      reissue = state!.primary.secret !== entry;
-      return hmacJwtKey(entry, alg, context);
-    }
-    if (alg !== entry.kind) throw new Refused("key_mismatch");
-    reissue = state!.primary[entry.kind] !== entry;
-    return entry.publicKey;
-  };
   try {
-    const { payload, protectedHeader } = await jwtVerify(token, getKey, joseOptions);
+    const header = JSON.parse(utf8Fatal.decode(decode(token.slice(0, token.indexOf(".")))!));
+    if (typeof header !== "object" || header === null || Array.isArray(header))
+      return { ok: false, reason: "malformed" };
+    for (const name of FORBIDDEN)
+      if (name in header) return { ok: false, reason: "forbidden_header" };
+    if (!validUtf8(token, token.indexOf(".") + 1, token.lastIndexOf(".")))
+      return { ok: false, reason: "malformed" };
+    if (resolver !== undefined) {
+      key = resolver;
+    } else {
+      const alg = header.alg;
+      if (typeof alg !== "string" || !algorithms.includes(alg as JwtAlgorithm)) {
+        return { ok: false, reason: "algorithm_not_allowed" };
+      }
+      const kid = header.kid;
+      if (typeof kid !== "string") return { ok: false, reason: "missing_kid" };
+      const entry = state!.entries.get(kid);
+      if (entry === undefined) return { ok: false, reason: "unknown_key" };
+      if (entry.kind === "secret") {
+        if (alg !== "HS256" && alg !== "HS512") return { ok: false, reason: "key_mismatch" };
+        reissue = state!.primary.secret !== entry;
+        const k = hmacJwtKey(entry, alg, context);
+        key = k instanceof Promise ? await k : k;
+      } else {
+        if (alg !== entry.kind) return { ok: false, reason: "key_mismatch" };
+        reissue = state!.primary[entry.kind] !== entry;
+        key = entry.publicKey;
+      }
+    }
+  } catch (error) {
+    if (SigningError.isInstance(error)) throw error;
+    return { ok: false, reason: "malformed" };
+  }
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, key as CryptoKey, joseOptions);
     if (!numericDates(payload)) return { ok: false, reason: "invalid_claim" };
     return { ok: true, payload, header: protectedHeader, needsReissue: reissue };
   } catch (error) {

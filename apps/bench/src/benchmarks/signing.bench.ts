@@ -23,7 +23,7 @@ const session = {
   cart: [1, 2, 3],
   theme: "dark",
   csrf: randomToken(16),
-  note: "x".repeat(60),
+  note: "x".repeat(90),
 };
 const ironPassword = randomToken(32) + randomToken(32);
 const jwtOptions = { algorithms: ["HS256"] as const, maxTokenAge: 3600 };
