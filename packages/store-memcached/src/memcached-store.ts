@@ -77,11 +77,22 @@ const INDEX_SLACK_MS = 3_600_000;
 // writer changed the item in between, so progress is being made).
 const MAX_ATTEMPTS = 32;
 
+// Recently read anonymous items per key, so that a write following a read in
+// the same process can CAS directly with the token it saw (one round trip
+// instead of two). Bounded; oldest entries go first.
+const MAX_REMEMBERED = 10_000;
+
 const CONFLICT: SetResult = Object.freeze({ ok: false, conflict: true }) as SetResult;
 
 interface Hit {
   value: Uint8Array;
   cas: CasToken;
+}
+
+interface Remembered {
+  cas: CasToken;
+  version: number;
+  expiresAt: number;
 }
 
 interface Judged {
@@ -130,6 +141,7 @@ export class MemcachedStore implements SessionStore, UserIndex {
   readonly #maxItemBytes: number;
   readonly #timeoutMs: number;
   #closed = false;
+  readonly #seen = new Map<string, Remembered>();
 
   constructor(options: MemcachedStoreOptions) {
     if (typeof options !== "object" || options === null) {
@@ -179,8 +191,11 @@ export class MemcachedStore implements SessionStore, UserIndex {
   async get(key: string): Promise<StoreEntry | null> {
     this.#open();
     const full = memcachedKey(this.#prefix, key);
-    const judged = await this.#judge(await this.#call("get", (c) => c.gets(full)), Date.now());
-    return judged.live && judged.item !== null ? copy(judged.item) : null;
+    const hit = await this.#call("get", (c) => c.gets(full));
+    const judged = await this.#judge(hit, Date.now());
+    if (!judged.live || judged.item === null || hit === null) return null;
+    if (judged.item.userId === undefined) this.#remember(full, hit.cas, judged.item);
+    return copy(judged.item);
   }
 
   /**
@@ -199,6 +214,27 @@ export class MemcachedStore implements SessionStore, UserIndex {
     const { value, expiresAt, userId } = entry;
     this.#checkSize(full, value, userId);
     const ownerKey = userId === undefined ? undefined : indexKey(this.#prefix, userId);
+    const seen = this.#seen.get(full);
+    if (seen !== undefined) {
+      this.#seen.delete(full);
+      const now = Date.now();
+      // Only anonymous items: an owned one also needs its index checked. A CAS
+      // with the token read at version v succeeds only if the item is still
+      // exactly that version; otherwise fall through to the full read-check-CAS.
+      if (
+        userId === undefined &&
+        expiresAt > now &&
+        seen.expiresAt > now &&
+        (expected === undefined || expected === seen.version)
+      ) {
+        const version = seen.version + 1;
+        const bytes = encodeSessionItem({ value, expiresAt, version, userId, generation: "" });
+        const outcome = await this.#call("set", (c) =>
+          c.cas(full, bytes, toExptime(expiresAt, now), seen.cas),
+        );
+        if (outcome === "stored") return { ok: true, version };
+      }
+    }
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = Date.now();
@@ -292,6 +328,7 @@ export class MemcachedStore implements SessionStore, UserIndex {
   async delete(key: string): Promise<void> {
     this.#open();
     const full = memcachedKey(this.#prefix, key);
+    this.#seen.delete(full);
     await this.#call("delete", (c) => c.delete(full));
   }
 
@@ -351,6 +388,16 @@ export class MemcachedStore implements SessionStore, UserIndex {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#seen.clear();
+  }
+
+  #remember(full: string, cas: CasToken, item: SessionItem): void {
+    this.#seen.delete(full);
+    this.#seen.set(full, { cas, version: item.version, expiresAt: item.expiresAt });
+    if (this.#seen.size > MAX_REMEMBERED) {
+      const oldest = this.#seen.keys().next();
+      if (oldest.done !== true) this.#seen.delete(oldest.value);
+    }
   }
 
   #open(): void {

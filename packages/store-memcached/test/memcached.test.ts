@@ -201,3 +201,81 @@ describe("per-user index fails closed", () => {
     expect(await store.get(k1)).toBeNull();
   });
 });
+
+describe("CAS with the token of a preceding get (one round trip)", () => {
+  const expiresAt = () => Date.now() + 60_000;
+
+  it("writes after a get with a single CAS and no second read", async () => {
+    const { client: spy, calls } = spied(client);
+    const store = new MemcachedStore({ client: spy, prefix });
+    const k = key();
+    await store.set(k, { value: "v1", expiresAt: expiresAt() });
+    await store.get(k);
+    calls.length = 0;
+    expect(
+      await store.set(k, { value: "v2", expiresAt: expiresAt() }, { expectVersion: 1 }),
+    ).toEqual({
+      ok: true,
+      version: 2,
+    });
+    expect(calls.map((c) => c.op)).toEqual(["cas"]);
+  });
+
+  it("still conflicts when another writer got in between", async () => {
+    const a = new MemcachedStore({ client, prefix });
+    const b = new MemcachedStore({ client: memjsClient(other), prefix });
+    const k = key();
+    await a.set(k, { value: "v1", expiresAt: expiresAt() });
+    await a.get(k);
+    await b.set(k, { value: "b wins", expiresAt: expiresAt() }, { expectVersion: 1 });
+    expect(
+      await a.set(k, { value: "stale", expiresAt: expiresAt() }, { expectVersion: 1 }),
+    ).toEqual({
+      ok: false,
+      conflict: true,
+    });
+    expect((await a.get(k))?.value).toBe("b wins");
+  });
+
+  it("still writes when only a touch got in between (the version did not change)", async () => {
+    const a = new MemcachedStore({ client, prefix });
+    const b = new MemcachedStore({ client: memjsClient(other), prefix });
+    const k = key();
+    await a.set(k, { value: "v1", expiresAt: expiresAt() });
+    await a.get(k);
+    await b.touch(k, expiresAt() + 5000);
+    expect(await a.set(k, { value: "v2", expiresAt: expiresAt() }, { expectVersion: 1 })).toEqual({
+      ok: true,
+      version: 2,
+    });
+  });
+
+  it("treats an entry that expired since the get as absent", async () => {
+    const store = new MemcachedStore({ client, prefix });
+    const k = key();
+    const soon = Date.now() + 200;
+    await store.set(k, { value: "short", expiresAt: soon });
+    await store.get(k);
+    await sleep(Math.max(0, soon - Date.now()) + 10);
+    expect(
+      await store.set(k, { value: "late", expiresAt: expiresAt() }, { expectVersion: 1 }),
+    ).toEqual({
+      ok: false,
+      conflict: true,
+    });
+  });
+
+  it("lets exactly one of 25 requests that all loaded version 1 win on one store object", async () => {
+    const store = new MemcachedStore({ client, prefix });
+    const k = key();
+    await store.set(k, { value: "base", expiresAt: expiresAt() });
+    const loaded = await Promise.all(Array.from({ length: 25 }, () => store.get(k)));
+    const results = await Promise.all(
+      loaded.map((entry, i) =>
+        store.set(k, { value: `r${i}`, expiresAt: expiresAt() }, { expectVersion: entry!.version }),
+      ),
+    );
+    expect(loaded.every((entry) => entry?.version === 1)).toBe(true);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+});
