@@ -74,10 +74,7 @@ export interface RevokeUserOptions {
  * const setCookie = await sessions.commit(session);
  * ```
  */
-export interface Sessions<
-  Data extends SessionData = SessionData,
-  Flash extends SessionData = SessionData,
-> {
+export interface Sessions<Data extends object = SessionData, Flash extends object = SessionData> {
   /** `"stateful"` with a store, `"stateless"` with sealed cookies. */
   readonly mode: "stateful" | "stateless";
   /** The session cookie's name. */
@@ -208,8 +205,8 @@ function internal(session: unknown, ctx: Context): SessionImpl<SessionData, Sess
  * ```
  */
 export function createSessions<
-  Data extends SessionData = SessionData,
-  Flash extends SessionData = SessionData,
+  Data extends object = SessionData,
+  Flash extends object = SessionData,
 >(options: SessionsOptions): Sessions<Data, Flash> {
   if (typeof options !== "object" || options === null) invalid("options", options, "an object");
   const { keys, store } = options;

@@ -5,7 +5,7 @@ import type { RejectReason } from "./events.js";
  *
  * @example
  * ```ts
- * interface AppData extends SessionData { cart: number[]; theme: "light" | "dark" }
+ * interface AppData extends object { cart: number[]; theme: "light" | "dark" }
  * ```
  */
 export type SessionData = Record<string, unknown>;
@@ -58,10 +58,7 @@ export interface LoginOptions<Data> {
  * const setCookie = await sessions.commit(session);
  * ```
  */
-export interface Session<
-  Data extends SessionData = SessionData,
-  Flash extends SessionData = SessionData,
-> {
+export interface Session<Data extends object = SessionData, Flash extends object = SessionData> {
   /** True until the session has been stored (or sealed) once. */
   readonly isNew: boolean;
   /** Why the request's cookie was not accepted, when it carried one that was not. */

@@ -10,11 +10,7 @@ import type { Session, SessionData } from "./session.js";
  * const handler: SessionHandler = async (request, session) => new Response(String(session.get("n") ?? 0));
  * ```
  */
-export type SessionHandler<
-  Data extends SessionData,
-  Flash extends SessionData,
-  Extra extends unknown[],
-> = (
+export type SessionHandler<Data extends object, Flash extends object, Extra extends unknown[]> = (
   request: Request,
   session: Session<Data, Flash>,
   ...extra: Extra
@@ -55,8 +51,8 @@ function isUnavailable(error: unknown): boolean {
  * ```
  */
 export function withSessions<
-  Data extends SessionData,
-  Flash extends SessionData,
+  Data extends object,
+  Flash extends object,
   Extra extends unknown[] = [],
 >(
   sessions: Sessions<Data, Flash>,

@@ -23,7 +23,7 @@ export function newRecord(now: number): SessionRecord {
   return { v: 1, createdAt: now, lastSeenAt: now, data: emptyBag() };
 }
 
-function fresh<D extends SessionData, F extends SessionData>(
+function fresh<D extends object, F extends object>(
   ctx: Context,
   now: number,
   incoming: Record<string, string>,
@@ -57,7 +57,7 @@ async function expire(ctx: Context, key: string): Promise<void> {
   }
 }
 
-export async function loadStateful<D extends SessionData, F extends SessionData>(
+export async function loadStateful<D extends object, F extends object>(
   ctx: Context,
   header: string,
   meta: SessionMeta | undefined,
@@ -109,7 +109,7 @@ export async function loadStateful<D extends SessionData, F extends SessionData>
   });
 }
 
-export async function loadStateless<D extends SessionData, F extends SessionData>(
+export async function loadStateless<D extends object, F extends object>(
   ctx: Context,
   header: string,
   meta: SessionMeta | undefined,

@@ -28,7 +28,7 @@ function checkSeconds(name: string, value: number): number {
 }
 
 /** Where a session came from and what its commit must do. Private to the package. */
-export class SessionImpl<Data extends SessionData, Flash extends SessionData>
+export class SessionImpl<Data extends object, Flash extends object>
   implements Session<Data, Flash>
 {
   /** Raw token (stateful) or internal id (stateless); never leaves the process except in the cookie. */
