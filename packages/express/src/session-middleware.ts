@@ -1,0 +1,148 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
+import { ExpressSessionError } from "./errors.js";
+import { guardSession } from "./lib/guard.js";
+import { holdHeaders } from "./lib/hold-headers.js";
+import { createMigration, type Migrated } from "./lib/migrate.js";
+import { toNextError } from "./lib/outage.js";
+import type { SessionMiddlewareOptions } from "./options.js";
+
+/**
+ * An Express/Connect middleware function. Typed on Node's own request and
+ * response, so it fits Express 4, Express 5 and Connect alike.
+ */
+export type SessionMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+interface NodeRequest extends IncomingMessage {
+  ip?: string;
+  session?: unknown;
+}
+
+function defaultMeta(req: NodeRequest): LoadMeta {
+  const userAgent = req.headers["user-agent"];
+  // Express's req.ip honours the app's "trust proxy" setting; Connect has only the socket.
+  const ip = req.ip ?? req.socket?.remoteAddress;
+  return {
+    ...(userAgent === undefined ? {} : { userAgent }),
+    ...(ip === undefined ? {} : { ip }),
+  };
+}
+
+function lateChange(): ExpressSessionError {
+  return new ExpressSessionError(
+    "ERR_EXPRESS_HEADERS_SENT",
+    "the session was changed after its commit began (the response headers are on their way); change it before the first write",
+  );
+}
+
+/**
+ * Express 4/5 and Connect middleware: loads the session named by the request's
+ * cookie onto `req.session`, and commits it just before the response's headers
+ * go out, whatever produces them (`res.send`, `res.json`, `res.redirect`,
+ * `res.end`, a piped stream, an explicit `writeHead`). Each `Set-Cookie` is its
+ * own header field after any the app set (AD-02), with `Cache-Control:
+ * no-store` and `Vary: Cookie` (AD-03). A store outage reaches `next(err)` as
+ * an `ExpressSessionError` with `status` 503 (never a fresh session that would
+ * later overwrite real data). Changing the session once its commit began
+ * throws `ERR_EXPRESS_HEADERS_SENT` (AD-04). `HEAD`, `OPTIONS` and `304`
+ * responses commit nothing and send no cookie (T-A14).
+ *
+ * @example
+ * ```ts
+ * import express from "express";
+ * import { sessionMiddleware } from "@tessera/express";
+ *
+ * const app = express();
+ * app.use(sessionMiddleware(sessions));
+ * app.get("/", (req, res) => {
+ *   req.session.set("visits", (req.session.get("visits") ?? 0) + 1);
+ *   res.send(`visit #${req.session.get("visits")}`);
+ * });
+ * ```
+ */
+export function sessionMiddleware<Data extends SessionData, Flash extends SessionData>(
+  sessions: Sessions<Data, Flash>,
+  options: SessionMiddlewareOptions<Data> = {},
+): SessionMiddleware {
+  if (
+    typeof sessions !== "object" ||
+    sessions === null ||
+    typeof sessions.load !== "function" ||
+    typeof sessions.commit !== "function"
+  ) {
+    throw new ExpressSessionError(
+      "ERR_EXPRESS_INVALID_OPTION",
+      "sessions is invalid: expected the manager returned by createSessions()",
+    );
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new ExpressSessionError(
+      "ERR_EXPRESS_INVALID_OPTION",
+      "options is invalid: expected an object",
+    );
+  }
+  const meta = options.meta ?? defaultMeta;
+  if (typeof meta !== "function") {
+    throw new ExpressSessionError(
+      "ERR_EXPRESS_INVALID_OPTION",
+      "option meta is invalid: expected a function",
+    );
+  }
+  const migration =
+    options.migrateFromExpressSession === undefined
+      ? undefined
+      : createMigration<Data>(options.migrateFromExpressSession);
+
+  function attach(
+    req: NodeRequest,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+    session: Session<Data, Flash>,
+    migrated: Migrated | null,
+  ): void {
+    let locked = false;
+    req.session = guardSession(session, () => locked, lateChange);
+    // No session write on HEAD/OPTIONS/304 (T-A14), except to finish a
+    // migration, whose old session is destroyed only after the new one is stored.
+    const quiet = req.method === "HEAD" || req.method === "OPTIONS";
+    holdHeaders(
+      res,
+      (status) => {
+        locked = true;
+        if (migrated === null) {
+          return quiet || status === 304 ? null : sessions.commit(session);
+        }
+        return sessions.commit(session).then(async (cookies) => {
+          await migrated.finish();
+          cookies.push(migrated.clear);
+          return cookies;
+        });
+      },
+      (error) => next(toNextError(error)),
+    );
+    next();
+  }
+
+  return function tesseraSession(req, res, next) {
+    const r = req as NodeRequest;
+    const header = req.headers.cookie;
+    sessions.load(header, meta(r)).then(
+      (session) => {
+        const quiet = req.method === "HEAD" || req.method === "OPTIONS";
+        if (migration === undefined || !session.isNew || quiet || header === undefined) {
+          attach(r, res, next, session, null);
+          return;
+        }
+        migration.run(header, session as unknown as Session<Data, SessionData>).then(
+          (migrated) => attach(r, res, next, session, migrated),
+          (error: unknown) => next(toNextError(error)),
+        );
+      },
+      (error: unknown) => next(toNextError(error)),
+    );
+  };
+}

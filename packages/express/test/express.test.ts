@@ -1,0 +1,276 @@
+import type { Server } from "node:http";
+import { Readable } from "node:stream";
+import { createSessions, SessionError } from "@tessera/session";
+import express5 from "express";
+import express4 from "express4";
+import { afterEach, describe, expect, it } from "vitest";
+import { ExpressSessionError, sessionMiddleware } from "../src/index.js";
+import { close, cookieOf, FlakyStore, keys, makeSessions, rawRequest, send } from "./helpers.js";
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map(close));
+});
+
+type Sessions = ReturnType<typeof makeSessions>;
+
+function routes(app: express5.Express, late: { error?: unknown }) {
+  app.get("/inc", (req, res) => {
+    req.session.set("n", (req.session.get("n") ?? 0) + 1);
+    res.json({ n: req.session.get("n"), rejected: req.session.rejected ?? null });
+  });
+  app.get("/read", (req, res) => {
+    res.json({
+      n: req.session.get("n") ?? null,
+      user: req.session.userId ?? null,
+      data: req.session.toJSON(),
+    });
+  });
+  app.post("/login", async (req, res) => {
+    await req.session.login("u_1");
+    res.redirect("/read");
+  });
+  app.post("/logout", async (req, res) => {
+    await req.session.logout();
+    res.send("bye");
+  });
+  app.get("/theme", (req, res) => {
+    req.session.set("n", 1);
+    res.cookie("theme", "dark", { path: "/", expires: new Date("2015-10-21T07:28:00Z") });
+    res.send("ok");
+  });
+  app.get("/big", (req, res) => {
+    req.session.set("big", "x".repeat(6000));
+    res.send("ok");
+  });
+  app.get("/stream", (req, res) => {
+    req.session.set("n", 7);
+    res.type("text/plain");
+    Readable.from(["a", "b", "c"]).pipe(res);
+  });
+  app.get("/write-head", (req, res) => {
+    req.session.set("n", 8);
+    res.writeHead(201, { "content-type": "text/plain", "set-cookie": "app=1; Path=/" });
+    res.write("x");
+    setTimeout(() => res.end("y"), 5);
+  });
+  app.get("/etag", (req, res) => {
+    req.session.set("n", 9);
+    res.set("etag", '"v1"').send("same");
+  });
+  app.get("/late", (req, res) => {
+    res.end("done");
+    try {
+      req.session.set("n", 1);
+    } catch (error) {
+      late.error = error;
+    }
+  });
+  app.get("/key/:k", (req, res) => {
+    setTimeout(() => {
+      req.session.set(`k_${req.params.k}`, true);
+      res.send("ok");
+    }, Number(req.params.k) % 5);
+  });
+}
+
+async function start(
+  express: typeof express5,
+  sessions: Sessions = makeSessions(),
+): Promise<{ base: string; late: { error?: unknown } }> {
+  const app = express();
+  const late: { error?: unknown } = {};
+  app.use(sessionMiddleware(sessions));
+  routes(app, late);
+  const server = app.listen(0, "127.0.0.1");
+  servers.push(server);
+  await new Promise((r) => server.once("listening", r));
+  const { port } = server.address() as { port: number };
+  return { base: `http://127.0.0.1:${port}`, late };
+}
+
+describe.each([
+  ["Express 5", express5],
+  ["Express 4", express4],
+])("%s", (_name, express) => {
+  it("creates a session with a secure cookie, no-store and Vary: Cookie", async () => {
+    const { base } = await start(express);
+    const r = await send(base, "/inc");
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: null });
+    expect(r.setCookie).toHaveLength(1);
+    expect(r.setCookie[0]).toMatch(
+      /^__Host-sid=[A-Za-z0-9_.-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.headers.vary).toMatch(/Cookie/);
+  });
+
+  it("reads and modifies the session across requests", async () => {
+    const { base } = await start(express);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const second = await send(base, "/inc", { cookie });
+    expect(JSON.parse(second.body).n).toBe(2);
+    expect(second.setCookie).toEqual([]);
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(2);
+  });
+
+  it("regenerates the id on login (redirect) and the old id is anonymous afterwards", async () => {
+    const { base } = await start(express);
+    const before = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const login = await send(base, "/login", { method: "POST", cookie: before });
+    expect(login.status).toBe(302);
+    expect(login.headers.location).toBe("/read");
+    const after = cookieOf(login, "__Host-sid")!;
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expect(login.headers["cache-control"]).toBe("no-store");
+    expect(JSON.parse((await send(base, "/read", { cookie: after })).body)).toMatchObject({
+      n: null,
+      user: "u_1",
+    });
+    expect(JSON.parse((await send(base, "/read", { cookie: before })).body).user).toBeNull();
+  });
+
+  it("logout clears the cookie and the old cookie no longer works", async () => {
+    const { base } = await start(express);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const out = await send(base, "/logout", { method: "POST", cookie });
+    expect(out.setCookie).toHaveLength(1);
+    expect(out.setCookie[0]).toMatch(/^__Host-sid=; .*Max-Age=0/);
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBeNull();
+  });
+
+  it("logout of a chunked stateless session clears every chunk (T-A16)", async () => {
+    const { base } = await start(express, createSessions({ keys }));
+    const big = await send(base, "/big");
+    const chunks = big.setCookie.map((c) => c.slice(0, c.indexOf(";")));
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((c) => /^__Host-sid\.\d=/.test(c))).toBe(true);
+    const out = await send(base, "/logout", { method: "POST", cookie: chunks.join("; ") });
+    const cleared = out.setCookie.filter((c) => /Max-Age=0/.test(c)).map((c) => c.split("=")[0]);
+    expect(cleared).toEqual(expect.arrayContaining(chunks.map((c) => c.split("=")[0])));
+  });
+
+  it("a tampered cookie yields a new session", async () => {
+    const { base } = await start(express);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const tampered = `${cookie.slice(0, -2)}${cookie.endsWith("A") ? "BB" : "AA"}`;
+    const r = await send(base, "/inc", { cookie: tampered });
+    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: "bad_signature" });
+    expect(cookieOf(r, "__Host-sid")).not.toBe(cookie);
+  });
+
+  it("keeps the app's Set-Cookie and the session's as two fields (T-A03)", async () => {
+    const { base } = await start(express);
+    const r = await send(base, "/theme");
+    expect(r.setCookie).toHaveLength(2);
+    expect(r.setCookie[0]).toMatch(/^theme=dark; Path=\/; Expires=Wed, 21 Oct 2015 07:28:00 GMT/);
+    expect(r.setCookie[1]).toMatch(/^__Host-sid=/);
+  });
+
+  it("finds the session across two Cookie header lines (T-A04)", async () => {
+    const { base } = await start(express);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const raw = await rawRequest(base, [
+      "GET /read HTTP/1.1",
+      "Host: 127.0.0.1",
+      "Cookie: a=1",
+      `Cookie: ${cookie}`,
+      "Connection: close",
+    ]);
+    expect(raw).toMatch(/^HTTP\/1.1 200/);
+    expect(raw).toContain('"n":1');
+  });
+
+  it("commits before a streamed body", async () => {
+    const { base } = await start(express);
+    const r = await send(base, "/stream");
+    expect(r.body).toBe("abc");
+    const cookie = cookieOf(r, "__Host-sid")!;
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(7);
+  });
+
+  it("commits before an explicit writeHead, merging its Set-Cookie", async () => {
+    const { base } = await start(express);
+    const r = await send(base, "/write-head");
+    expect(r.status).toBe(201);
+    expect(r.body).toBe("xy");
+    expect(r.setCookie[0]).toBe("app=1; Path=/");
+    const cookie = cookieOf(r, "__Host-sid")!;
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(8);
+  });
+
+  it("writes nothing for HEAD, OPTIONS and 304 responses (T-A14)", async () => {
+    const sessions = makeSessions();
+    const { base } = await start(express, sessions);
+    const head = await send(base, "/inc", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.setCookie).toEqual([]);
+    const cookie = cookieOf(await send(base, "/etag"), "__Host-sid")!;
+    const notModified = await send(base, "/etag", {
+      cookie,
+      headers: { "if-none-match": '"v1"' },
+    });
+    expect(notModified.status).toBe(304);
+    expect(notModified.setCookie).toEqual([]);
+    const options = await send(base, "/inc", { method: "OPTIONS" });
+    expect(options.setCookie).toEqual([]);
+  });
+
+  it("rejects session changes after the commit began (AD-04, T-A06)", async () => {
+    const { base, late } = await start(express);
+    const r = await send(base, "/late");
+    expect(r.body).toBe("done");
+    expect(ExpressSessionError.isInstance(late.error)).toBe(true);
+    expect((late.error as ExpressSessionError).code).toBe("ERR_EXPRESS_HEADERS_SENT");
+  });
+
+  it("answers 503 without stack or sid when the store is down (T-A13)", async () => {
+    const store = new FlakyStore();
+    const { base } = await start(express, makeSessions({ store }));
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    store.down = true;
+    for (const r of [await send(base, "/inc", { cookie }), await send(base, "/inc")]) {
+      expect(r.status).toBe(503);
+      expect(r.setCookie).toEqual([]);
+      expect(r.body).not.toMatch(/\bat\s|\.ts:|\.js:|ECONNREFUSED|secret-host/);
+      expect(r.body).not.toContain(cookie.split("=")[1]!.slice(0, 20));
+      expect(r.headers["retry-after"]).toBe("5");
+    }
+  });
+
+  it("loses nothing when concurrent requests change different keys of one session", async () => {
+    const { base } = await start(express);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const ids = Array.from({ length: 20 }, (_, i) => i);
+    await Promise.all(ids.map((i) => send(base, `/key/${i}`, { cookie })));
+    const data = JSON.parse((await send(base, "/read", { cookie })).body).data;
+    for (const i of ids) expect(data[`k_${i}`]).toBe(true);
+    expect(data.n).toBe(1);
+  });
+});
+
+describe("startup checks", () => {
+  it.each([
+    [{ name: "__Host-sid", domain: "example.com" }],
+    [{ name: "__Host-sid", path: "/app" }],
+    [{ sameSite: "none" }],
+  ])("refuses an insecure cookie configuration %j (T-A02, T-A09)", (cookie) => {
+    expect(() => sessionMiddleware(createSessions({ keys, cookie: cookie as never }))).toThrow(
+      SessionError,
+    );
+  });
+
+  it("always issues Secure: the configuration offers no way to turn it off (AD-01)", async () => {
+    const { base } = await start(express5, createSessions({ keys, cookie: { name: "sid" } }));
+    expect((await send(base, "/inc")).setCookie[0]).toMatch(/; Secure/);
+  });
+
+  it.each([[null], [{}], [{ load() {} }]])("refuses %j as the session manager", (bad) => {
+    expect(() => sessionMiddleware(bad as never)).toThrow(
+      expect.objectContaining({ code: "ERR_EXPRESS_INVALID_OPTION" }),
+    );
+  });
+});
