@@ -1,6 +1,6 @@
 import { applyCookies } from "./apply-cookies.js";
 import type { LoadMeta, Sessions } from "./create-sessions.js";
-import type { Session, SessionData } from "./session.js";
+import type { Session } from "./session.js";
 
 /**
  * A Fetch-style handler that receives the request's session.

@@ -1,5 +1,4 @@
 import type { RejectReason } from "../events.js";
-import type { SessionData } from "../session.js";
 import type { Context } from "./context.js";
 import { checkExpiry } from "./expiry.js";
 import { MAX_SEALED_LENGTH } from "./primitives.js";

@@ -1,7 +1,7 @@
 import { supportsUserIndex, type UserSession } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { RejectReason } from "../events.js";
-import type { DestroyResult, LoginOptions, Session, SessionData, SessionKey } from "../session.js";
+import type { DestroyResult, LoginOptions, Session, SessionKey } from "../session.js";
 import { type Changes, hasChanges, noChanges } from "./changes.js";
 import type { Context } from "./context.js";
 import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
