@@ -95,13 +95,16 @@ export function checkMaxAuthAge(value: unknown): number | undefined {
 export async function verify(
   ctx: Context,
   token: string,
-  options: VerifyOptions = {},
+  options?: VerifyOptions,
 ): Promise<VerifyResult> {
-  const maxAuthAge = checkMaxAuthAge(options?.maxAuthAge);
+  const maxAuthAge = options === undefined ? undefined : checkMaxAuthAge(options.maxAuthAge);
   const checked = await checkJwt(ctx, token, ACCESS_TYP, ACCESS_CONTEXT, []);
   if (!checked.ok) return checked;
   const claims = checked.payload as AccessTokenClaims;
   if (!freshEnough(ctx, claims.auth_time, maxAuthAge)) return { ok: false, reason: "auth_too_old" };
-  if (await isRevoked(ctx, claims.jti, claims.sid)) return { ok: false, reason: "revoked" };
+  // No store round trip (not even an await) unless a check is configured.
+  if ((ctx.denyList || ctx.checkRevocation) && (await isRevoked(ctx, claims.jti, claims.sid))) {
+    return { ok: false, reason: "revoked" };
+  }
   return { ok: true, claims, needsReissue: checked.needsReissue };
 }

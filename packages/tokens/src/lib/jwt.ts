@@ -1,4 +1,4 @@
-import { type VerifyJwtFailure, verifyJwt } from "@tessera/signing";
+import { type VerifyJwtFailure, type VerifyJwtOptions, verifyJwt } from "@tessera/signing";
 import type { Context } from "./context.js";
 import { denyKey, familyKey, parseFamily } from "./records.js";
 
@@ -15,25 +15,48 @@ function coarse(reason: VerifyJwtFailure): JwtFailure {
   return "invalid";
 }
 
+// Options objects built once per context and kind: verification is the hot
+// path, and verifyJwt validates whatever it is given on every call.
+const cache = new WeakMap<Context, Map<string, VerifyJwtOptions>>();
+
+function optionsFor(
+  ctx: Context,
+  typ: string,
+  context: string,
+  required: readonly string[],
+): VerifyJwtOptions {
+  let byTyp = cache.get(ctx);
+  if (byTyp === undefined) {
+    byTyp = new Map();
+    cache.set(ctx, byTyp);
+  }
+  let options = byTyp.get(typ);
+  if (options === undefined) {
+    options = {
+      algorithms: [ctx.algorithm],
+      typ,
+      issuer: ctx.issuer,
+      audience: ctx.audience,
+      clockTolerance: ctx.clockTolerance,
+      requiredClaims: ["sub", "sid", "jti", ...required],
+      ...(ctx.symmetric ? { context } : {}),
+    };
+    byTyp.set(typ, options);
+  }
+  // With the default clock, jose reads the time itself.
+  return ctx.now === Date.now ? options : { ...options, now: ctx.now() };
+}
+
 /** Verifies one of our JWTs under the pinned rules, then checks the claims every kind carries. */
 export async function checkJwt(
   ctx: Context,
   token: unknown,
   typ: string,
   context: string,
-  required: string[],
+  required: readonly string[],
 ): Promise<Checked> {
   if (typeof token !== "string") return { ok: false, reason: "malformed" };
-  const result = await verifyJwt(token, ctx.keys, {
-    algorithms: [ctx.algorithm],
-    typ,
-    issuer: ctx.issuer,
-    audience: ctx.audience,
-    clockTolerance: ctx.clockTolerance,
-    requiredClaims: ["sub", "sid", "jti", ...required],
-    now: ctx.now(),
-    ...(ctx.symmetric ? { context } : {}),
-  });
+  const result = await verifyJwt(token, ctx.keys, optionsFor(ctx, typ, context, required));
   if (!result.ok) return { ok: false, reason: coarse(result.reason), detail: result.reason };
   const payload = result.payload as Record<string, unknown>;
   if (
@@ -59,6 +82,7 @@ export async function isRevoked(
   sid: string,
   readDenyList = ctx.denyList,
 ): Promise<boolean> {
+  if (!readDenyList && !ctx.checkRevocation) return false;
   const [denied, family] = await Promise.all([
     readDenyList ? ctx.store.get(denyKey(ctx.issuer, jti)) : null,
     ctx.checkRevocation ? ctx.store.get(familyKey(sid)) : undefined,

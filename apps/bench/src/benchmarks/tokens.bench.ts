@@ -1,0 +1,150 @@
+/**
+ * @tessera/tokens against jose used directly.
+ *
+ * - Verify: `tokens.verify(accessToken)` (pinned rules: format pre-check,
+ *   `typ: at+jwt`, one algorithm, `iss`, `aud`, required `exp`/`iat`/`sub`/
+ *   `sid`/`jti`, future-`iat` refusal) against jose's `jwtVerify` with the
+ *   same key imported once and the same claim checks, for HS256 (the derived
+ *   subkey) and EdDSA (the public key). Target: ratio >= 0.9.
+ * - Verify with `denyList` and `checkRevocation` on MemoryStore: the same
+ *   peer; shows the cost of the two parallel `store.get`s.
+ * - Issue and refresh round trip on MemoryStore: no peer (jose has no
+ *   refresh tokens); µs per operation. A refresh is two store reads, three
+ *   writes, two SHA-256 and one JWT signature.
+ */
+import { createKeyring, deriveKey, generateKeyPair, randomToken } from "@tessera/signing";
+import { MemoryStore } from "@tessera/store";
+import { type JWTVerifyOptions, jwtVerify } from "jose";
+// A relative import until apps/bench lists @tessera/tokens among its dependencies.
+import { createTokens, type Tokens } from "../../../../packages/tokens/src/index.js";
+import { type Benchmark, compare, median, type Row, type RunOptions } from "../harness.js";
+
+const ISSUER = "https://auth.example";
+const AUDIENCE = "api";
+
+const peerOptions = (alg: string): JWTVerifyOptions => ({
+  algorithms: [alg],
+  typ: "at+jwt",
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  clockTolerance: 30,
+  requiredClaims: ["exp", "iat", "sub", "sid", "jti"],
+});
+
+/** µs per operation of an async op run sequentially, median of rounds. */
+async function timeAsync(op: () => Promise<unknown>, options: RunOptions): Promise<number> {
+  const runFor = async (ms: number) => {
+    let ops = 0;
+    const start = performance.now();
+    const deadline = start + ms;
+    while (performance.now() < deadline) {
+      for (let i = 0; i < 32; i++) await op();
+      ops += 32;
+    }
+    return ((performance.now() - start) * 1000) / ops;
+  };
+  await runFor(options.timeMs / 4);
+  const rounds: number[] = [];
+  for (let r = 0; r < options.rounds; r++) rounds.push(await runFor(options.timeMs));
+  return median(rounds);
+}
+
+function store() {
+  return new MemoryStore({ sweepIntervalMs: 0, maxEntries: Number.POSITIVE_INFINITY });
+}
+
+const benchmark: Benchmark = {
+  id: "tokens",
+  title: "@tessera/tokens against jose",
+  run: async (options) => {
+    const secretKeys = createKeyring([{ id: "k1", secret: randomToken(32) }]);
+    const hs = createTokens({
+      keys: secretKeys,
+      store: store(),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+    const hsToken = (await hs.issue("u1", { claims: { scope: "read" } })).accessToken;
+    const hsKey = await crypto.subtle.importKey(
+      "raw",
+      deriveKey(secretKeys, "jwt-hs256", {
+        context: "tessera-tokens-at",
+      }) as Uint8Array<ArrayBuffer>,
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+
+    const pair = await generateKeyPair("EdDSA", { id: "ed-1" });
+    const ed = createTokens({
+      keys: createKeyring([pair]),
+      algorithm: "EdDSA",
+      store: store(),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+    const edToken = (await ed.issue("u1")).accessToken;
+
+    const checked = createTokens({
+      keys: secretKeys,
+      store: store(),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      denyList: true,
+      checkRevocation: true,
+    });
+    const checkedToken = (await checked.issue("u1")).accessToken;
+
+    const rows = await compare(
+      [
+        {
+          case: "verify an HS256 access token",
+          ours: () => hs.verify(hsToken),
+          peer: () => jwtVerify(hsToken, hsKey, peerOptions("HS256")),
+          peerName: "jose@6 jwtVerify, key imported once",
+          target: 0.9,
+        },
+        {
+          case: "verify an EdDSA access token",
+          ours: () => ed.verify(edToken),
+          peer: () => jwtVerify(edToken, pair.publicKey, peerOptions("EdDSA")),
+          peerName: "jose@6 jwtVerify, key imported once",
+          target: 0.9,
+        },
+        {
+          case: "verify HS256 + deny list + family check (MemoryStore)",
+          ours: () => checked.verify(checkedToken),
+          peer: () => jwtVerify(checkedToken, hsKey, peerOptions("HS256")),
+          peerName: "jose@6 jwtVerify (no revocation check)",
+        },
+      ],
+      options,
+    );
+
+    const refreshed = async (tokens: Tokens) => {
+      let token = (await tokens.issue("u1")).refreshToken;
+      return async () => {
+        const next = await tokens.refresh(token);
+        if (!next.ok) throw new Error(`refresh failed: ${next.reason}`);
+        token = next.pair.refreshToken;
+      };
+    };
+    const extra: Array<[string, () => Promise<unknown>]> = [
+      ["issue a pair, HS256 (MemoryStore)", () => hs.issue("u1")],
+      ["refresh round trip, HS256 (MemoryStore)", await refreshed(hs)],
+      ["refresh round trip, EdDSA (MemoryStore)", await refreshed(ed)],
+    ];
+    const own: Row[] = [];
+    for (const [label, op] of extra) {
+      own.push({
+        case: label,
+        ours: await timeAsync(op, options),
+        unit: "µs/op",
+        note: `median of ${options.rounds} rounds; no peer`,
+      });
+    }
+    return [...rows, ...own];
+  },
+};
+
+export default benchmark;
