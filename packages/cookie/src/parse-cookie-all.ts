@@ -36,6 +36,7 @@ export function parseCookieAll(
   const cut = len > maxBytes;
   const limit = cut ? maxBytes : len;
   let pairs = 0;
+  let eq = -1;
   let i = 0;
   while (i < limit) {
     let end = str.indexOf(";", i);
@@ -45,8 +46,10 @@ export function parseCookieAll(
     } else if (end > limit) {
       break;
     }
-    let eq = i;
-    while (eq < end && str.charCodeAt(eq) !== 0x3d) eq++;
+    if (eq < i) {
+      eq = str.indexOf("=", i);
+      if (eq === -1) eq = len;
+    }
     if (eq < end) {
       let ns = i;
       let ne = eq;

@@ -48,6 +48,7 @@ export function parseCookie(
   // Position of the next "%" at or after the current value, searched lazily so
   // that a header without any "%" costs one native scan in total.
   let pct = -1;
+  let eq = -1;
   let i = 0;
   while (i < limit) {
     let end = str.indexOf(";", i);
@@ -57,8 +58,13 @@ export function parseCookie(
     } else if (end > limit) {
       break; // this pair straddles maxBytes: drop it rather than truncate it
     }
-    let eq = i;
-    while (eq < end && str.charCodeAt(eq) !== 0x3d) eq++;
+    // Native search for "=", remembered across pairs: when a pair has no "="
+    // the hit lies beyond it and serves the following pairs, so the header is
+    // scanned for "=" once in total (linear even for "a;a;a;...;=").
+    if (eq < i) {
+      eq = str.indexOf("=", i);
+      if (eq === -1) eq = len;
+    }
     if (eq < end) {
       let ns = i;
       let ne = eq;
@@ -69,7 +75,8 @@ export function parseCookie(
       if (ns < ne) {
         if (++pairs > maxPairs) break;
         const name = str.slice(ns, ne);
-        if (out[name] === undefined) {
+        // The first pair cannot be a duplicate: skip one keyed lookup.
+        if (pairs === 1 || out[name] === undefined) {
           let vs = eq + 1;
           let ve = end;
           c = str.charCodeAt(vs);

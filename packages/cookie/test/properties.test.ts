@@ -73,9 +73,10 @@ describe("properties", () => {
           attributes: { path: "/", httpOnly: true },
         });
       }),
-      { numRuns: 2000 },
+      // SECURITY.md asks for 10,000 runs; 3,000 keeps the package under its test-time budget.
+      { numRuns: 3000 },
     );
-  });
+  }, 30_000);
 
   it("raw cookie-octet values round-trip byte for byte with decode: false", () => {
     fc.assert(
@@ -101,7 +102,7 @@ describe("properties", () => {
         expect.fail(`code point ${cp.toString(16)} did not round-trip`);
     }
     expect(parseCookie(serializeSetCookie("k", "😄")).k).toBe("😄");
-  });
+  }, 30_000);
 
   it("chunk then join round-trips values up to 64 KiB", () => {
     const value = fc.oneof(
@@ -122,5 +123,5 @@ describe("properties", () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 30_000);
 });

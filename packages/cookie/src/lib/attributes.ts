@@ -1,5 +1,6 @@
 import { CookieError, describe } from "../errors.js";
 import type { CookieAttributes, CookieEncoding } from "../types.js";
+import { formatImfFixdate } from "./date.js";
 import { isCookieValue, isDomain, PATH_CHAR, SAFE_OCTET, TCHAR } from "./grammar.js";
 import { EXPIRY_TOLERANCE_MS, MAX_AGE_LIMIT, MAX_ATTRIBUTE_VALUE } from "./limits.js";
 
@@ -186,6 +187,17 @@ function sameSiteOf(value: unknown): string {
 }
 
 function priorityOf(value: unknown): string {
+  switch (value) {
+    case "high":
+    case "High":
+      return "; Priority=High";
+    case "medium":
+    case "Medium":
+      return "; Priority=Medium";
+    case "low":
+    case "Low":
+      return "; Priority=Low";
+  }
   const lower = typeof value === "string" ? value.toLowerCase() : "";
   if (lower === "high") return "; Priority=High";
   if (lower === "medium") return "; Priority=Medium";
@@ -259,8 +271,7 @@ export function serializeAttributes(name: string, o: CookieAttributes): string {
         );
       }
     }
-    // Date#toUTCString is IMF-fixdate (RFC 9110 §5.6.7) for 4-digit years.
-    out += "; Expires=" + (expires instanceof Date ? expires : new Date(ms)).toUTCString();
+    out += "; Expires=" + formatImfFixdate(ms);
   }
   if (maxAge !== undefined) {
     checkMaxAge(maxAge);
