@@ -16,6 +16,12 @@ import type { Session, SessionData } from "./session.js";
 /**
  * What `load` reads the session cookie from: a Fetch `Request`, a `Headers`
  * object, or the raw `Cookie` header value (absent → no session).
+ *
+ * @example
+ * ```ts
+ * await sessions.load(request);                       // a Fetch Request
+ * await sessions.load(req.headers.cookie);            // a Node IncomingMessage header
+ * ```
  */
 export type SessionSource = Request | Headers | string | null | undefined;
 

@@ -2,6 +2,11 @@
  * Stable error codes of `@tessera/session`. Network input never produces one of
  * these from `load`; they signal programmer misuse or a decision the caller must
  * act on (re-authentication, an unsupported capability, a size cap).
+ *
+ * @example
+ * ```ts
+ * if (SessionError.isInstance(error) && error.code === "ERR_SESSION_TOO_LARGE") trimSession();
+ * ```
  */
 export type SessionErrorCode =
   | "ERR_SESSION_INVALID_OPTION"

@@ -5,6 +5,11 @@
  * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
  * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
  * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1).
+ *
+ * @example
+ * ```ts
+ * if (session.rejected === "bad_signature") metrics.increment("session.tampered");
+ * ```
  */
 export type RejectReason =
   | "bad_signature"
@@ -14,12 +19,24 @@ export type RejectReason =
   | "expired_absolute"
   | "duplicate_cookie";
 
-/** Store operations that can fail and be reported in a `store_error` event. */
+/**
+ * Store operations that can fail and be reported in a `store_error` event.
+ *
+ * @example
+ * ```ts
+ * onEvent: (e) => { if (e.type === "store_error") alert(`store ${e.operation} failed: ${e.error}`); }
+ * ```
+ */
 export type StoreOperation = "get" | "set" | "touch" | "delete" | "listByUser" | "deleteByUser";
 
 /**
  * Audit events. `session` is the SHA-256 store key (or, stateless, the hash of
  * the internal id): enough to correlate, never a usable token (SID-08, T-D23).
+ *
+ * @example
+ * ```ts
+ * const sessions = createSessions({ keys, store, onEvent: (event: SessionEvent) => audit.write(event) });
+ * ```
  */
 export type SessionEvent =
   | { type: "created"; at: number; session: string }
@@ -48,5 +65,12 @@ export type SessionEvent =
       error: string;
     };
 
-/** Receives every event; thrown errors are swallowed so logging can never break a request. */
+/**
+ * Receives every event; thrown errors are swallowed so logging can never break a request.
+ *
+ * @example
+ * ```ts
+ * const listener: SessionEventListener = (event) => console.log(event.type, event.at);
+ * ```
+ */
 export type SessionEventListener = (event: SessionEvent) => void;

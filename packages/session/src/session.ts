@@ -10,7 +10,14 @@ import type { RejectReason } from "./events.js";
  */
 export type SessionData = Record<string, unknown>;
 
-/** Keys of `Data` usable with `get`/`set` (string keys only: the record is JSON). */
+/**
+ * Keys of `Data` usable with `get`/`set` (string keys only: the record is JSON).
+ *
+ * @example
+ * ```ts
+ * function read<D>(session: Session<D>, key: SessionKey<D>) { return session.get(key); }
+ * ```
+ */
 export type SessionKey<Data> = keyof Data & string;
 
 /**
