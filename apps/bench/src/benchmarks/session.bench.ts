@@ -15,7 +15,7 @@ import { parseCookie as peerParseCookie } from "cookie";
 import expressSession from "express-session";
 import { getIronSession } from "iron-session";
 // @tessera/session is not (yet) a dependency of apps/bench; read its build directly.
-import { createSessions } from "../../../../packages/session/dist/index.js";
+import { createSessions } from "@tessera/session";
 import { type Benchmark, compare } from "../harness.js";
 
 type Counter = { n: number; user: string };
