@@ -1,0 +1,150 @@
+import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
+import { FastifySessionError } from "./errors.js";
+import { guardSession } from "./lib/guard.js";
+import { toReplyError } from "./lib/outage.js";
+
+/**
+ * Options of {@link fastifySessions}.
+ *
+ * @example
+ * ```ts
+ * await app.register(fastifySessions, { sessions, meta: (request) => ({ ip: request.ip }) });
+ * ```
+ */
+export interface FastifySessionsOptions<
+  Data extends SessionData = SessionData,
+  Flash extends SessionData = SessionData,
+> {
+  /** The manager returned by `createSessions()`. */
+  sessions: Sessions<Data, Flash>;
+  /**
+   * Request metadata recorded with the session (for "active sessions" pages).
+   * @default user agent from the `User-Agent` header, IP from `request.ip` (honours `trustProxy`)
+   */
+  meta?: (request: FastifyRequest) => LoadMeta | undefined;
+}
+
+/** Per-request state, kept off the public request type. */
+const STATE = Symbol("@tessera/fastify.state");
+interface State {
+  session: Session<SessionData, SessionData>;
+  locked: boolean;
+}
+type WithState = FastifyRequest & { [STATE]?: State };
+
+function defaultMeta(request: FastifyRequest): LoadMeta {
+  const userAgent = request.headers["user-agent"];
+  return { ...(userAgent === undefined ? {} : { userAgent }), ip: request.ip };
+}
+
+function lateChange(): FastifySessionError {
+  return new FastifySessionError(
+    "ERR_FASTIFY_SESSION_HEADERS_SENT",
+    "the session was changed after its commit began in onSend; change it before reply.send()",
+  );
+}
+
+function varyWithCookie(vary: unknown): string {
+  if (vary === undefined || vary === null || vary === "") return "Cookie";
+  const text = Array.isArray(vary) ? vary.join(", ") : String(vary);
+  return /(^|,)\s*(cookie|\*)\s*(,|$)/i.test(text) ? text : `${text}, Cookie`;
+}
+
+async function plugin(
+  fastify: FastifyInstance,
+  options: FastifySessionsOptions<SessionData, SessionData>,
+): Promise<void> {
+  const sessions = options?.sessions;
+  if (
+    typeof sessions !== "object" ||
+    sessions === null ||
+    typeof sessions.load !== "function" ||
+    typeof sessions.commit !== "function"
+  ) {
+    throw new FastifySessionError(
+      "ERR_FASTIFY_SESSION_INVALID_OPTION",
+      "option sessions is invalid: expected the manager returned by createSessions()",
+    );
+  }
+  const meta = options.meta ?? defaultMeta;
+  if (typeof meta !== "function") {
+    throw new FastifySessionError(
+      "ERR_FASTIFY_SESSION_INVALID_OPTION",
+      "option meta is invalid: expected a function",
+    );
+  }
+
+  fastify.decorateRequest("session", null as unknown as FastifyRequest["session"]);
+
+  fastify.addHook("onRequest", async (request) => {
+    let session: Session<SessionData, SessionData>;
+    try {
+      session = await sessions.load(request.headers.cookie, meta(request));
+    } catch (error) {
+      throw toReplyError(error);
+    }
+    const state: State = { session, locked: false };
+    (request as WithState)[STATE] = state;
+    // The registered data type is a promise the app makes about its own data.
+    request.session = guardSession(
+      session,
+      () => state.locked,
+      lateChange,
+    ) as FastifyRequest["session"];
+  });
+
+  fastify.addHook("onSend", async (request, reply, payload) => {
+    const state = (request as WithState)[STATE];
+    // onSend runs again for the error response of a failed commit: commit once.
+    if (state === undefined || state.locked) return payload;
+    state.locked = true;
+    const method = request.method;
+    // No session write on HEAD/OPTIONS/304 (T-A14).
+    if (method === "HEAD" || method === "OPTIONS" || reply.statusCode === 304) return payload;
+    let cookies: string[];
+    try {
+      cookies = await sessions.commit(state.session);
+    } catch (error) {
+      throw toReplyError(error);
+    }
+    if (cookies.length > 0) {
+      // Fastify keeps repeated set-cookie values as separate fields (AD-02).
+      for (const value of cookies) reply.header("set-cookie", value);
+      reply.header("cache-control", "no-store");
+      reply.header("vary", varyWithCookie(reply.getHeader("vary")));
+    }
+    return payload;
+  });
+}
+
+// fastify-plugin's contract without the dependency: the hooks and the
+// decoration apply to the parent scope, not a child context.
+Object.assign(plugin, {
+  [Symbol.for("skip-override")]: true,
+  [Symbol.for("fastify.display-name")]: "@tessera/fastify",
+  [Symbol.for("plugin-meta")]: { name: "@tessera/fastify", fastify: "5.x" },
+});
+
+/**
+ * Fastify 5 plugin: loads the session in `onRequest` onto `request.session`
+ * and commits it in `onSend`, before the headers go out, appending each
+ * `Set-Cookie` as its own field (AD-02) with `Cache-Control: no-store` and
+ * `Vary: Cookie` (AD-03). A store outage becomes a `FastifySessionError` with
+ * `statusCode` 503 for the error handler. Registered like a
+ * `fastify-plugin` plugin: it applies to the scope it is registered in.
+ *
+ * @example
+ * ```ts
+ * import Fastify from "fastify";
+ * import { fastifySessions } from "@tessera/fastify";
+ *
+ * const app = Fastify();
+ * await app.register(fastifySessions, { sessions });
+ * app.get("/", async (request) => {
+ *   request.session.set("visits", (request.session.get("visits") ?? 0) + 1);
+ *   return { visits: request.session.get("visits") };
+ * });
+ * ```
+ */
+export const fastifySessions: FastifyPluginAsync<FastifySessionsOptions> = plugin;

@@ -1,0 +1,221 @@
+import { Readable } from "node:stream";
+import { createSessions, type SessionData, type Sessions } from "@tessera/session";
+import Fastify, { type FastifyInstance } from "fastify";
+import { afterEach, describe, expect, it } from "vitest";
+import { FastifySessionError, fastifySessions } from "../src/index.js";
+import { cookieOf, FlakyStore, keys, makeSessions, rawRequest, send } from "./helpers.js";
+
+const apps: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+});
+
+async function start(
+  sessions: Sessions<SessionData, SessionData> = makeSessions() as never,
+): Promise<{ base: string; late: { error?: unknown } }> {
+  const app = Fastify();
+  apps.push(app);
+  const late: { error?: unknown } = {};
+  await app.register(fastifySessions, { sessions });
+  app.get("/inc", async (request) => {
+    request.session.set("n", (request.session.get("n") ?? 0) + 1);
+    return { n: request.session.get("n"), rejected: request.session.rejected ?? null };
+  });
+  app.get("/read", async (request) => ({
+    n: request.session.get("n") ?? null,
+    user: request.session.userId ?? null,
+    data: request.session.toJSON(),
+  }));
+  app.post("/login", async (request, reply) => {
+    await request.session.login("u_1");
+    return reply.redirect("/read");
+  });
+  app.post("/logout", async (request) => {
+    await request.session.logout();
+    return "bye";
+  });
+  app.get("/theme", async (request, reply) => {
+    request.session.set("n", 1);
+    reply.header("set-cookie", "theme=dark; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT");
+    return "ok";
+  });
+  app.get("/big", async (request) => {
+    request.session.set("big", "x".repeat(6000));
+    return "ok";
+  });
+  app.get("/stream", async (request, reply) => {
+    request.session.set("n", 7);
+    return reply.type("text/plain").send(Readable.from(["a", "b", "c"]));
+  });
+  app.get("/etag", async (request, reply) => {
+    request.session.set("n", 9);
+    if (request.headers["if-none-match"] === '"v1"') return reply.code(304).send();
+    return reply.header("etag", '"v1"').send("same");
+  });
+  app.get("/late", async (request, reply) => {
+    await reply.send("done");
+    try {
+      request.session.set("n", 1);
+    } catch (error) {
+      late.error = error;
+    }
+    return reply;
+  });
+  app.get<{ Params: { k: string } }>("/key/:k", async (request) => {
+    await new Promise((r) => setTimeout(r, Number(request.params.k) % 5));
+    request.session.set(`k_${request.params.k}`, true);
+    return "ok";
+  });
+  const base = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { base, late };
+}
+
+describe("fastifySessions", () => {
+  it("creates a session with a secure cookie, no-store and Vary: Cookie", async () => {
+    const { base } = await start();
+    const r = await send(base, "/inc");
+    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: null });
+    expect(r.setCookie).toHaveLength(1);
+    expect(r.setCookie[0]).toMatch(
+      /^__Host-sid=[A-Za-z0-9_.-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.headers.vary).toMatch(/Cookie/);
+  });
+
+  it("reads and modifies the session across requests", async () => {
+    const { base } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const second = await send(base, "/inc", { cookie });
+    expect(JSON.parse(second.body).n).toBe(2);
+    expect(second.setCookie).toEqual([]);
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(2);
+  });
+
+  it("regenerates the id on login and the old id is anonymous afterwards", async () => {
+    const { base } = await start();
+    const before = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const login = await send(base, "/login", { method: "POST", cookie: before });
+    expect(login.status).toBe(302);
+    const after = cookieOf(login, "__Host-sid")!;
+    expect(after).not.toBe(before);
+    expect(JSON.parse((await send(base, "/read", { cookie: after })).body).user).toBe("u_1");
+    expect(JSON.parse((await send(base, "/read", { cookie: before })).body).user).toBeNull();
+  });
+
+  it("logout clears the cookie", async () => {
+    const { base } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const out = await send(base, "/logout", { method: "POST", cookie });
+    expect(out.setCookie).toHaveLength(1);
+    expect(out.setCookie[0]).toMatch(/^__Host-sid=; .*Max-Age=0/);
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBeNull();
+  });
+
+  it("logout of a chunked stateless session clears every chunk (T-A16)", async () => {
+    const { base } = await start(createSessions({ keys }));
+    const chunks = (await send(base, "/big")).setCookie.map((c) => c.slice(0, c.indexOf(";")));
+    expect(chunks.length).toBeGreaterThan(1);
+    const out = await send(base, "/logout", { method: "POST", cookie: chunks.join("; ") });
+    const cleared = out.setCookie.filter((c) => /Max-Age=0/.test(c)).map((c) => c.split("=")[0]);
+    expect(cleared).toEqual(expect.arrayContaining(chunks.map((c) => c.split("=")[0])));
+  });
+
+  it("a tampered cookie yields a new session", async () => {
+    const { base } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const tampered = `${cookie.slice(0, -2)}${cookie.endsWith("A") ? "BB" : "AA"}`;
+    const r = await send(base, "/inc", { cookie: tampered });
+    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: "bad_signature" });
+  });
+
+  it("keeps the app's Set-Cookie and the session's as two fields (T-A03)", async () => {
+    const { base } = await start();
+    const r = await send(base, "/theme");
+    expect(r.setCookie).toHaveLength(2);
+    expect(r.setCookie[0]).toBe("theme=dark; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT");
+    expect(r.setCookie[1]).toMatch(/^__Host-sid=/);
+  });
+
+  it("finds the session across two Cookie header lines (T-A04)", async () => {
+    const { base } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const raw = await rawRequest(base, [
+      "GET /read HTTP/1.1",
+      "Host: 127.0.0.1",
+      "Cookie: a=1",
+      `Cookie: ${cookie}`,
+      "Connection: close",
+    ]);
+    expect(raw).toMatch(/^HTTP\/1.1 200/);
+    expect(raw).toContain('"n":1');
+  });
+
+  it("commits before a streamed body", async () => {
+    const { base } = await start();
+    const r = await send(base, "/stream");
+    expect(r.body).toBe("abc");
+    const cookie = cookieOf(r, "__Host-sid")!;
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(7);
+  });
+
+  it("writes nothing for HEAD, OPTIONS and 304 responses (T-A14)", async () => {
+    const { base } = await start();
+    expect((await send(base, "/inc", { method: "HEAD" })).setCookie).toEqual([]);
+    const cookie = cookieOf(await send(base, "/etag"), "__Host-sid")!;
+    const r = await send(base, "/etag", { cookie, headers: { "if-none-match": '"v1"' } });
+    expect(r.status).toBe(304);
+    expect(r.setCookie).toEqual([]);
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(9);
+  });
+
+  it("rejects session changes after the commit began (AD-04, T-A06)", async () => {
+    const { base, late } = await start();
+    expect((await send(base, "/late")).body).toBe("done");
+    expect(FastifySessionError.isInstance(late.error)).toBe(true);
+    expect((late.error as FastifySessionError).code).toBe("ERR_FASTIFY_SESSION_HEADERS_SENT");
+  });
+
+  it("answers 503 without stack or sid when the store is down (T-A13)", async () => {
+    const store = new FlakyStore();
+    const { base } = await start(makeSessions({ store }) as never);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    store.down = true;
+    for (const r of [await send(base, "/inc", { cookie }), await send(base, "/inc")]) {
+      expect(r.status).toBe(503);
+      expect(r.setCookie).toEqual([]);
+      expect(r.body).not.toMatch(/\bat\s|\.ts:|\.js:|ECONNREFUSED|secret-host/);
+      expect(r.body).not.toContain(cookie.split("=")[1]!.slice(0, 20));
+    }
+  });
+
+  it("loses nothing when concurrent requests change different keys of one session", async () => {
+    const { base } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const ids = Array.from({ length: 20 }, (_, i) => i);
+    await Promise.all(ids.map((i) => send(base, `/key/${i}`, { cookie })));
+    const data = JSON.parse((await send(base, "/read", { cookie })).body).data;
+    for (const i of ids) expect(data[`k_${i}`]).toBe(true);
+  });
+
+  it("decorates the parent scope (skip-override) and refuses a bad manager", async () => {
+    const app = Fastify();
+    apps.push(app);
+    await app.register(fastifySessions, { sessions: makeSessions() as never });
+    expect(app.hasRequestDecorator("session")).toBe(true);
+    const bad = Fastify();
+    apps.push(bad);
+    await expect(
+      bad.register(fastifySessions, { sessions: {} as never }).ready(),
+    ).rejects.toMatchObject({ code: "ERR_FASTIFY_SESSION_INVALID_OPTION" });
+  });
+
+  it.each([[{ name: "__Host-sid", domain: "example.com" }], [{ sameSite: "none" }]])(
+    "refuses an insecure cookie configuration %j at startup (T-A02, T-A09)",
+    (cookie) => {
+      expect(() => createSessions({ keys, cookie: cookie as never })).toThrow(
+        expect.objectContaining({ code: "ERR_SESSION_INVALID_OPTION" }),
+      );
+    },
+  );
+});

@@ -1,0 +1,163 @@
+import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
+import type { Context, MiddlewareHandler } from "hono";
+import { HonoSessionError } from "./errors.js";
+import { guardSession } from "./lib/guard.js";
+
+/**
+ * The context variables the middleware sets: `c.get("session")`.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: SessionVariables<{ visits: number }> }>();
+ * ```
+ */
+export interface SessionVariables<
+  Data extends SessionData = SessionData,
+  Flash extends SessionData = SessionData,
+> {
+  session: Session<Data, Flash>;
+}
+
+/**
+ * Options of {@link sessionMiddleware}.
+ *
+ * @example
+ * ```ts
+ * import { getConnInfo } from "@hono/node-server/conninfo";
+ * sessionMiddleware(sessions, { meta: (c) => ({ ip: getConnInfo(c).remote.address }) });
+ * ```
+ */
+export interface HonoSessionOptions {
+  /**
+   * Request metadata recorded with the session (for "active sessions" pages).
+   * The client IP is runtime-specific in Hono; pass it from your runtime's
+   * `getConnInfo`.
+   * @default the user agent from the `User-Agent` header, no IP
+   */
+  meta?: (c: Context) => LoadMeta | undefined;
+}
+
+function isStoreOutage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ERR_STORE_UNAVAILABLE" || code === "ERR_STORE_CLOSED";
+}
+
+/** A generic 503: nothing from the store's error (hosts, keys) reaches the client (T-A13). */
+function unavailable(): Response {
+  return new Response("Service Unavailable", {
+    status: 503,
+    headers: { "retry-after": "5", "cache-control": "no-store", "content-type": "text/plain" },
+  });
+}
+
+function defaultMeta(c: Context): LoadMeta | undefined {
+  const userAgent = c.req.header("user-agent");
+  return userAgent === undefined ? undefined : { userAgent };
+}
+
+function lateChange(): HonoSessionError {
+  return new HonoSessionError(
+    "ERR_HONO_SESSION_HEADERS_SENT",
+    "the session was changed after its commit began (the handler chain already returned); change it before returning the response",
+  );
+}
+
+function varyWithCookie(vary: string | null): string {
+  if (vary === null || vary === "") return "Cookie";
+  return /(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary) ? vary : `${vary}, Cookie`;
+}
+
+/**
+ * A copy of the response with each `Set-Cookie` appended as its own field,
+ * never joined with ", " (AD-02), plus `Cache-Control: no-store` and
+ * `Vary: Cookie` (AD-03). Copied once, because the handler's response may
+ * have immutable headers (from `fetch()` or `Response.redirect()`).
+ */
+function withCookies(response: Response, cookies: readonly string[]): Response {
+  const out = new Response(response.body, response);
+  for (const value of cookies) out.headers.append("set-cookie", value);
+  out.headers.set("cache-control", "no-store");
+  out.headers.set("vary", varyWithCookie(out.headers.get("vary")));
+  return out;
+}
+
+/**
+ * Hono 4 middleware for every runtime Hono runs on (Node through
+ * `@hono/node-server`, Bun, Deno, Workers): loads the session onto
+ * `c.get("session")`, runs the rest of the chain, then commits and appends each
+ * `Set-Cookie` as its own field with `Cache-Control: no-store` and
+ * `Vary: Cookie` (AD-02, AD-03). A store outage answers 503 (ERR-02) instead
+ * of serving a fresh session. `HEAD`, `OPTIONS` and `304` responses commit
+ * nothing (T-A14).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { sessionMiddleware, type SessionVariables } from "@tessera/hono";
+ *
+ * const app = new Hono<{ Variables: SessionVariables<{ visits: number }> }>();
+ * app.use("*", sessionMiddleware(sessions));
+ * app.get("/", (c) => {
+ *   const session = c.get("session");
+ *   session.set("visits", (session.get("visits") ?? 0) + 1);
+ *   return c.text(`visit #${session.get("visits")}`);
+ * });
+ * ```
+ */
+export function sessionMiddleware<Data extends SessionData, Flash extends SessionData>(
+  sessions: Sessions<Data, Flash>,
+  options: HonoSessionOptions = {},
+): MiddlewareHandler<{ Variables: SessionVariables<Data, Flash> }> {
+  if (
+    typeof sessions !== "object" ||
+    sessions === null ||
+    typeof sessions.load !== "function" ||
+    typeof sessions.commit !== "function"
+  ) {
+    throw new HonoSessionError(
+      "ERR_HONO_SESSION_INVALID_OPTION",
+      "sessions is invalid: expected the manager returned by createSessions()",
+    );
+  }
+  const meta = options.meta ?? defaultMeta;
+  if (typeof meta !== "function") {
+    throw new HonoSessionError(
+      "ERR_HONO_SESSION_INVALID_OPTION",
+      "option meta is invalid: expected a function",
+    );
+  }
+
+  return async (c, next) => {
+    let session: Session<Data, Flash>;
+    try {
+      session = await sessions.load(c.req.header("cookie"), meta(c));
+    } catch (error) {
+      if (isStoreOutage(error)) return unavailable();
+      throw error;
+    }
+    let locked = false;
+    c.set(
+      "session",
+      guardSession(session, () => locked, lateChange),
+    );
+    await next();
+    locked = true;
+    const method = c.req.method;
+    if (method === "HEAD" || method === "OPTIONS" || c.res.status === 304) return;
+    let cookies: string[];
+    try {
+      cookies = await sessions.commit(session);
+    } catch (error) {
+      if (!isStoreOutage(error)) throw error;
+      // Cleared first: Hono's setter copies the old response's headers onto
+      // the new one, which here must carry nothing of the failed response.
+      c.res = undefined;
+      c.res = unavailable();
+      return;
+    }
+    if (cookies.length === 0) return;
+    const response = withCookies(c.res, cookies);
+    c.res = undefined;
+    c.res = response;
+  };
+}

@@ -1,0 +1,298 @@
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { createSessions, type SessionData, type Sessions } from "@tessera/session";
+import { Hono } from "hono";
+import { stream } from "hono/streaming";
+import { afterEach, describe, expect, it } from "vitest";
+import { HonoSessionError, type SessionVariables, sessionMiddleware } from "../src/index.js";
+import {
+  type AppData,
+  close,
+  cookieOf,
+  FlakyStore,
+  keys,
+  makeSessions,
+  rawRequest,
+  send,
+} from "./helpers.js";
+
+type Env = { Variables: SessionVariables<AppData> };
+
+function makeApp(sessions: Sessions<AppData, SessionData> = makeSessions() as never) {
+  const app = new Hono<Env>();
+  const late: { error?: unknown } = {};
+  app.use("*", sessionMiddleware(sessions));
+  app.get("/inc", (c) => {
+    const s = c.get("session");
+    s.set("n", (s.get("n") ?? 0) + 1);
+    return c.json({ n: s.get("n"), rejected: s.rejected ?? null });
+  });
+  app.get("/read", (c) => {
+    const s = c.get("session");
+    return c.json({ n: s.get("n") ?? null, user: s.userId ?? null, data: s.toJSON() });
+  });
+  app.post("/login", async (c) => {
+    await c.get("session").login("u_1");
+    return c.redirect("/read");
+  });
+  app.get("/fetch-redirect", (c) => {
+    c.get("session").set("n", 3);
+    return Response.redirect("https://example.test/", 302);
+  });
+  app.post("/logout", async (c) => {
+    await c.get("session").logout();
+    return c.text("bye");
+  });
+  app.get("/theme", (c) => {
+    c.get("session").set("n", 1);
+    c.header("set-cookie", "theme=dark; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT");
+    return c.text("ok");
+  });
+  app.get("/big", (c) => {
+    c.get("session").set("big", "x".repeat(6000));
+    return c.text("ok");
+  });
+  app.get("/stream", (c) => {
+    c.get("session").set("n", 7);
+    return stream(c, async (s) => {
+      for (const part of ["a", "b", "c"]) await s.write(part);
+    });
+  });
+  app.get("/etag", (c) => {
+    c.get("session").set("n", 9);
+    if (c.req.header("if-none-match") === '"v1"') return c.body(null, 304);
+    return c.text("same", 200, { etag: '"v1"' });
+  });
+  app.get("/late", async (c) => {
+    const s = c.get("session");
+    setTimeout(() => {
+      try {
+        s.set("n", 1);
+      } catch (error) {
+        late.error = error;
+      }
+    }, 0);
+    return c.text("done");
+  });
+  app.get("/key/:k", async (c) => {
+    const k = c.req.param("k");
+    await new Promise((r) => setTimeout(r, Number(k) % 5));
+    c.get("session").set(`k_${k}`, true);
+    return c.text("ok");
+  });
+  return { app, late };
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map(close));
+});
+
+/** Wraps app.request() (Web runtime) in the same reply shape as the HTTP helper. */
+function webSend(app: Hono<Env>) {
+  return async (
+    _base: string,
+    path: string,
+    init: { method?: string; cookie?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const response = await app.request(`http://localhost${path}`, {
+      method: init.method ?? "GET",
+      headers: { ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
+    });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((v, k) => {
+      if (k !== "set-cookie") headers[k] = v;
+    });
+    return {
+      status: response.status,
+      headers: headers as Record<string, string | string[] | undefined>,
+      setCookie: response.headers.getSetCookie(),
+      body: await response.text(),
+    };
+  };
+}
+
+type Send = typeof send;
+type Runtime = (sessions?: Sessions<AppData, SessionData>) => Promise<{
+  base: string;
+  send: Send;
+  late: { error?: unknown };
+}>;
+
+const runtimes: Array<[string, Runtime]> = [
+  [
+    "Node (@hono/node-server)",
+    async (sessions) => {
+      const { app, late } = makeApp(sessions);
+      const server = await new Promise<Server>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
+          resolve(s as Server),
+        ) as Server;
+      });
+      servers.push(server);
+      const { port } = server.address() as { port: number };
+      return { base: `http://127.0.0.1:${port}`, send, late };
+    },
+  ],
+  [
+    "Web (app.request)",
+    async (sessions) => {
+      const { app, late } = makeApp(sessions);
+      return { base: "", send: webSend(app) as unknown as Send, late };
+    },
+  ],
+];
+
+describe.each(runtimes)("%s", (name, start) => {
+  it("creates a session with a secure cookie, no-store and Vary: Cookie", async () => {
+    const { base, send } = await start();
+    const r = await send(base, "/inc");
+    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: null });
+    expect(r.setCookie).toHaveLength(1);
+    expect(r.setCookie[0]).toMatch(
+      /^__Host-sid=[A-Za-z0-9_.-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.headers.vary).toMatch(/Cookie/);
+  });
+
+  it("reads and modifies the session across requests", async () => {
+    const { base, send } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const second = await send(base, "/inc", { cookie });
+    expect(JSON.parse(second.body).n).toBe(2);
+    expect(second.setCookie).toEqual([]);
+  });
+
+  it("regenerates the id on login and the old id is anonymous afterwards", async () => {
+    const { base, send } = await start();
+    const before = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const login = await send(base, "/login", { method: "POST", cookie: before });
+    expect(login.status).toBe(302);
+    const after = cookieOf(login, "__Host-sid")!;
+    expect(after).not.toBe(before);
+    expect(JSON.parse((await send(base, "/read", { cookie: after })).body).user).toBe("u_1");
+    expect(JSON.parse((await send(base, "/read", { cookie: before })).body).user).toBeNull();
+  });
+
+  it("adds cookies to a response with immutable headers (Response.redirect)", async () => {
+    const { base, send } = await start();
+    const r = await send(base, "/fetch-redirect");
+    expect(r.status).toBe(302);
+    expect(cookieOf(r, "__Host-sid")).toBeDefined();
+  });
+
+  it("logout clears the cookie", async () => {
+    const { base, send } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const out = await send(base, "/logout", { method: "POST", cookie });
+    expect(out.setCookie).toHaveLength(1);
+    expect(out.setCookie[0]).toMatch(/^__Host-sid=; .*Max-Age=0/);
+  });
+
+  it("logout of a chunked stateless session clears every chunk (T-A16)", async () => {
+    const { base, send } = await start(createSessions({ keys }));
+    const chunks = (await send(base, "/big")).setCookie.map((c) => c.slice(0, c.indexOf(";")));
+    expect(chunks.length).toBeGreaterThan(1);
+    const out = await send(base, "/logout", { method: "POST", cookie: chunks.join("; ") });
+    const cleared = out.setCookie.filter((c) => /Max-Age=0/.test(c)).map((c) => c.split("=")[0]);
+    expect(cleared).toEqual(expect.arrayContaining(chunks.map((c) => c.split("=")[0])));
+  });
+
+  it("a tampered cookie yields a new session", async () => {
+    const { base, send } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const tampered = `${cookie.slice(0, -2)}${cookie.endsWith("A") ? "BB" : "AA"}`;
+    const r = await send(base, "/inc", { cookie: tampered });
+    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: "bad_signature" });
+  });
+
+  it("keeps the app's Set-Cookie and the session's as two fields (T-A03)", async () => {
+    const { base, send } = await start();
+    const r = await send(base, "/theme");
+    expect(r.setCookie).toHaveLength(2);
+    expect(r.setCookie[0]).toBe("theme=dark; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT");
+    expect(r.setCookie[1]).toMatch(/^__Host-sid=/);
+  });
+
+  it("commits before a streamed body", async () => {
+    const { base, send } = await start();
+    const r = await send(base, "/stream");
+    expect(r.body).toBe("abc");
+    const cookie = cookieOf(r, "__Host-sid")!;
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(7);
+  });
+
+  it("writes nothing for HEAD, OPTIONS and 304 responses (T-A14)", async () => {
+    const { base, send } = await start();
+    expect((await send(base, "/inc", { method: "HEAD" })).setCookie).toEqual([]);
+    expect((await send(base, "/inc", { method: "OPTIONS" })).setCookie).toEqual([]);
+    const cookie = cookieOf(await send(base, "/etag"), "__Host-sid")!;
+    const r = await send(base, "/etag", { cookie, headers: { "if-none-match": '"v1"' } });
+    expect(r.status).toBe(304);
+    expect(r.setCookie).toEqual([]);
+  });
+
+  it("rejects session changes after the commit began (AD-04, T-A06)", async () => {
+    const { base, send, late } = await start();
+    expect((await send(base, "/late")).body).toBe("done");
+    await new Promise((r) => setTimeout(r, 10));
+    expect(HonoSessionError.isInstance(late.error)).toBe(true);
+    expect((late.error as HonoSessionError).code).toBe("ERR_HONO_SESSION_HEADERS_SENT");
+  });
+
+  it("answers 503 without stack or sid when the store is down (T-A13)", async () => {
+    const store = new FlakyStore();
+    const { base, send } = await start(makeSessions({ store }) as never);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    store.down = true;
+    for (const r of [await send(base, "/inc", { cookie }), await send(base, "/inc")]) {
+      expect(r.status).toBe(503);
+      expect(r.setCookie).toEqual([]);
+      expect(r.body).toBe("Service Unavailable");
+      expect(r.headers["retry-after"]).toBe("5");
+    }
+  });
+
+  it("loses nothing when concurrent requests change different keys of one session", async () => {
+    const { base, send } = await start();
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const ids = Array.from({ length: 20 }, (_, i) => i);
+    await Promise.all(ids.map((i) => send(base, `/key/${i}`, { cookie })));
+    const data = JSON.parse((await send(base, "/read", { cookie })).body).data;
+    for (const i of ids) expect(data[`k_${i}`]).toBe(true);
+  });
+
+  if (name.startsWith("Node")) {
+    it("finds the session across two Cookie header lines (T-A04)", async () => {
+      const { base, send } = await start();
+      const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+      const raw = await rawRequest(base, [
+        "GET /read HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Cookie: a=1",
+        `Cookie: ${cookie}`,
+        "Connection: close",
+      ]);
+      expect(raw).toMatch(/^HTTP\/1.1 200/);
+      expect(raw).toContain('"n":1');
+    });
+  }
+});
+
+describe("startup checks", () => {
+  it.each([[null], [{}], [{ load() {} }]])("refuses %j as the session manager", (bad) => {
+    expect(() => sessionMiddleware(bad as never)).toThrow(
+      expect.objectContaining({ code: "ERR_HONO_SESSION_INVALID_OPTION" }),
+    );
+  });
+
+  it.each([[{ name: "__Host-sid", domain: "example.com" }], [{ sameSite: "none" }]])(
+    "refuses an insecure cookie configuration %j at startup (T-A02, T-A09)",
+    (cookie) => {
+      expect(() => createSessions({ keys, cookie: cookie as never })).toThrow(
+        expect.objectContaining({ code: "ERR_SESSION_INVALID_OPTION" }),
+      );
+    },
+  );
+});
