@@ -8,6 +8,7 @@ import {
   stopService,
 } from "../../../scripts/test-env.js";
 import { ketamaRing } from "../src/lib/ketama.js";
+import { indexKey } from "../src/lib/keys.js";
 import { MemcachedStore } from "../src/memcached-store.js";
 import { createMemjs, memcachedServers, memjsClient, uniquePrefix } from "./servers.js";
 
@@ -28,6 +29,14 @@ function keyOn(index: number): string {
   }
 }
 
+/** A user id whose index item lands on server `index`. */
+function userOn(index: number): string {
+  for (let i = 0; ; i++) {
+    const u = `user-${i}-${Math.random().toString(36).slice(2)}`;
+    if (ring(indexKey(prefix, u)) === index) return u;
+  }
+}
+
 async function settle(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
   const start = Date.now();
   const error = await promise.then(
@@ -43,6 +52,10 @@ describe("one of two servers down", () => {
     const [up, down] = [keyOn(0), keyOn(1)];
     await store.set(up, { value: "on memcached-1", expiresAt });
     await store.set(down, { value: "on memcached-2", expiresAt });
+    // An owned session on memcached-1 whose owner's index item is on memcached-2.
+    const owned = keyOn(0);
+    const owner = userOn(1);
+    await store.set(owned, { value: "owned", expiresAt, userId: owner });
     try {
       stopService("memcached-2");
       const ops: Array<() => Promise<unknown>> = [
@@ -57,6 +70,9 @@ describe("one of two servers down", () => {
         // The bound the option promises (plus scheduling slack), not a performance figure.
         expect(ms).toBeLessThan(TIMEOUT_MS + 1000);
       }
+      // Fail closed: without its owner's index the session cannot be vouched for.
+      const { error } = await settle(store.get(owned));
+      expect(StoreUnavailableError.isInstance(error)).toBe(true);
       // No failover: the other server's keys keep working and nothing moved there.
       expect((await store.get(up))?.value).toBe("on memcached-1");
       expect(await store.set(up, { value: "still", expiresAt }, { expectVersion: 1 })).toEqual({
