@@ -2,7 +2,14 @@ import { StoreError } from "@tessera/store";
 import type { CasOutcome, CasToken, MemcachedClient } from "../client.js";
 import { ketamaRing } from "../lib/ketama.js";
 
-/** The response shape memjs hands to `perform` callbacks (memjs 1.3, lib/memjs/utils.js `parseMessage`). */
+/**
+ * The response shape memjs hands to `perform` callbacks (memjs 1.3, lib/memjs/utils.js `parseMessage`).
+ *
+ * @example
+ * ```ts
+ * const missing = (response: MemjsResponse) => response.header.status === 0x0001;
+ * ```
+ */
 export interface MemjsResponse {
   header: { status: number; cas?: Uint8Array };
   val: Uint8Array;

@@ -3,6 +3,12 @@
  * exptime is read as an absolute Unix time (protocol.txt, "Expiration times"),
  * so a naive relative 60-day TTL (5,184,000) is a date in 1970 and the item
  * dies at once (SECURITY.md ST-03, T-S05).
+ *
+ * @example
+ * ```ts
+ * const ttlSeconds = 60 * 86_400;
+ * const isAbsolute = ttlSeconds > MAX_RELATIVE_EXPTIME; // true: the store sends a Unix time
+ * ```
  */
 export const MAX_RELATIVE_EXPTIME = 2_592_000;
 
