@@ -5,6 +5,7 @@ import {
   headerText,
   type ParseCookieOptions,
   resolveLimits,
+  sliceName,
   tryDecode,
 } from "./lib/header.js";
 
@@ -72,7 +73,7 @@ export function parseCookieAll(
         }
         let value = str.slice(vs, ve);
         if (decode && value.indexOf("%") !== -1) value = tryDecode(value);
-        const name = str.slice(ns, ne);
+        const name = sliceName(str, ns, ne);
         const list = out[name];
         if (list === undefined) out[name] = [value];
         else list.push(value);

@@ -43,6 +43,20 @@ describe("parseCookie", () => {
     });
   });
 
+  it("never confuses names that share a name-cache slot", () => {
+    // Same length, first and last character: same slot in the cache of recent names.
+    for (let round = 0; round < 3; round++) {
+      expect(plain(parseCookie("axb=1; ayb=2; axb=3"))).toEqual({ axb: "1", ayb: "2" });
+      expect(plain(parseCookie("ayb=4"))).toEqual({ ayb: "4" });
+      expect(Object.keys(parseCookie("a=1; ab=2; abc=3; a_long_cookie_name=4"))).toEqual([
+        "a",
+        "ab",
+        "abc",
+        "a_long_cookie_name",
+      ]);
+    }
+  });
+
   it("joins several Cookie fields with '; ' (CK-12, T-C29)", () => {
     expect(plain(parseCookie(["a=1", "sid=2"]))).toEqual({ a: "1", sid: "2" });
     expect(plain(parseCookie(["a=1", "a=2; b=3"]))).toEqual({ a: "1", b: "3" });

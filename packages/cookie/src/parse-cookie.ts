@@ -5,6 +5,7 @@ import {
   headerText,
   type ParseCookieOptions,
   resolveLimits,
+  sliceName,
   tryDecode,
 } from "./lib/header.js";
 
@@ -74,7 +75,7 @@ export function parseCookie(
       while (ne > ns && (c === 0x20 || c === 0x09)) c = str.charCodeAt(--ne - 1);
       if (ns < ne) {
         if (++pairs > maxPairs) break;
-        const name = str.slice(ns, ne);
+        const name = sliceName(str, ns, ne);
         // The first pair cannot be a duplicate: skip one keyed lookup.
         if (pairs === 1 || out[name] === undefined) {
           let vs = eq + 1;

@@ -119,3 +119,27 @@ export const CookieRecord = (() => {
   C.prototype = Object.freeze(Object.create(null));
   return C;
 })();
+
+/**
+ * Recently seen cookie names, one per slot. A server sees the same few names
+ * on every request; reusing the string that already served as a property key
+ * spares a slice and a string-table lookup per pair (about 15% of a parse).
+ * Only names of at most 12 characters are kept: V8 copies those on slice,
+ * whereas a longer slice may point into (and keep alive) the whole header.
+ * Names only, never values; fixed size, so an attacker cannot grow it.
+ */
+const NAMES: (string | undefined)[] = new Array(256).fill(undefined);
+
+/** `str.slice(start, end)`, served from {@link NAMES} when possible. */
+export function sliceName(str: string, start: number, end: number): string {
+  const length = end - start;
+  if (length > 12) return str.slice(start, end);
+  const slot = (length * 31 + str.charCodeAt(start) + str.charCodeAt(end - 1) * 7) & 255;
+  const cached = NAMES[slot];
+  if (cached !== undefined && cached.length === length && str.startsWith(cached, start)) {
+    return cached;
+  }
+  const name = str.slice(start, end);
+  NAMES[slot] = name;
+  return name;
+}
