@@ -6,12 +6,20 @@ import {
   randomToken,
 } from "@tessera/signing";
 import { MemoryStore, type SessionStore } from "@tessera/store";
+import { fromNodeRedis, RedisStore } from "@tessera/store-redis";
+import { createClient } from "redis";
+import { afterAll } from "vitest";
+import { requireService } from "../../../scripts/test-env.js";
 import { createTokens, type Tokens, type TokensEvent, type TokensOptions } from "../src/index.js";
 
 export const ISSUER = "https://auth.example";
 export const AUDIENCE = "api";
-/** 2026-11-26T00:00:00Z, a fixed start for clock-driven tests. */
-export const T0 = Date.UTC(2026, 10, 26);
+/**
+ * Start of the test clocks: the real time at load, whole seconds. Not a fixed
+ * date: a store on a real server (Redis) expires entries by the real clock,
+ * so test instants must not lie in its past.
+ */
+export const T0 = Math.floor(Date.now() / 1000) * 1000;
 
 /** A settable clock shared by the tokens service and the store. */
 export interface Clock {
@@ -41,8 +49,42 @@ export function clock(start = T0): Clock {
  */
 export type StoreFactory = (now: () => number) => SessionStore | Promise<SessionStore>;
 
+// One node-redis client per test file, against the server scripts/services
+// starts (REDIS_URL); never skipped: a missing server fails with a start hint.
+async function connectRedis() {
+  const client = createClient({
+    url: await requireService("REDIS_URL"),
+    disableOfflineQueue: true,
+  });
+  client.on("error", () => undefined);
+  await client.connect();
+  return client;
+}
+
+let redis: ReturnType<typeof connectRedis> | undefined;
+
+function redisClient(): ReturnType<typeof connectRedis> {
+  redis ??= connectRedis();
+  return redis;
+}
+
+afterAll(async () => {
+  if (redis !== undefined) await (await redis).quit();
+});
+
+let prefixes = 0;
+
 export const storeFactories: Array<[string, StoreFactory]> = [
   ["MemoryStore", (now) => new MemoryStore({ now, sweepIntervalMs: 0 })],
+  [
+    "RedisStore (node-redis)",
+    async () =>
+      new RedisStore({
+        client: fromNodeRedis(await redisClient()),
+        // A fresh namespace per store: tests never see each other's users.
+        prefix: `tessera-test:tokens:${Date.now().toString(36)}:${process.pid}:${prefixes++}:`,
+      }),
+  ],
 ];
 
 export const secretKeys = (): Keyring => createKeyring([{ id: "k1", secret: randomToken(32) }]);

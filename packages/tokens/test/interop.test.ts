@@ -17,7 +17,7 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJwksHandler, type FetchHandler, TokensError } from "../src/index.js";
-import { AUDIENCE, ISSUER, setup } from "./helpers.js";
+import { AUDIENCE, ISSUER, setup, T0 } from "./helpers.js";
 
 function serve(handler: FetchHandler): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
@@ -46,7 +46,7 @@ describe("jsonwebtoken verifies our access tokens", () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       // The test clock is fixed in 2026; jsonwebtoken takes seconds.
-      clockTimestamp: Math.floor(Date.UTC(2026, 10, 26) / 1000) + 1,
+      clockTimestamp: T0 / 1000 + 1,
     }) as jwt.JwtPayload;
     expect(claims).toMatchObject({ sub: "u1", sid: sessionId, scope: "read" });
     const header = jwt.decode(accessToken, { complete: true })!.header;
@@ -62,7 +62,7 @@ describe("jsonwebtoken verifies our access tokens", () => {
       algorithms: ["HS256" as const],
       issuer: ISSUER,
       audience: AUDIENCE,
-      clockTimestamp: Math.floor(Date.UTC(2026, 10, 26) / 1000) + 1,
+      clockTimestamp: T0 / 1000 + 1,
     };
     const subkey = Buffer.from(deriveKey(keys, "jwt-hs256", { context: "tessera-tokens-at" }));
     expect((jwt.verify(accessToken, subkey, options) as jwt.JwtPayload).sub).toBe("u1");
@@ -92,7 +92,7 @@ describe.each(["EdDSA", "ES256"] as const)("JWKS over HTTP, %s", (alg) => {
       audience: AUDIENCE,
       typ: "at+jwt",
       algorithms: [alg],
-      currentDate: new Date(Date.UTC(2026, 10, 26) + 1000),
+      currentDate: new Date(T0 + 1000),
     });
     expect(payload.sub).toBe("u1");
     expect(protectedHeader.kid).toBe(`${alg}-1`);

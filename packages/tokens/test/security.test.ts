@@ -11,7 +11,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createTokens, TokensError, type TokensOptions } from "../src/index.js";
-import { AUDIENCE, ISSUER, setup, storeFactories } from "./helpers.js";
+import { AUDIENCE, ISSUER, setup, storeFactories, T0 } from "./helpers.js";
 
 /** Wraps a store and records every write and every compare-and-set conflict. */
 function recording(inner: SessionStore) {
@@ -35,7 +35,7 @@ function recording(inner: SessionStore) {
 
 describe.each(storeFactories)("refresh-token storage on %s (T-B44, RT-01)", (_name, factory) => {
   it("1,000 refresh tokens: 43-char CSPRNG tokens, only SHA-256 hashes in the store", async () => {
-    const rec = recording(await factory(() => Date.UTC(2026, 10, 26)));
+    const rec = recording(await factory(() => T0));
     const { tokens } = await setup(() => rec.store, { graceWindow: 5 });
     const issued: string[] = [];
     for (let i = 0; i < 1000; i++) {
