@@ -160,6 +160,18 @@ function isStore(value: unknown): value is SessionStore {
   );
 }
 
+/** `NODE_ENV` where a `process` global exists (Node, Bun, Deno's compat); never an import. */
+function nodeEnv(): string | undefined {
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+      ?.env;
+    return typeof env?.NODE_ENV === "string" ? env.NODE_ENV : undefined;
+  } catch {
+    // Some sandboxes throw on access to process.env.
+    return undefined;
+  }
+}
+
 interface HeadersLike {
   get(name: string): string | null;
 }
@@ -259,7 +271,30 @@ export function createSessions<
 
   const c = options.cookie ?? {};
   if (typeof c !== "object" || c === null) invalid("cookie", c, "an object");
-  const name = c.name ?? "__Host-sid";
+  const insecure = bool("cookie.insecureDevelopmentOnly", c.insecureDevelopmentOnly, false);
+  if (insecure && nodeEnv() === "production") {
+    invalid(
+      "cookie.insecureDevelopmentOnly",
+      true,
+      "false when NODE_ENV is production (SECURITY decision 5)",
+    );
+  }
+  const secure = bool("cookie.secure", c.secure, !insecure);
+  if (!secure && !insecure) {
+    invalid(
+      "cookie.secure",
+      false,
+      "true; a non-Secure session cookie needs cookie.insecureDevelopmentOnly (T-A02)",
+    );
+  }
+  const name = c.name ?? (secure ? "__Host-sid" : "sid");
+  if (!secure && typeof name === "string" && /^__(host|secure|http)-/i.test(name)) {
+    invalid(
+      "cookie.name",
+      name,
+      "a name without a __Host-/__Secure-/__Http- prefix when not Secure",
+    );
+  }
   if (typeof name !== "string" || name.length === 0) invalid("cookie.name", name, "a cookie name");
   const sameSite = c.sameSite ?? "lax";
   if (sameSite !== "lax" && sameSite !== "strict") {
@@ -271,6 +306,7 @@ export function createSessions<
     persistent: bool("cookie.persistent", c.persistent, false),
     path: c.path ?? "/",
     domain: c.domain,
+    secure,
   };
   validateCookieSettings(cookie);
 

@@ -37,6 +37,23 @@ export interface SessionCookieOptions {
   path?: string;
   /** `Domain`; only for names without the `__Host-` prefix. @default undefined (host-only) */
   domain?: string;
+  /**
+   * `Secure` attribute. Only `true` is accepted on its own: `false` is a
+   * startup error (T-A02) unless {@link insecureDevelopmentOnly} is also set.
+   * Browsers treat `http://localhost` as a secure context, so Secure cookies
+   * work in local development (SECURITY decision 5).
+   * @default true
+   */
+  secure?: boolean;
+  /**
+   * Drops `Secure` and the `__Host-` prefix (default name becomes `"sid"`) for
+   * development over plain HTTP on a host that is not `localhost`. Named to be
+   * seen in code review; `createSessions` throws `ERR_SESSION_INVALID_OPTION`
+   * when `NODE_ENV` is `"production"`, and a `__Host-`/`__Secure-` name with it
+   * is refused (browsers would drop such a cookie).
+   * @default false
+   */
+  insecureDevelopmentOnly?: boolean;
 }
 
 /**

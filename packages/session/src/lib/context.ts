@@ -37,6 +37,8 @@ export interface CookieSettings {
   persistent: boolean;
   path: string;
   domain: string | undefined;
+  /** Always true unless `insecureDevelopmentOnly` (SECURITY decision 5). */
+  secure: boolean;
 }
 
 /** Everything a session needs from its manager. */

@@ -4,7 +4,7 @@ import type { CookieSettings } from "./context.js";
 
 interface Attributes {
   httpOnly: true;
-  secure: true;
+  secure: boolean;
   sameSite: "lax" | "strict";
   path: string;
   domain?: string;
@@ -14,7 +14,7 @@ interface Attributes {
 function attributes(cookie: CookieSettings, maxAge?: number): Attributes {
   const attrs: Attributes = {
     httpOnly: true,
-    secure: true,
+    secure: cookie.secure,
     sameSite: cookie.sameSite,
     path: cookie.path,
   };
