@@ -1,11 +1,20 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { Readable } from "node:stream";
 import { createSessions, SessionError } from "@tessera/session";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";
-import { ExpressSessionError, sessionMiddleware } from "../src/index.js";
-import { close, cookieOf, FlakyStore, keys, makeSessions, rawRequest, send } from "./helpers.js";
+import { ExpressSessionError, type RequestSession, sessionMiddleware } from "../src/index.js";
+import {
+  close,
+  cookieOf,
+  FlakyStore,
+  keys,
+  listen,
+  makeSessions,
+  rawRequest,
+  send,
+} from "./helpers.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -249,6 +258,34 @@ describe.each([
     const data = JSON.parse((await send(base, "/read", { cookie })).body).data;
     for (const i of ids) expect(data[`k_${i}`]).toBe(true);
     expect(data.n).toBe(1);
+  });
+});
+
+describe("Connect-style servers (plain node:http)", () => {
+  it("works without Express: res.end commits, errors reach next with status 503", async () => {
+    const store = new FlakyStore();
+    const middleware = sessionMiddleware(makeSessions({ store }));
+    const server = createServer((req, res) => {
+      middleware(req, res, (error?: unknown) => {
+        if (error) {
+          res.statusCode = (error as { status: number }).status;
+          res.end("unavailable");
+          return;
+        }
+        const session = (req as unknown as { session: RequestSession }).session;
+        session.set("n", (session.get("n") ?? 0) + 1);
+        res.end(String(session.get("n")));
+      });
+    });
+    servers.push(server);
+    const base = await listen(server);
+    const first = await send(base, "/");
+    const cookie = cookieOf(first, "__Host-sid")!;
+    expect(first.body).toBe("1");
+    expect((await send(base, "/", { cookie })).body).toBe("2");
+    store.down = true;
+    const down = await send(base, "/", { cookie });
+    expect([down.status, down.body]).toEqual([503, "unavailable"]);
   });
 });
 
