@@ -111,6 +111,7 @@ const DEFAULTS = {
   touchAfter: 60,
   maxRetries: 5,
   maxSize: 65_536,
+  maxDepth: 32,
 } as const;
 
 function invalid(name: string, value: unknown, expected: string): never {
@@ -247,6 +248,7 @@ export function createSessions<
   if (touchAfter >= idle) invalid("touchAfter", touchAfter, `less than idleTimeout (${idle})`);
   const maxRetries = integer("maxRetries", options.maxRetries, DEFAULTS.maxRetries, 0, 100);
   const maxSize = integer("maxSize", options.maxSize, DEFAULTS.maxSize, 256, 16_777_216);
+  const maxDepth = integer("maxDepth", options.maxDepth, DEFAULTS.maxDepth, 1, 1000);
   const encryptAtRest = bool("encryptAtRest", options.encryptAtRest, false);
   if (encryptAtRest && store === undefined) {
     invalid("encryptAtRest", true, "only with a store (stateless cookies are always sealed)");
@@ -327,6 +329,7 @@ export function createSessions<
     timeouts: { idleMs: idle * 1000, absoluteMs: absolute * 1000, touchAfterMs: touchAfter * 1000 },
     maxRetries,
     maxSize,
+    maxDepth,
     encryptAtRest,
     saveUninitialized,
     maxSessionsPerUser,

@@ -109,6 +109,13 @@ export interface SessionsOptions {
    */
   maxSize?: number;
   /**
+   * Deepest nesting of objects/arrays in session data (and flash); deeper
+   * commits throw `ERR_SESSION_TOO_DEEP` before any store call, and a stored
+   * record nested deeper is refused as `malformed` on load (ST-06, T-S11).
+   * @default 32
+   */
+  maxDepth?: number;
+  /**
    * Seal stored values with the keyring (AAD bound to the store key, ST-02)
    * so a store dump reveals no session data. Costs one AES-GCM per load and write.
    * @default false

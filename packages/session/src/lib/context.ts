@@ -49,6 +49,8 @@ export interface Context {
   timeouts: Timeouts;
   maxRetries: number;
   maxSize: number;
+  /** ST-06: deepest nesting of session data, checked before serializing and on load. */
+  maxDepth: number;
   encryptAtRest: boolean;
   saveUninitialized: boolean;
   /** LC-08: sessions one user may hold; undefined = unlimited. */

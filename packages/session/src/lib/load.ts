@@ -128,7 +128,7 @@ export async function loadStateless<D extends object, F extends object>(
   }
   const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now);
   if (!opened.ok) return fresh(ctx, now, incoming, meta, opened.reason);
-  const record = validateRecord(opened.value);
+  const record = validateRecord(opened.value, ctx.maxDepth);
   if (record === null || record.sid === undefined || !TOKEN.test(record.sid)) {
     return fresh(ctx, now, incoming, meta, "malformed");
   }

@@ -61,6 +61,28 @@ function optionalString(value: unknown, max: number): value is string | undefine
   return value === undefined || (typeof value === "string" && value.length <= max);
 }
 
+/** Default cap on the nesting of session data (ST-06, T-S11). */
+export const DEFAULT_MAX_DEPTH = 32;
+
+/**
+ * True when `value` nests objects/arrays more than `max` levels deep. Iterative
+ * and stops at the first level beyond `max`, so a hostile or cyclic value costs
+ * no stack and no more than the nodes it visits (DOS-01).
+ */
+export function tooDeep(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth + 1 > max) return true;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** Serializes a record; `undefined` members are dropped by JSON. */
 export function encodeRecord(record: SessionRecord): string {
   return JSON.stringify(record);
@@ -70,25 +92,29 @@ export function encodeRecord(record: SessionRecord): string {
  * Parses and validates a record. Anything unexpected yields `null` (the caller
  * reports `malformed`); it never throws, whatever the bytes.
  */
-export function decodeRecord(text: string): SessionRecord | null {
+export function decodeRecord(text: string, maxDepth = DEFAULT_MAX_DEPTH): SessionRecord | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
+    // Includes a RangeError from pathological nesting: bad bytes, never a crash.
     return null;
   }
-  return validateRecord(parsed);
+  return validateRecord(parsed, maxDepth);
 }
 
 /** Validates an already-parsed record (stateless mode receives objects, not text). */
-export function validateRecord(parsed: unknown): SessionRecord | null {
+export function validateRecord(
+  parsed: unknown,
+  maxDepth = DEFAULT_MAX_DEPTH,
+): SessionRecord | null {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
   const r = parsed as Record<string, unknown>;
   if (r.v !== 1 || !isInstant(r.createdAt) || !isInstant(r.lastSeenAt)) return null;
   if (r.authTime !== undefined && !isInstant(r.authTime)) return null;
   if (!optionalString(r.userId, 1024) || !optionalString(r.sid, 128)) return null;
   const data = toBag(r.data);
-  if (data === null) return null;
+  if (data === null || tooDeep(r.data, maxDepth) || tooDeep(r.flash, maxDepth)) return null;
   const record: SessionRecord = { v: 1, createdAt: r.createdAt, lastSeenAt: r.lastSeenAt, data };
   if (r.authTime !== undefined) record.authTime = r.authTime;
   if (r.userId !== undefined) record.userId = r.userId;
