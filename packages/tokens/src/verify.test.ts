@@ -1,4 +1,5 @@
-import { createKeyring, randomToken, signJwt } from "@tessera/signing";
+import { createKeyring, deriveKey, randomToken, signJwt } from "@tessera/signing";
+import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { AUDIENCE, decodeSegment, ISSUER, setup, storeFactories } from "../test/helpers.js";
 import { createTokens } from "./index.js";
@@ -130,6 +131,40 @@ describe("verify", () => {
     expect((await tokens.verify(good)).ok).toBe(true);
   });
 
+  it("refuses HS512 when HS256 is configured (T-B13)", async () => {
+    const { tokens, keys, clock } = await setup();
+    const token = await signJwt({ sid: "f" }, keys, {
+      alg: "HS512",
+      expiresIn: 600,
+      typ: "at+jwt",
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      subject: "u1",
+      jwtId: "j1",
+      now: clock.now(),
+      context: "tessera-tokens-at",
+    });
+    expect(await tokens.verify(token)).toMatchObject({ detail: "algorithm_not_allowed" });
+  });
+
+  it.each([
+    ["jwk", { jwk: { kty: "oct", k: "AAAA" } }],
+    ["jku", { jku: "https://attacker.example/jwks" }],
+    ["x5u", { x5u: "https://attacker.example/cert" }],
+  ])("refuses a correctly signed token carrying a %s header (T-B16)", async (_name, extra) => {
+    const { tokens, keys, clock } = await setup();
+    const key = deriveKey(keys, "jwt-hs256", { context: "tessera-tokens-at" });
+    const iat = Math.floor(clock.now() / 1000);
+    const token = await new SignJWT({ sid: "f", jti: "j1", sub: "u1" })
+      .setProtectedHeader({ alg: "HS256", kid: "k1", typ: "at+jwt", ...extra })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 600)
+      .sign(key);
+    expect(await tokens.verify(token)).toMatchObject({ ok: false, detail: "forbidden_header" });
+  });
+
   it.each([
     ["issuer", { issuer: "https://evil.example" }, "issuer"],
     ["audience", { audience: "other" }, "audience"],
@@ -197,6 +232,8 @@ describe.each(storeFactories)("revocation checks in verify on %s", (_name, facto
     const other = await tokens.issue("u1");
     expect(await tokens.revokeAccessToken(pair.accessToken)).toBe(true);
     expect(await tokens.verify(pair.accessToken)).toEqual({ ok: false, reason: "revoked" });
+    // Re-encoding cannot dodge a deny list keyed by jti (T-B37): it is malformed instead.
+    expect((await tokens.verify(`${pair.accessToken}=`)).ok).toBe(false);
     expect((await tokens.verify(other.accessToken)).ok).toBe(true);
     expect(await tokens.revokeAccessToken("garbage")).toBe(false);
     clock.advance(700);
