@@ -166,6 +166,20 @@ export interface Session<Data extends object = SessionData, Flash extends object
    */
   login(userId: string, options?: LoginOptions<Data>): Promise<void>;
   /**
+   * Privilege change without re-authentication (role granted, password or
+   * factor changed, account recovered): a new token, the old entry deleted now,
+   * data, `userId`, `createdAt` and `authTime` kept, so the absolute timeout and
+   * freshness still run from the last real login (LC-01, T-D06). Use `login`
+   * when the user just proved who they are. Throws `ERR_SESSION_REAUTH_REQUIRED`
+   * on a session with no user.
+   * @example
+   * ```ts
+   * await grantAdmin(session.userId!);
+   * await session.elevate();
+   * ```
+   */
+  elevate(): Promise<void>;
+  /**
    * Same as `destroy`: deletes the entry first (LC-06), then commit emits a
    * cookie that clears it (chunks included).
    * @example

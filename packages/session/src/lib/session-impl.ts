@@ -279,6 +279,17 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.ctx.emit({ type: "login", at: now, session: this.key!, userId });
   }
 
+  async elevate(): Promise<void> {
+    this.live();
+    if (this.record.userId === undefined) {
+      throw new SessionError(
+        "ERR_SESSION_REAUTH_REQUIRED",
+        "elevate() needs a logged-in session; authenticate with login() first",
+      );
+    }
+    await this.rotate();
+  }
+
   private async enforceLimit(userId: string): Promise<void> {
     const { store, maxSessionsPerUser: max } = this.ctx;
     if (max === undefined || store === undefined || !supportsUserIndex(store)) return;
