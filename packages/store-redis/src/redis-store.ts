@@ -210,9 +210,9 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     }
     const expiresAt = Number(expires);
     if (!(expiresAt > Date.now())) return null;
-    const entry: StoreEntry = { value, expiresAt, version: Number(version) };
-    if (userId !== null && userId !== undefined) entry.userId = userId;
-    return entry;
+    return userId === null || userId === undefined
+      ? { value, expiresAt, version: Number(version) }
+      : { value, expiresAt, userId, version: Number(version) };
   }
 
   /**
