@@ -1,0 +1,247 @@
+/**
+ * HTTP requests per second for a session counter on PostgreSQL: Tessera
+ * (@tessera/session over @tessera/store-sql with a pg Pool) against
+ * express-session with connect-pg-simple, both on Express 5 with a pg Pool
+ * of the same size, against the same server from scripts/services.
+ *
+ * Each side runs in its own child process (the server gets a core of its
+ * own; autocannon drives it from this process): 50 connections, one
+ * pre-created session per connection, 127.0.0.1. Every request loads the
+ * session, increments a counter, saves it and returns it. Rounds alternate
+ * between the sides; medians are reported, with PostgreSQL queries per request.
+ *
+ * Express glue for Tessera is inline (a dozen lines) until @tessera/express lands.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { type Benchmark, median, type Row } from "../harness.js";
+
+const SIDE_ENV = "TESSERA_SQL_BENCH_SERVER";
+const CONNECTIONS = 50;
+const OUR_TABLE = "bench_tessera_sessions";
+const PEER_TABLE = "bench_peer_sessions";
+
+type Side = "ours" | "peer";
+
+// ---- the servers (child processes) -------------------------------------
+
+async function serve(side: Side): Promise<void> {
+  const { default: express } = await import("express");
+  const { default: pg } = await import("pg");
+  const { requireService } = await import("../../../../scripts/test-env.js");
+  const url = await requireService("DATABASE_URL_PG");
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on("error", () => undefined);
+  // Count round trips: both stores call pool.query for every statement.
+  let queries = 0;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
+    queries++;
+    return query(...args);
+  };
+  let requests = 0;
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+
+  if (side === "ours") {
+    // @tessera/session and @tessera/store-sql are not dependencies of apps/bench; read their builds.
+    const { createSessions } = await import("../../../../packages/session/dist/index.js");
+    const { SqlStore, pgExecutor } = await import("../../../../packages/store-sql/dist/index.js");
+    const { createKeyring, randomToken } = await import("@tessera/signing");
+    const store = new SqlStore(pgExecutor(pool), { table: OUR_TABLE });
+    await store.migrate();
+    await pool.query(`TRUNCATE "${OUR_TABLE}"`);
+    const sessions = createSessions<{ n: number }>({
+      keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
+      store,
+    });
+    app.get("/", async (req, res) => {
+      requests++;
+      try {
+        const session = await sessions.load(req.headers.cookie ?? "");
+        const n = (session.get("n") ?? 0) + 1;
+        session.set("n", n);
+        const setCookie = await sessions.commit(session);
+        if (setCookie.length > 0) res.setHeader("set-cookie", setCookie);
+        res.send(String(n));
+      } catch {
+        res.status(503).end();
+      }
+    });
+  } else {
+    const { default: expressSession } = await import("express-session");
+    const { default: connectPgSimple } = await import("connect-pg-simple");
+    const PgStore = connectPgSimple(expressSession);
+    // connect-pg-simple creates its table (with its own DDL) on first use.
+    await pool.query(`DROP TABLE IF EXISTS "${PEER_TABLE}"`);
+    const store = new PgStore({
+      pool,
+      tableName: PEER_TABLE,
+      createTableIfMissing: true,
+      pruneSessionInterval: false,
+    });
+    app.use(
+      expressSession({
+        store,
+        secret: "a".repeat(32),
+        resave: false,
+        saveUninitialized: false,
+        cookie: { httpOnly: true, sameSite: "lax", maxAge: 86_400_000 },
+      }),
+    );
+    app.get("/", (req, res) => {
+      requests++;
+      const session = req.session as unknown as { n?: number };
+      session.n = (session.n ?? 0) + 1;
+      res.send(String(session.n));
+    });
+  }
+  app.get("/stats", (_req, res) => {
+    const cpu = process.cpuUsage();
+    res.json({ queries, requests, cpu: cpu.user + cpu.system });
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
+}
+
+const childSide = process.env[SIDE_ENV];
+if (childSide === "ours" || childSide === "peer") {
+  serve(childSide).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+// ---- the driver (this process) -----------------------------------------
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+  cookies: string[];
+}
+
+async function start(side: Side): Promise<Server> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, [SIDE_ENV]: side },
+    execArgv: process.execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  try {
+    return await handshake(side, child);
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+}
+
+async function handshake(side: Side, child: ChildProcess): Promise<Server> {
+  const [message] = (await Promise.race([
+    once(child, "message"),
+    once(child, "exit").then(() => {
+      throw new Error(`${side} server exited during startup`);
+    }),
+  ])) as [{ port: number }];
+  const base = `http://127.0.0.1:${message.port}`;
+  // One session per connection, created over HTTP like a first visit.
+  const cookies: string[] = [];
+  for (let i = 0; i < CONNECTIONS; i++) {
+    const response = await fetch(`${base}/`);
+    const setCookie = response.headers.getSetCookie()[0];
+    if (!response.ok || setCookie === undefined) throw new Error(`${side}: no session created`);
+    cookies.push(setCookie.slice(0, setCookie.indexOf(";")));
+  }
+  return { child, base, cookies };
+}
+
+interface Stats {
+  queries: number;
+  requests: number;
+  /** Server CPU time in microseconds (user + system). */
+  cpu: number;
+}
+
+async function stats(server: Server): Promise<Stats> {
+  return (await (await fetch(`${server.base}/stats`)).json()) as Stats;
+}
+
+async function load(server: Server, seconds: number): Promise<number> {
+  const { default: autocannon } = await import("autocannon");
+  let next = 0;
+  const result = await autocannon({
+    url: server.base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    initialContext: {},
+    requests: [
+      {
+        method: "GET",
+        path: "/",
+        // The context is per connection: each connection keeps its own session.
+        setupRequest: (request, context) => {
+          const ctx = context as { cookie?: string };
+          ctx.cookie ??= server.cookies[next++ % server.cookies.length];
+          return { ...request, headers: { ...request.headers, cookie: ctx.cookie ?? "" } };
+        },
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(
+      `load run failed: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return result.requests.average;
+}
+
+const benchmark: Benchmark = {
+  id: "sql",
+  title: "@tessera/store-sql on PostgreSQL against connect-pg-simple (HTTP, Express)",
+  async run(options) {
+    const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+    const started: Partial<Record<Side, Server>> = {};
+    try {
+      started.ours = await start("ours");
+      started.peer = await start("peer");
+      const servers = started as Record<Side, Server>;
+      // Warm-up: JIT, pool connections, prepared statements, table pages.
+      await load(servers.ours, 2);
+      await load(servers.peer, 2);
+      const rates: Record<Side, number[]> = { ours: [], peer: [] };
+      const trips: Record<Side, number[]> = { ours: [], peer: [] };
+      const cpu: Record<Side, number[]> = { ours: [], peer: [] };
+      for (let round = 0; round < options.rounds; round++) {
+        const order: Side[] = round % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
+        for (const side of order) {
+          const before = await stats(servers[side]);
+          rates[side].push(await load(servers[side], seconds));
+          const after = await stats(servers[side]);
+          const served = after.requests - before.requests;
+          trips[side].push((after.queries - before.queries) / served);
+          cpu[side].push((after.cpu - before.cpu) / served);
+        }
+      }
+      const ours = median(rates.ours);
+      const peer = median(rates.peer);
+      const row: Row = {
+        case: "session counter over HTTP: load, increment, save (pg Pool, 50 connections)",
+        ours: Math.round(ours),
+        peer: Math.round(peer),
+        peerName: "express-session@1.19.0 + connect-pg-simple@10.0.0",
+        unit: "req/s",
+        ratio: ours / peer,
+        target: 1.3,
+        note: `${options.rounds} rounds of ${seconds} s; PostgreSQL queries per request: ours ${median(trips.ours).toFixed(2)}, peer ${median(trips.peer).toFixed(2)}; server CPU per request: ours ${Math.round(median(cpu.ours))} µs, peer ${Math.round(median(cpu.peer))} µs`,
+      };
+      process.stdout.write(`${row.note}\n`);
+      return [row];
+    } finally {
+      for (const server of Object.values(started)) server.child.kill();
+    }
+  },
+};
+
+export default benchmark;
