@@ -19,7 +19,15 @@ export interface JwksHandlerOptions {
   maxAge?: number;
 }
 
-/** A fetch-style handler: `(request) => Response`. */
+/**
+ * A fetch-style handler: `(request) => Response`.
+ *
+ * @example
+ * ```ts
+ * const handler: FetchHandler = tokens.jwksHandler();
+ * const response = await handler(new Request("https://auth.example/.well-known/jwks.json"));
+ * ```
+ */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**

@@ -9,6 +9,11 @@
  * - `ERR_TOKENS_UNSUPPORTED`: the configuration cannot do what was asked,
  *   e.g. `revokeUser` on a store without the per-user index, or a JWKS for
  *   a symmetric (HS*) configuration.
+ *
+ * @example
+ * ```ts
+ * const code: TokensErrorCode = "ERR_TOKENS_UNSUPPORTED";
+ * ```
  */
 export type TokensErrorCode =
   | "ERR_TOKENS_INVALID_OPTION"

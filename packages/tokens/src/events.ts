@@ -5,6 +5,11 @@
  * - `logout`: `revokeRefreshToken` (the holder logged out).
  * - `user`: `revokeUser` (log out everywhere, password change, account disabled).
  * - `manual`: `revokeFamily`.
+ *
+ * @example
+ * ```ts
+ * const reason: RevokeReason = "reuse";
+ * ```
  */
 export type RevokeReason = "reuse" | "binding_mismatch" | "logout" | "user" | "manual";
 

@@ -22,6 +22,11 @@ import {
  * - `reused`: already used; the whole family is now revoked (RT-03).
  * - `revoked`: the family was revoked (reuse, logout, `revokeUser`).
  * - `binding_mismatch`: presented with another client binding than it was issued to.
+ *
+ * @example
+ * ```ts
+ * const reason: RefreshFailure = "reused"; // answer with invalid_grant
+ * ```
  */
 export type RefreshFailure = "invalid" | "expired" | "reused" | "revoked" | "binding_mismatch";
 

@@ -8,7 +8,14 @@ import {
   verify,
 } from "./verify.js";
 
-/** Why `verifyRequest` refused a request: `missing` (no `Authorization` header) or an {@link AccessFailure}. */
+/**
+ * Why `verifyRequest` refused a request: `missing` (no `Authorization` header) or an {@link AccessFailure}.
+ *
+ * @example
+ * ```ts
+ * const reason: RequestFailure = "missing"; // 401 with a bare Bearer challenge
+ * ```
+ */
 export type RequestFailure = "missing" | AccessFailure;
 
 /**

@@ -33,6 +33,11 @@ export interface StepUpClaims {
  * - `wrong_session`: bound to another session than `sessionId`;
  * - `insufficient_acr`: its `acr` is not among `acr`;
  * - `reused`: single use, and this `jti` was already used.
+ *
+ * @example
+ * ```ts
+ * const reason: StepUpFailure = "wrong_session";
+ * ```
  */
 export type StepUpFailure = AccessFailure | "wrong_session" | "insufficient_acr" | "reused";
 

@@ -40,6 +40,11 @@ export interface AccessTokenClaims {
  * - `expired`: past `exp` (beyond the clock tolerance).
  * - `revoked`: on the deny list, or its family is revoked (with `checkRevocation`).
  * - `auth_too_old`: `maxAuthAge` was asked for and `auth_time` is older (or absent).
+ *
+ * @example
+ * ```ts
+ * const reason: AccessFailure = "expired";
+ * ```
  */
 export type AccessFailure = "malformed" | "invalid" | "expired" | "revoked" | "auth_too_old";
 
