@@ -72,6 +72,28 @@ export interface RevokeUserOptions {
 }
 
 /**
+ * Everything a response must carry after a commit. Adapters append each
+ * `setCookie` value as its own `Set-Cookie` field and set every entry of
+ * `headers` (lower-case names) on the response.
+ *
+ * @example
+ * ```ts
+ * const { setCookie, headers } = await sessions.commitHeaders(session);
+ * for (const line of setCookie) res.append("set-cookie", line);
+ * for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+ * ```
+ */
+export interface CommitResult {
+  /** `Set-Cookie` values, one header field each (AD-02); the same array `commit` returns. */
+  setCookie: string[];
+  /**
+   * Other response headers the session asks for, e.g. `clear-site-data` after
+   * a logout when `clearSiteDataOnLogout` is on (LC-06). Empty object when none.
+   */
+  headers: Record<string, string>;
+}
+
+/**
  * The session manager returned by {@link createSessions}.
  *
  * @example
@@ -97,6 +119,12 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
    * its own header field. Empty when nothing needs sending.
    */
   commit(session: Session<Data, Flash>): Promise<string[]>;
+  /**
+   * Same as `commit`, plus the other headers the response must carry
+   * (`Clear-Site-Data` after logout). `commit` is this method's `setCookie`;
+   * adapters should call this one and apply both.
+   */
+  commitHeaders(session: Session<Data, Flash>): Promise<CommitResult>;
   /** Live sessions of `userId`. Throws `ERR_SESSION_UNSUPPORTED` without a store user index. */
   listUserSessions(userId: string): Promise<UserSessionInfo[]>;
   /** Deletes `userId`'s sessions (except one); resolves to how many. Throws `ERR_SESSION_UNSUPPORTED` without a store user index. */
@@ -104,6 +132,9 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
   /** Deletes one of `userId`'s sessions by its `UserSessionInfo.id`; false when it is not theirs or gone. */
   revokeUserSession(userId: string, id: string): Promise<boolean>;
 }
+
+/** W3C Clear-Site-Data §3.1: each type is a quoted string. */
+const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 const DEFAULTS = {
   idleTimeout: 1800,
@@ -265,6 +296,7 @@ export function createSessions<
   if (sessionLimit !== "evict_oldest" && sessionLimit !== "reject") {
     invalid("sessionLimit", sessionLimit, '"evict_oldest" or "reject"');
   }
+  const clearSiteData = bool("clearSiteDataOnLogout", options.clearSiteDataOnLogout, false);
   const now = options.now ?? Date.now;
   if (typeof now !== "function") invalid("now", now, "a function returning epoch milliseconds");
   const onEvent = options.onEvent;
@@ -367,6 +399,15 @@ export function createSessions<
     return userId;
   }
 
+  // A free function, not a method: adapters may hold `sessions.commit` detached.
+  async function commitHeaders(session: Session<Data, Flash>): Promise<CommitResult> {
+    const s = internal(session, ctx);
+    const setCookie = await (stateful ? commitStateful(ctx, s) : commitStateless(ctx, s));
+    const headers: Record<string, string> = {};
+    if (s.loggedOut && clearSiteData) headers["clear-site-data"] = CLEAR_SITE_DATA;
+    return { setCookie, headers };
+  }
+
   return {
     mode: stateful ? "stateful" : "stateless",
     cookieName: name,
@@ -390,10 +431,11 @@ export function createSessions<
         : loadStateless<Data, Flash>(ctx, header, clean);
     },
 
-    commit(session) {
-      const s = internal(session, ctx);
-      return stateful ? commitStateful(ctx, s) : commitStateless(ctx, s);
+    async commit(session) {
+      return (await commitHeaders(session)).setCookie;
     },
+
+    commitHeaders,
 
     async listUserSessions(userId) {
       const s = userIndex("listUserSessions");

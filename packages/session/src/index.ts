@@ -1,5 +1,6 @@
 export { applyCookies } from "./apply-cookies.js";
 export type {
+  CommitResult,
   LoadMeta,
   RevokeUserOptions,
   SessionSource,

@@ -140,6 +140,14 @@ export interface SessionsOptions {
    * @default "evict_oldest"
    */
   sessionLimit?: "evict_oldest" | "reject";
+  /**
+   * After `logout()`/`destroy()`, `commitHeaders` (and `withSessions`)
+   * add `Clear-Site-Data: "cache", "cookies", "storage"` so the browser drops
+   * cached pages, every cookie and the storage of this origin (LC-06, T-D12).
+   * Note: "cookies" clears all cookies of the site, not only the session's.
+   * @default false
+   */
+  clearSiteDataOnLogout?: boolean;
   /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
   now?: () => number;
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */

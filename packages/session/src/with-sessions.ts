@@ -63,7 +63,8 @@ export function withSessions<
     try {
       const session = await sessions.load(request, options.meta?.(request));
       const response = await handler(request, session, ...extra);
-      return applyCookies(response, await sessions.commit(session));
+      const { setCookie, headers } = await sessions.commitHeaders(session);
+      return applyCookies(response, setCookie, headers);
     } catch (error) {
       if (isUnavailable(error)) {
         return new Response("Service Unavailable", {

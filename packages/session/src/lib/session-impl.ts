@@ -45,6 +45,8 @@ export class SessionImpl<Data extends object, Flash extends object>
   fresh: boolean;
   persistRequested = false;
   destroyed = false;
+  /** This request called destroy()/logout() (not a concurrent destroy): Clear-Site-Data applies. */
+  loggedOut = false;
   /** Another request destroyed the entry before our write (LC-11). */
   concurrentlyDestroyed = false;
   /** The request carried a cookie for this session name (stale ones get cleared). */
@@ -325,6 +327,7 @@ export class SessionImpl<Data extends object, Flash extends object>
   async destroy(): Promise<DestroyResult> {
     if (this.isDestroyed) return { serverSideRevoked: this.ctx.store !== undefined };
     this.destroyed = true;
+    this.loggedOut = true;
     const { store } = this.ctx;
     const key = this.key;
     if (store === undefined) {
