@@ -11,15 +11,20 @@
  *   second HS256 row shows jose without it, for reference.
  * - Verify with `denyList` and `checkRevocation` on MemoryStore: the same
  *   peer; shows the cost of the two parallel `store.get`s.
- * - Issue and refresh round trip on MemoryStore: no peer (jose has no
- *   refresh tokens); µs per operation. A refresh is two store reads, three
- *   writes, two SHA-256 and one JWT signature.
+ * - Issue and refresh round trip on MemoryStore, and on Redis (RedisStore
+ *   over node-redis, the server `scripts/services up` starts) when it
+ *   answers: no peer (jose has no refresh tokens); µs per operation. A
+ *   refresh is two store reads, three writes, two SHA-256 and one JWT
+ *   signature.
  */
 import { createKeyring, deriveKey, generateKeyPair, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
 import { type JWTVerifyOptions, jwtVerify } from "jose";
-// A relative import until apps/bench lists @tessera/tokens among its dependencies.
+import { createClient } from "redis";
+import { fromNodeRedis, RedisStore } from "../../../../packages/store-redis/src/index.js";
 import { createTokens, type Tokens } from "../../../../packages/tokens/src/index.js";
+// Relative imports until apps/bench lists these workspace packages among its dependencies.
+import { requireService } from "../../../../scripts/test-env.js";
 import { type Benchmark, compare, median, type Row, type RunOptions } from "../harness.js";
 
 const ISSUER = "https://auth.example";
@@ -54,6 +59,22 @@ async function timeAsync(op: () => Promise<unknown>, options: RunOptions): Promi
   const rounds: number[] = [];
   for (let r = 0; r < options.rounds; r++) rounds.push(await runFor(options.timeMs));
   return median(rounds);
+}
+
+/** A node-redis client to the local test server, or null when none answers. */
+async function connectRedis() {
+  try {
+    const client = createClient({
+      url: await requireService("REDIS_URL"),
+      disableOfflineQueue: true,
+    });
+    client.on("error", () => undefined);
+    await client.connect();
+    return client;
+  } catch (error) {
+    process.stderr.write(`tokens bench: no Redis row (${(error as Error).message})\n`);
+    return null;
+  }
 }
 
 function store() {
@@ -147,6 +168,19 @@ const benchmark: Benchmark = {
       ["refresh round trip, HS256 (MemoryStore)", await refreshed(hs)],
       ["refresh round trip, EdDSA (MemoryStore)", await refreshed(ed)],
     ];
+    const redis = await connectRedis();
+    if (redis !== null) {
+      const viaRedis = createTokens({
+        keys: secretKeys,
+        store: new RedisStore({
+          client: fromNodeRedis(redis),
+          prefix: `tessera-bench:tokens:${Date.now().toString(36)}:`,
+        }),
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      });
+      extra.push(["refresh round trip, HS256 (Redis, node-redis)", await refreshed(viaRedis)]);
+    }
     const own: Row[] = [];
     for (const [label, op] of extra) {
       own.push({
@@ -156,6 +190,7 @@ const benchmark: Benchmark = {
         note: `median of ${options.rounds} rounds; no peer`,
       });
     }
+    await redis?.quit();
     return [...rows, ...own];
   },
 };
