@@ -51,33 +51,38 @@ export function parseCookieAll(
       eq = str.indexOf("=", i);
       if (eq === -1) eq = len;
     }
-    if (eq < end) {
-      let ns = i;
-      let ne = eq;
-      while (ns < ne && isOws(str.charCodeAt(ns))) ns++;
-      while (ne > ns && isOws(str.charCodeAt(ne - 1))) ne--;
-      if (ns < ne) {
-        if (++pairs > maxPairs) break;
-        let vs = eq + 1;
-        let ve = end;
-        while (vs < ve && isOws(str.charCodeAt(vs))) vs++;
-        while (ve > vs && isOws(str.charCodeAt(ve - 1))) ve--;
-        if (
-          unquote &&
-          ve - vs >= 2 &&
-          str.charCodeAt(vs) === 0x22 &&
-          str.charCodeAt(ve - 1) === 0x22
-        ) {
-          vs++;
-          ve--;
-        }
-        let value = str.slice(vs, ve);
-        if (decode && value.indexOf("%") !== -1) value = tryDecode(value);
-        const name = sliceName(str, ns, ne);
-        const list = out[name];
-        if (list === undefined) out[name] = [value];
-        else list.push(value);
+    if (eq >= end) {
+      // No "=" before the next "=": every pair up to the one holding it is
+      // nameless. Jump straight to that pair (or stop if it is past the limit).
+      if (eq >= limit) break;
+      i = str.lastIndexOf(";", eq - 1) + 1;
+      continue;
+    }
+    let ns = i;
+    let ne = eq;
+    while (ns < ne && isOws(str.charCodeAt(ns))) ns++;
+    while (ne > ns && isOws(str.charCodeAt(ne - 1))) ne--;
+    if (ns < ne) {
+      if (++pairs > maxPairs) break;
+      let vs = eq + 1;
+      let ve = end;
+      while (vs < ve && isOws(str.charCodeAt(vs))) vs++;
+      while (ve > vs && isOws(str.charCodeAt(ve - 1))) ve--;
+      if (
+        unquote &&
+        ve - vs >= 2 &&
+        str.charCodeAt(vs) === 0x22 &&
+        str.charCodeAt(ve - 1) === 0x22
+      ) {
+        vs++;
+        ve--;
       }
+      let value = str.slice(vs, ve);
+      if (decode && value.indexOf("%") !== -1) value = tryDecode(value);
+      const name = sliceName(str, ns, ne);
+      const list = out[name];
+      if (list === undefined) out[name] = [value];
+      else list.push(value);
     }
     i = end + 1;
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import vectors from "../test/vectors/cookie-headers.json" with { type: "json" };
 import { CookieError } from "./errors.js";
 import { parseCookie } from "./parse-cookie.js";
+import { parseCookieAll } from "./parse-cookie-all.js";
 
 const plain = (record: Record<string, unknown>) => ({ ...record });
 
@@ -118,6 +119,14 @@ describe("parseCookie", () => {
       ["a;a;a;...=", "a;".repeat(50_000) + "=", {}],
     ])("%s", (_label, header, expected) => {
       expect(plain(parseCookie(header, { maxBytes: 1e6 }))).toEqual(expected);
+    });
+
+    it("skips runs of nameless pairs in one jump, within the limits", () => {
+      expect(plain(parseCookie("a=1; b; c; d=2; e"))).toEqual({ a: "1", d: "2" });
+      expect(plain(parseCookie(`${"x;".repeat(100)}b=1; c=2`))).toEqual({ b: "1", c: "2" });
+      expect(plain(parseCookie(`${"x;".repeat(5000)}b=1`))).toEqual({});
+      expect(plain(parseCookie(`${"x;".repeat(4000)}b=1`))).toEqual({ b: "1" });
+      expect(plain(parseCookieAll(`${"x;".repeat(100)}b=1; b=2`))).toEqual({ b: ["1", "2"] });
     });
 
     it("'a=b;' x 50000 yields a single cookie", () => {

@@ -3,6 +3,7 @@ import {
   CookieRecord,
   DEFAULT_LIMITS,
   headerText,
+  lastSlot,
   type ParseCookieOptions,
   resolveLimits,
   sliceName,
@@ -50,6 +51,7 @@ export function parseCookie(
   // that a header without any "%" costs one native scan in total.
   let pct = -1;
   let eq = -1;
+  let seen = 0;
   let i = 0;
   while (i < limit) {
     let end = str.indexOf(";", i);
@@ -66,43 +68,51 @@ export function parseCookie(
       eq = str.indexOf("=", i);
       if (eq === -1) eq = len;
     }
-    if (eq < end) {
-      let ns = i;
-      let ne = eq;
-      let c = str.charCodeAt(ns);
-      while (ns < ne && (c === 0x20 || c === 0x09)) c = str.charCodeAt(++ns);
-      c = str.charCodeAt(ne - 1);
-      while (ne > ns && (c === 0x20 || c === 0x09)) c = str.charCodeAt(--ne - 1);
-      if (ns < ne) {
-        if (++pairs > maxPairs) break;
-        const name = sliceName(str, ns, ne);
-        // The first pair cannot be a duplicate: skip one keyed lookup.
-        if (pairs === 1 || out[name] === undefined) {
-          let vs = eq + 1;
-          let ve = end;
-          c = str.charCodeAt(vs);
-          while (vs < ve && (c === 0x20 || c === 0x09)) c = str.charCodeAt(++vs);
-          c = str.charCodeAt(ve - 1);
-          while (ve > vs && (c === 0x20 || c === 0x09)) c = str.charCodeAt(--ve - 1);
-          if (
-            unquote &&
-            ve - vs >= 2 &&
-            str.charCodeAt(vs) === 0x22 &&
-            str.charCodeAt(ve - 1) === 0x22
-          ) {
-            vs++;
-            ve--;
-          }
-          let value = str.slice(vs, ve);
-          if (decode) {
-            if (pct !== len && pct < vs) {
-              pct = str.indexOf("%", vs);
-              if (pct === -1) pct = len;
-            }
-            if (pct < ve) value = tryDecode(value);
-          }
-          out[name] = value;
+    if (eq >= end) {
+      // No "=" before the next "=": every pair up to the one holding it is
+      // nameless. Jump straight to that pair (or stop if it is past the limit).
+      if (eq >= limit) break;
+      i = str.lastIndexOf(";", eq - 1) + 1;
+      continue;
+    }
+    let ns = i;
+    let ne = eq;
+    let c = str.charCodeAt(ns);
+    while (ns < ne && (c === 0x20 || c === 0x09)) c = str.charCodeAt(++ns);
+    c = str.charCodeAt(ne - 1);
+    while (ne > ns && (c === 0x20 || c === 0x09)) c = str.charCodeAt(--ne - 1);
+    if (ns < ne) {
+      if (++pairs > maxPairs) break;
+      const name = sliceName(str, ns, ne);
+      // A name whose hash bit is not yet set cannot be a duplicate: most
+      // pairs skip the keyed lookup that first-wins otherwise needs.
+      const bit = 1 << (lastSlot & 31);
+      if ((seen & bit) === 0 || out[name] === undefined) {
+        seen |= bit;
+        let vs = eq + 1;
+        let ve = end;
+        c = str.charCodeAt(vs);
+        while (vs < ve && (c === 0x20 || c === 0x09)) c = str.charCodeAt(++vs);
+        c = str.charCodeAt(ve - 1);
+        while (ve > vs && (c === 0x20 || c === 0x09)) c = str.charCodeAt(--ve - 1);
+        if (
+          unquote &&
+          ve - vs >= 2 &&
+          str.charCodeAt(vs) === 0x22 &&
+          str.charCodeAt(ve - 1) === 0x22
+        ) {
+          vs++;
+          ve--;
         }
+        let value = str.slice(vs, ve);
+        if (decode) {
+          if (pct !== len && pct < vs) {
+            pct = str.indexOf("%", vs);
+            if (pct === -1) pct = len;
+          }
+          if (pct < ve) value = tryDecode(value);
+        }
+        out[name] = value;
       }
     }
     i = end + 1;

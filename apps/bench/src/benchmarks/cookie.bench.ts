@@ -21,6 +21,9 @@ const twelve = [
   "tz=Europe%2FLondon",
 ].join("; ");
 
+// T-C28 shape: no "=" until the very end. Linear for both; ours also stops at 8 KiB (CK-11).
+const pathological = `${"a;".repeat(50_000)}=`;
+
 const sid = "Zk3v0b8yYQw1kq3yXj8Hq6N1pD2sV9mR4tL7cE5aB0g";
 const maxAge = 1_209_600;
 
@@ -43,6 +46,12 @@ const benchmark: Benchmark = {
           peer: () => peerParse(twelve),
           peerName: "cookie@2.0.2",
           target: 1,
+        },
+        {
+          case: `parse a pathological header ("a;" x 50,000 + "=", ${Math.round(pathological.length / 1024)} KiB)`,
+          ours: () => parseCookie(pathological),
+          peer: () => peerParse(pathological),
+          peerName: "cookie@2.0.2",
         },
         {
           // Both sides build the same Expires from the clock on every call:

@@ -124,22 +124,34 @@ export const CookieRecord = (() => {
  * Recently seen cookie names, one per slot. A server sees the same few names
  * on every request; reusing the string that already served as a property key
  * spares a slice and a string-table lookup per pair (about 15% of a parse).
- * Only names of at most 12 characters are kept: V8 copies those on slice,
- * whereas a longer slice may point into (and keep alive) the whole header.
  * Names only, never values; fixed size, so an attacker cannot grow it.
  */
 const NAMES: (string | undefined)[] = new Array(256).fill(undefined);
 
+/**
+ * Slot of the name last returned by {@link sliceName}: a cheap hash that
+ * parseCookie also uses to skip the duplicate lookup for names it has
+ * certainly not seen yet in this header.
+ */
+export let lastSlot = 0;
+
 /** `str.slice(start, end)`, served from {@link NAMES} when possible. */
 export function sliceName(str: string, start: number, end: number): string {
   const length = end - start;
-  if (length > 12) return str.slice(start, end);
   const slot = (length * 31 + str.charCodeAt(start) + str.charCodeAt(end - 1) * 7) & 255;
+  lastSlot = slot;
+  if (length > 24) return str.slice(start, end);
   const cached = NAMES[slot];
   if (cached !== undefined && cached.length === length && str.startsWith(cached, start)) {
     return cached;
   }
-  const name = str.slice(start, end);
+  // V8 copies slices shorter than 13 characters but makes longer ones views
+  // into the parent: a cached view would keep a whole (maybe huge) header
+  // alive. Two short slices joined hold only their own characters.
+  const name =
+    length <= 12
+      ? str.slice(start, end)
+      : str.slice(start, start + 12) + str.slice(start + 12, end);
   NAMES[slot] = name;
   return name;
 }
