@@ -49,6 +49,49 @@ function ensureInstalled() {
   pnpm(["install", "--frozen-lockfile"]);
 }
 
+const FAULT_GLOB = "**/*.fault.test.ts";
+const FAULT_FILTER = ".fault.test.ts";
+
+/** Runs vitest over every project and returns its counts from the JSON report. */
+function vitest(name, args) {
+  const report = join(root, "test-results", `vitest-${name}.json`);
+  const status = pnpm(
+    [
+      "exec",
+      "vitest",
+      "run",
+      ...args,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+    ],
+    { allowFailure: true, timed: true },
+  );
+  const counts = { status, passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    counts.passed = json.numPassedTests;
+    counts.failed = json.numFailedTests;
+    counts.skipped = json.numPendingTests + json.numTodoTests;
+  }
+  return counts;
+}
+
+/**
+ * The browser test drives Debian's Chromium (no browser downloads are possible
+ * here). As root we install it; otherwise the test itself says how.
+ */
+function ensureChromium() {
+  if (existsSync("/usr/bin/chromium")) return;
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return;
+  step("Installing Chromium for the browser test (apt-get install chromium)");
+  run("apt-get", ["update", "-qq"], { timed: true });
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+    timed: true,
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+}
+
 function step(title) {
   console.log(`\n▶ ${title}`);
 }
@@ -63,6 +106,7 @@ if (command === "demo") {
 } else if (command === "test") {
   const started = Date.now();
   ensureInstalled();
+  ensureChromium();
   step("Starting the test services (scripts/services up)");
   run("bash", ["scripts/services", "up"], { timed: true });
   step("Building every package");
@@ -75,32 +119,20 @@ if (command === "demo") {
   pnpm(["turbo", "run", "check:package", "--output-logs=errors-only"], { timed: true });
   step("Changesets");
   pnpm(["changeset", "status"], { timed: true });
-  step("Tests (vitest, every package and app)");
   mkdirSync(join(root, "test-results"), { recursive: true });
-  const report = join(root, "test-results", "vitest.json");
-  const status = pnpm(
-    [
-      "exec",
-      "vitest",
-      "run",
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${report}`,
-    ],
-    { allowFailure: true, timed: true },
-  );
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  if (existsSync(report)) {
-    const json = JSON.parse(readFileSync(report, "utf8"));
-    passed = json.numPassedTests;
-    failed = json.numFailedTests;
-    skipped = json.numPendingTests + json.numTodoTests;
-  }
+  // Fault tests stop and restart the shared servers, so they run after
+  // everything else, one file at a time, where they can disturb nobody.
+  step("Tests (vitest, every package and app)");
+  const main = vitest("main", ["--exclude", FAULT_GLOB]);
+  step("Fault tests (servers stopped and restarted, one file at a time)");
+  const faults = vitest("faults", [FAULT_FILTER, "--no-file-parallelism"]);
+  const passed = main.passed + faults.passed;
+  const failed = main.failed + faults.failed;
+  const skipped = main.skipped + faults.skipped;
   console.log(`\nWhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-  if (status !== 0 || failed > 0 || skipped > 0 || passed === 0) process.exit(status || 1);
+  const ok = main.status === 0 && faults.status === 0 && failed === 0 && skipped === 0;
+  if (!ok || faults.passed === 0 || main.passed === 0) process.exit(1);
 } else {
   console.error("usage: node scripts/run.mjs demo|test");
   process.exit(2);
