@@ -297,6 +297,10 @@ export function createSessions<
     invalid("sessionLimit", sessionLimit, '"evict_oldest" or "reject"');
   }
   const clearSiteData = bool("clearSiteDataOnLogout", options.clearSiteDataOnLogout, false);
+  const binding = options.binding ?? "log";
+  if (binding !== "off" && binding !== "log" && binding !== "revoke") {
+    invalid("binding", binding, '"off", "log" or "revoke"');
+  }
   const now = options.now ?? Date.now;
   if (typeof now !== "function") invalid("now", now, "a function returning epoch milliseconds");
   const onEvent = options.onEvent;
@@ -366,6 +370,7 @@ export function createSessions<
     saveUninitialized,
     maxSessionsPerUser,
     sessionLimit,
+    binding,
     now,
     emit,
   };

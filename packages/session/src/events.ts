@@ -5,6 +5,7 @@
  * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
  * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
  * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1).
+ * - `binding_changed`: `binding: "revoke"` and the user-agent family or network changed (T-D21).
  *
  * @example
  * ```ts
@@ -17,7 +18,8 @@ export type RejectReason =
   | "unknown_id"
   | "expired_idle"
   | "expired_absolute"
-  | "duplicate_cookie";
+  | "duplicate_cookie"
+  | "binding_changed";
 
 /**
  * Store operations that can fail and be reported in a `store_error` event.

@@ -148,6 +148,17 @@ export interface SessionsOptions {
    * @default false
    */
   clearSiteDataOnLogout?: boolean;
+  /**
+   * What happens when a stored session is loaded with a different user-agent
+   * family (browser and platform, versions ignored) or a different network
+   * (IPv4 /16, IPv6 /48) than recorded, from the `meta` passed to `load`
+   * (T-D21, DET-01). `"log"` emits `binding_changed` and keeps the session;
+   * `"revoke"` also deletes it and returns a fresh session rejected with
+   * `binding_changed`; `"off"` does neither. Stateful mode only (sealed
+   * cookies carry no metadata).
+   * @default "log" (a new network or browser is common and not proof of theft)
+   */
+  binding?: "off" | "log" | "revoke";
   /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
   now?: () => number;
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */

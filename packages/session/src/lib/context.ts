@@ -56,6 +56,8 @@ export interface Context {
   /** LC-08: sessions one user may hold; undefined = unlimited. */
   maxSessionsPerUser: number | undefined;
   sessionLimit: "evict_oldest" | "reject";
+  /** T-D21: what a changed user-agent family or network does. */
+  binding: "off" | "log" | "revoke";
   now(): number;
   emit(event: SessionEvent): void;
 }

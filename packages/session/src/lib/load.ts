@@ -1,4 +1,5 @@
 import type { RejectReason } from "../events.js";
+import { bindingChanges } from "./binding.js";
 import type { Context } from "./context.js";
 import { checkExpiry } from "./expiry.js";
 import { MAX_SEALED_LENGTH } from "./primitives.js";
@@ -90,12 +91,23 @@ export async function loadStateful<D extends object, F extends object>(
     await expire(ctx, key);
     return fresh(ctx, now, incoming, meta, verdict, key);
   }
+  const changed = ctx.binding === "off" ? [] : bindingChanges(record.meta, meta);
+  if (changed.length > 0 && ctx.binding === "revoke") {
+    ctx.emit({ type: "binding_changed", at: now, session: key, changed });
+    await expire(ctx, key);
+    ctx.emit({ type: "destroyed", at: now, session: key, reason: "revoked" });
+    return fresh(ctx, now, incoming, meta, "binding_changed", key);
+  }
   ctx.emit({
     type: "loaded",
     at: now,
     session: key,
     ...(record.userId === undefined ? {} : { userId: record.userId }),
   });
+  if (changed.length > 0) {
+    // Log-only (DET-01): a changed network or browser is common and not proof of theft.
+    ctx.emit({ type: "binding_changed", at: now, session: key, changed });
+  }
   return new SessionImpl<D, F>(ctx, {
     record,
     token,

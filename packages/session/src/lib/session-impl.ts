@@ -8,14 +8,7 @@ import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
 import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
 import { reportStoreError } from "./store-call.js";
 
-/** Same IPv4 /16 or IPv6 /48: a coarse "same network" test for the binding signal. */
-export function sameNetwork(a: string, b: string): boolean {
-  if (a === b) return true;
-  const v4 = a.includes(".") && !a.includes(":");
-  if (v4) return a.split(".").slice(0, 2).join(".") === b.split(".").slice(0, 2).join(".");
-  const prefix = (ip: string) => ip.toLowerCase().split(":").slice(0, 3).join(":");
-  return prefix(a) === prefix(b);
-}
+export { sameNetwork } from "./binding.js";
 
 function checkSeconds(name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
@@ -84,10 +77,10 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.incoming = init.incoming;
     this.hadCookie = Object.keys(init.incoming).length > 0;
     this.fresh = init.token === undefined;
-    if (init.meta) this.updateMeta(init.meta, init.token !== undefined);
+    if (init.meta) this.updateMeta(init.meta);
   }
 
-  private updateMeta(meta: SessionMeta, loaded: boolean): void {
+  private updateMeta(meta: SessionMeta): void {
     // Only stores list sessions; a sealed cookie should not carry the client's IP around.
     if (this.ctx.store === undefined) return;
     const old = this.record.meta;
@@ -96,18 +89,8 @@ export class SessionImpl<Data extends object, Flash extends object>
     const next: SessionMeta = { ...old };
     if (ua !== undefined) next.userAgent = ua;
     if (ip !== undefined) next.ip = ip;
+    // The binding check (DET-01) runs in load, before this session exists.
     if (next.userAgent === old?.userAgent && next.ip === old?.ip) return;
-    if (loaded && old !== undefined && this.key !== undefined) {
-      const changed: Array<"userAgent" | "ip"> = [];
-      if (old.userAgent !== undefined && ua !== undefined && ua !== old.userAgent) {
-        changed.push("userAgent");
-      }
-      if (old.ip !== undefined && ip !== undefined && !sameNetwork(old.ip, ip)) changed.push("ip");
-      if (changed.length > 0) {
-        // Log-only signal (DET-01): a changed network or browser is common and not proof of theft.
-        this.ctx.emit({ type: "binding_changed", at: this.ctx.now(), session: this.key, changed });
-      }
-    }
     this.record.meta = next;
     this.metaChanged = true;
   }
