@@ -1,8 +1,12 @@
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { constantTimeEqual } from "./constant-time-equal.js";
+import { deriveKey } from "./derive-key.js";
 import { SigningError } from "./errors.js";
 import { createKeyring } from "./keyring.js";
+import { encode } from "./lib/b64.js";
 import { randomToken } from "./random-token.js";
 import { sign } from "./sign.js";
 import { unsign, verifySigned } from "./unsign.js";
@@ -81,6 +85,49 @@ describe("sign / unsign", () => {
       `${s}\n`,
     ];
     for (const bad of variants) if (bad !== s) expect(unsign(bad, keys)).toBeNull();
+  });
+
+  it("writes HMAC-SHA256 of <value>.<kid> under the derived subkey, as an independent HMAC does", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 120 }),
+        fc.constantFrom(undefined, "__Host-sid"),
+        fc.constantFrom("cookie", "csrf") as fc.Arbitrary<"cookie" | "csrf">,
+        (value, context, purpose) => {
+          const key = deriveKey(keys, purpose, { context });
+          const mac = encode(hmac(sha256, key, new TextEncoder().encode(`${value}.k1`)));
+          expect(sign(value, keys, { context, purpose })).toBe(`${value}.k1.${mac}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  // The MAC text is compared character by character with the expected
+  // encoding: a character whose low byte equals the right one must still fail.
+  it("refuses MAC characters that only match in their low byte", () => {
+    const s = sign("sessid", keys);
+    for (const i of [s.length - 43, s.length - 20, s.length - 1]) {
+      const c = s.charCodeAt(i);
+      for (const wide of [c | 0x100, c | 0xff00, c | 0x80])
+        expect(unsign(s.slice(0, i) + String.fromCharCode(wide) + s.slice(i + 1), keys)).toBeNull();
+    }
+  });
+
+  it("finds the kid exactly: a prefix or extension of the primary id is unknown", () => {
+    const ring = createKeyring([{ id: "k1", secret: k1.secret }, k2]);
+    const s = sign("v", ring);
+    const mac = s.slice(-43);
+    for (const kid of ["k", "k10", "K1", "1", "k1k1"])
+      expect(verifySigned(`v.${kid}.${mac}`, ring)).toEqual({ ok: false, reason: "unknown_key" });
+    const old = sign("v", createKeyring([k2]));
+    expect(verifySigned(old, ring)).toEqual({
+      ok: true,
+      value: "v",
+      kid: "k2",
+      needsReissue: true,
+    });
+    expect(verifySigned(s, ring)).toEqual({ ok: true, value: "v", kid: "k1", needsReissue: false });
   });
 
   // T-B05 (KEY-06)

@@ -56,7 +56,15 @@ function check(signed: unknown, keys: Keyring, options: UnsignOptions | undefine
   if (macDot < 2 || signed.charCodeAt(macDot) !== 46) return MALFORMED;
   const kidDot = signed.lastIndexOf(".", macDot - 1);
   if (kidDot < 0 || kidDot === macDot - 1) return MALFORMED;
-  const entry = state.entries.get(signed.slice(kidDot + 1, macDot));
+  // The primary signs nearly every value seen: match its id in place before
+  // slicing out a kid string and hashing it for the Map (same result either way).
+  const primary = state.primary.secret;
+  const entry =
+    primary !== undefined &&
+    macDot - kidDot - 1 === primary.id.length &&
+    signed.startsWith(primary.id, kidDot + 1)
+      ? primary
+      : state.entries.get(signed.slice(kidDot + 1, macDot));
   if (entry === undefined || entry.kind !== "secret") return UNKNOWN;
   const key = hmacKey(derivedKey(entry, options?.purpose ?? "cookie", options?.context));
   if (!macString(key, signed, 0, macDot) || !matchesDigest(signed, macDot + 1)) return BAD;

@@ -40,6 +40,43 @@ describe("HMAC-SHA256 core", () => {
     );
   });
 
+  // The ASCII streaming path packs characters straight into message words:
+  // every length from 0 to past three blocks, at every padding boundary (55/56/64).
+  it("streams ASCII strings and joined pairs of every length like @noble/hashes", () => {
+    const key = new Uint8Array(32).fill(7);
+    const prepared = prepareKey(key);
+    const ascii = (text: string) => new TextEncoder().encode(text);
+    for (let n = 0; n <= 200; n++) {
+      const text = "x".repeat(n);
+      expect(macString(prepared, text, 0, n)).toBe(true);
+      expect(bytesToHex(digestBytes())).toBe(bytesToHex(hmac(sha256, key, ascii(text))));
+    }
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary-ascii", maxLength: 150 }),
+        fc.string({ unit: "binary-ascii", maxLength: 80 }),
+        fc.nat(20),
+        (first, second, cut) => {
+          expect(macJoined(prepared, first, second)).toBe(true);
+          expect(bytesToHex(digestBytes())).toBe(
+            bytesToHex(hmac(sha256, key, ascii(`${first}.${second}`))),
+          );
+          // A sub-range, as unsign hashes `<value>.<kid>` inside the signed text.
+          const end = Math.max(0, first.length - cut);
+          expect(macString(prepared, first, Math.min(cut, end), end)).toBe(true);
+          expect(bytesToHex(digestBytes())).toBe(
+            bytesToHex(hmac(sha256, key, ascii(first.slice(Math.min(cut, end), end)))),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // A non-ASCII character late in the text falls back to the UTF-8 path.
+    const mixed = `${"a".repeat(130)}é`;
+    expect(macJoined(prepared, mixed, "k1")).toBe(true);
+    expect(bytesToHex(digestBytes())).toBe(bytesToHex(hmac(sha256, key, ascii(`${mixed}.k1`))));
+  });
+
   it("refuses lone surrogates instead of hashing U+FFFD", () => {
     const key = prepareKey(new Uint8Array(32));
     expect(macString(key, "a\uD800b", 0, 3)).toBe(false);

@@ -4,71 +4,21 @@
  * key (`prepareKey`); each MAC then costs one compression per 64-byte message
  * block plus one for the outer hash, run over module-level scratch buffers, so
  * signing a 43-character token allocates nothing but its output string.
+ * The compression itself is in sha256-compress.ts.
  * Correctness is pinned by RFC 4231 vectors and a property test against
  * @noble/hashes' `hmac` (hmac-sha256.test.ts).
  */
 
 import { sha256 } from "@noble/hashes/sha2.js";
-
-// FIPS 180-4 §4.2.2
-const K = /* @__PURE__ */ Int32Array.from([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+import { compress } from "./sha256-compress.js";
 
 // FIPS 180-4 §5.3.3
 const IV = /* @__PURE__ */ Int32Array.from([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-const W = new Int32Array(64);
-
-/** One SHA-256 compression of W[0..15] into `s` (FIPS 180-4 §6.2.2). */
-function compress(s: Int32Array): void {
-  for (let t = 16; t < 64; t++) {
-    const w15 = W[t - 15]!;
-    const w2 = W[t - 2]!;
-    const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
-    const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    W[t] = (s1 + W[t - 7]! + s0 + W[t - 16]!) | 0;
-  }
-  let a = s[0]!;
-  let b = s[1]!;
-  let c = s[2]!;
-  let d = s[3]!;
-  let e = s[4]!;
-  let f = s[5]!;
-  let g = s[6]!;
-  let h = s[7]!;
-  for (let t = 0; t < 64; t++) {
-    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t]! + W[t]!) | 0;
-    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d + t1) | 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
-  }
-  s[0] = (s[0]! + a) | 0;
-  s[1] = (s[1]! + b) | 0;
-  s[2] = (s[2]! + c) | 0;
-  s[3] = (s[3]! + d) | 0;
-  s[4] = (s[4]! + e) | 0;
-  s[5] = (s[5]! + f) | 0;
-  s[6] = (s[6]! + g) | 0;
-  s[7] = (s[7]! + h) | 0;
-}
+/** The message block being compressed, as 16 big-endian words. */
+const W = new Int32Array(16);
 
 function loadBlock(bytes: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) {
@@ -90,11 +40,11 @@ export function prepareKey(key: Uint8Array): PreparedKey {
   for (let i = 0; i < 64; i++) block[i]! ^= 0x36;
   const inner = IV.slice();
   loadBlock(block, 0);
-  compress(inner);
+  compress(inner, W);
   for (let i = 0; i < 64; i++) block[i]! ^= 0x36 ^ 0x5c;
   const outer = IV.slice();
   loadBlock(block, 0);
-  compress(outer);
+  compress(outer, W);
   block.fill(0);
   return { inner, outer };
 }
@@ -131,15 +81,9 @@ function finish(key: PreparedKey, len: number): void {
   state.set(key.inner);
   for (let off = 0; off < total; off += 64) {
     loadBlock(buf, off);
-    compress(state);
+    compress(state, W);
   }
-  // Outer hash: opad block (prepared) then one block holding the inner digest.
-  for (let i = 0; i < 8; i++) W[i] = state[i]!;
-  W[8] = 0x80000000;
-  W[9] = W[10] = W[11] = W[12] = W[13] = W[14] = 0;
-  W[15] = (64 + 32) * 8;
-  digest.set(key.outer);
-  compress(digest);
+  outer(key);
 }
 
 // A lone surrogate encodes as U+FFFD, so two different strings would share one MAC.
@@ -164,11 +108,88 @@ function put(text: string, start: number, end: number, at: number): number {
   return o;
 }
 
+// ASCII streaming: the common case (tokens, key ids, base64url JWT signing
+// input) packs character codes straight into the message words W[0..15],
+// compressing every 64 bytes, with no UTF-8 scratch buffer, no fill and no
+// byte-to-word reload. `acc` holds the pending bytes of a partial word, `pos`
+// the bytes in the current block and `total` the message length so far.
+let acc = 0;
+let pos = 0;
+let total = 0;
+
+function streamStart(key: PreparedKey): void {
+  state.set(key.inner);
+  acc = 0;
+  pos = 0;
+  total = 0;
+}
+
+/** Streams `text[start, end)`; false (state undefined) at the first non-ASCII character. */
+function streamAscii(text: string, start: number, end: number): boolean {
+  let w = acc;
+  let p = pos;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return false;
+    w = (w << 8) | c;
+    if ((++p & 3) === 0) {
+      W[(p >> 2) - 1] = w;
+      w = 0;
+      if (p === 64) {
+        compress(state, W);
+        p = 0;
+      }
+    }
+  }
+  acc = w;
+  pos = p;
+  total += end - start;
+  return true;
+}
+
+/** Pads the stream (FIPS 180-4 §5.1.1), finishes the inner hash and runs the outer one. */
+function streamFinish(key: PreparedKey): void {
+  let w = (acc << 8) | 0x80;
+  let p = pos + 1;
+  while ((p & 3) !== 0) {
+    w <<= 8;
+    p++;
+  }
+  W[(p >> 2) - 1] = w;
+  if (p > 56) {
+    for (let i = p >> 2; i < 16; i++) W[i] = 0;
+    compress(state, W);
+    p = 0;
+  }
+  for (let i = p >> 2; i < 14; i++) W[i] = 0;
+  // Bit length of the ipad block and the message, as a 64-bit big-endian number.
+  const bits = (total + 64) * 8;
+  W[14] = Math.floor(bits / 0x100000000);
+  W[15] = bits | 0;
+  compress(state, W);
+  outer(key);
+}
+
+/** Outer hash: opad block (prepared) then one block holding the inner digest. */
+function outer(key: PreparedKey): void {
+  for (let i = 0; i < 8; i++) W[i] = state[i]!;
+  W[8] = 0x80000000;
+  W[9] = W[10] = W[11] = W[12] = W[13] = W[14] = 0;
+  W[15] = (64 + 32) * 8;
+  digest.set(key.outer);
+  compress(digest, W);
+}
+
 /**
  * MAC of the UTF-8 encoding of `text[start, end)` into `digest`. Returns false
  * (and computes nothing) when that text holds a lone surrogate.
  */
 export function macString(key: PreparedKey, text: string, start: number, end: number): boolean {
+  streamStart(key);
+  if (streamAscii(text, start, end)) {
+    streamFinish(key);
+    return true;
+  }
   const len = put(text, start, end, 0);
   if (len < 0) return false;
   finish(key, len);
@@ -177,6 +198,15 @@ export function macString(key: PreparedKey, text: string, start: number, end: nu
 
 /** MAC of `first + "." + second` without building that string; false on a lone surrogate. */
 export function macJoined(key: PreparedKey, first: string, second: string): boolean {
+  streamStart(key);
+  if (
+    streamAscii(first, 0, first.length) &&
+    streamAscii(".", 0, 1) &&
+    streamAscii(second, 0, second.length)
+  ) {
+    streamFinish(key);
+    return true;
+  }
   let len = put(first, 0, first.length, 0);
   if (len < 0) return false;
   scratch[len++] = 46;

@@ -1,12 +1,8 @@
-import { ALPHABET, DECODE } from "./b64.js";
+import { ALPHABET } from "./b64.js";
 import { digest } from "./hmac-sha256.js";
 
 /** Length of a 32-byte MAC in unpadded base64url. */
 export const MAC_LENGTH = 43;
-
-function digestByte(j: number): number {
-  return (digest[j >> 2]! >>> (24 - 8 * (j & 3))) & 255;
-}
 
 const CODES = /* @__PURE__ */ Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const text43 = new Uint8Array(MAC_LENGTH);
@@ -15,59 +11,71 @@ const text43 = new Uint8Array(MAC_LENGTH);
 // than latin1 because every Web runtime's TextDecoder supports it.)
 const ascii = new TextDecoder();
 
-/** `digest` as 43 characters of base64url. */
-export function encodeDigest(): string {
+/**
+ * Writes `digest` as 43 base64url character codes into `text43`, reading
+ * whole words: three 32-bit words are sixteen 6-bit groups.
+ */
+function digestCodes(): Uint8Array {
   const out = text43;
+  const d = digest;
   let p = 0;
-  for (let j = 0; j < 30; j += 3) {
-    const v = (digestByte(j) << 16) | (digestByte(j + 1) << 8) | digestByte(j + 2);
-    out[p++] = CODES[v >> 18]!;
-    out[p++] = CODES[(v >> 12) & 63]!;
-    out[p++] = CODES[(v >> 6) & 63]!;
-    out[p++] = CODES[v & 63]!;
+  for (let i = 0; i < 6; i += 3) {
+    const a = d[i]!;
+    const b = d[i + 1]!;
+    const c = d[i + 2]!;
+    out[p] = CODES[a >>> 26]!;
+    out[p + 1] = CODES[(a >>> 20) & 63]!;
+    out[p + 2] = CODES[(a >>> 14) & 63]!;
+    out[p + 3] = CODES[(a >>> 8) & 63]!;
+    out[p + 4] = CODES[(a >>> 2) & 63]!;
+    out[p + 5] = CODES[((a & 3) << 4) | (b >>> 28)]!;
+    out[p + 6] = CODES[(b >>> 22) & 63]!;
+    out[p + 7] = CODES[(b >>> 16) & 63]!;
+    out[p + 8] = CODES[(b >>> 10) & 63]!;
+    out[p + 9] = CODES[(b >>> 4) & 63]!;
+    out[p + 10] = CODES[((b & 15) << 2) | (c >>> 30)]!;
+    out[p + 11] = CODES[(c >>> 24) & 63]!;
+    out[p + 12] = CODES[(c >>> 18) & 63]!;
+    out[p + 13] = CODES[(c >>> 12) & 63]!;
+    out[p + 14] = CODES[(c >>> 6) & 63]!;
+    out[p + 15] = CODES[c & 63]!;
+    p += 16;
   }
-  const v = (digestByte(30) << 8) | digestByte(31);
-  out[p++] = CODES[v >> 10]!;
-  out[p++] = CODES[(v >> 4) & 63]!;
-  out[p] = CODES[(v & 15) << 2]!;
-  return ascii.decode(out);
+  // Two words left: 64 bits are ten groups and four bits, zero-padded (canonical).
+  const a = d[6]!;
+  const b = d[7]!;
+  out[32] = CODES[a >>> 26]!;
+  out[33] = CODES[(a >>> 20) & 63]!;
+  out[34] = CODES[(a >>> 14) & 63]!;
+  out[35] = CODES[(a >>> 8) & 63]!;
+  out[36] = CODES[(a >>> 2) & 63]!;
+  out[37] = CODES[((a & 3) << 4) | (b >>> 28)]!;
+  out[38] = CODES[(b >>> 22) & 63]!;
+  out[39] = CODES[(b >>> 16) & 63]!;
+  out[40] = CODES[(b >>> 10) & 63]!;
+  out[41] = CODES[(b >>> 4) & 63]!;
+  out[42] = CODES[(b & 15) << 2]!;
+  return out;
 }
 
-function sextet(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  return c < 128 ? DECODE[c]! : -1;
+/** `digest` as 43 characters of base64url. */
+export function encodeDigest(): string {
+  return ascii.decode(digestCodes());
 }
 
 /**
- * Compares `text[start, start + 43)` with `digest`, decoding strictly: a
- * character outside the alphabet or non-zero unused trailing bits fails, so
- * only the canonical encoding matches (SECURITY KEY-07). The secret-dependent
- * comparison is an XOR-accumulate with no early exit (KEY-06); branches depend
- * only on the attacker's own characters.
+ * True when `text[start, start + 43)` is exactly the base64url encoding of
+ * `digest`. Our encoding is canonical and the alphabet maps one to one, so
+ * equal characters mean equal bytes and a canonical MAC text (SECURITY
+ * KEY-07): padding, a character outside the alphabet (any code, even above
+ * 255) or non-zero unused trailing bits all differ from it. The comparison is
+ * an XOR-accumulate over all 43 characters with no early exit and no branch
+ * on secret data (KEY-06). Comparing characters rather than decoded bytes
+ * skips the decode and its 43 table lookups.
  */
 export function matchesDigest(text: string, start: number): boolean {
+  const expected = digestCodes();
   let diff = 0;
-  let bad = 0;
-  let p = start;
-  for (let j = 0; j < 30; j += 3) {
-    const a = sextet(text, p);
-    const b = sextet(text, p + 1);
-    const c = sextet(text, p + 2);
-    const d = sextet(text, p + 3);
-    p += 4;
-    bad |= a | b | c | d;
-    const v = (a << 18) | (b << 12) | (c << 6) | d;
-    diff |= ((v >> 16) & 255) ^ digestByte(j);
-    diff |= ((v >> 8) & 255) ^ digestByte(j + 1);
-    diff |= (v & 255) ^ digestByte(j + 2);
-  }
-  const a = sextet(text, p);
-  const b = sextet(text, p + 1);
-  const c = sextet(text, p + 2);
-  bad |= a | b | c;
-  bad |= -(c & 3); // canonical: the two unused low bits must be zero
-  const v = (a << 12) | (b << 6) | c;
-  diff |= ((v >> 10) & 255) ^ digestByte(30);
-  diff |= ((v >> 2) & 255) ^ digestByte(31);
-  return (diff | (bad < 0 ? 1 : 0)) === 0;
+  for (let i = 0; i < MAC_LENGTH; i++) diff |= text.charCodeAt(start + i) ^ expected[i]!;
+  return diff === 0;
 }
