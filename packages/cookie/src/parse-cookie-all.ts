@@ -6,6 +6,7 @@ import {
   type ParseCookieOptions,
   resolveLimits,
   sliceName,
+  truncate,
   tryDecode,
 } from "./lib/header.js";
 
@@ -30,31 +31,25 @@ export function parseCookieAll(
   options?: ParseCookieOptions,
 ): Record<string, string[]> {
   const out = new CookieRecord() as Record<string, string[]>;
-  const str = typeof header === "string" ? header : headerText(header);
+  let str = typeof header === "string" ? header : headerText(header);
   const { decode, unquote, maxBytes, maxPairs } =
     options === undefined ? DEFAULT_LIMITS : resolveLimits(options);
+  if (str.length > maxBytes) str = truncate(str, maxBytes);
   const len = str.length;
-  const cut = len > maxBytes;
-  const limit = cut ? maxBytes : len;
   let pairs = 0;
   let eq = -1;
   let i = 0;
-  while (i < limit) {
+  while (i < len) {
     let end = str.indexOf(";", i);
-    if (end === -1) {
-      if (cut) break;
-      end = len;
-    } else if (end > limit) {
-      break;
-    }
+    if (end === -1) end = len;
     if (eq < i) {
       eq = str.indexOf("=", i);
       if (eq === -1) eq = len;
     }
     if (eq >= end) {
       // No "=" before the next "=": every pair up to the one holding it is
-      // nameless. Jump straight to that pair (or stop if it is past the limit).
-      if (eq >= limit) break;
+      // nameless. Jump straight to that pair (or stop if there is none).
+      if (eq === len) break;
       i = str.lastIndexOf(";", eq - 1) + 1;
       continue;
     }

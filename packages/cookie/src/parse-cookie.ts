@@ -7,6 +7,7 @@ import {
   type ParseCookieOptions,
   resolveLimits,
   sliceName,
+  truncate,
   tryDecode,
 } from "./lib/header.js";
 
@@ -40,12 +41,11 @@ export function parseCookie(
   options?: ParseCookieOptions,
 ): Record<string, string> {
   const out: Record<string, string> = new CookieRecord() as Record<string, string>;
-  const str = typeof header === "string" ? header : headerText(header);
+  let str = typeof header === "string" ? header : headerText(header);
   const { decode, unquote, maxBytes, maxPairs } =
     options === undefined ? DEFAULT_LIMITS : resolveLimits(options);
+  if (str.length > maxBytes) str = truncate(str, maxBytes);
   const len = str.length;
-  const cut = len > maxBytes;
-  const limit = cut ? maxBytes : len;
   let pairs = 0;
   // Position of the next "%" at or after the current value, searched lazily so
   // that a header without any "%" costs one native scan in total.
@@ -53,14 +53,9 @@ export function parseCookie(
   let eq = -1;
   let seen = 0;
   let i = 0;
-  while (i < limit) {
+  while (i < len) {
     let end = str.indexOf(";", i);
-    if (end === -1) {
-      if (cut) break;
-      end = len;
-    } else if (end > limit) {
-      break; // this pair straddles maxBytes: drop it rather than truncate it
-    }
+    if (end === -1) end = len;
     // Native search for "=", remembered across pairs: when a pair has no "="
     // the hit lies beyond it and serves the following pairs, so the header is
     // scanned for "=" once in total (linear even for "a;a;a;...;=").
@@ -70,8 +65,8 @@ export function parseCookie(
     }
     if (eq >= end) {
       // No "=" before the next "=": every pair up to the one holding it is
-      // nameless. Jump straight to that pair (or stop if it is past the limit).
-      if (eq >= limit) break;
+      // nameless. Jump straight to that pair (or stop if there is none).
+      if (eq === len) break;
       i = str.lastIndexOf(";", eq - 1) + 1;
       continue;
     }

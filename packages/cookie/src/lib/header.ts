@@ -96,6 +96,19 @@ export function headerText(header: CookieHeader): string {
   return text;
 }
 
+/**
+ * The first `maxBytes` characters of `header`, minus a trailing pair that the
+ * limit cuts (a pair is whole when ";" or the end follows it), so a cut never
+ * truncates a value. Slices are views in V8: every later scan is bounded by
+ * `maxBytes`, whatever the size of the input (CK-11).
+ */
+export function truncate(header: string, maxBytes: number): string {
+  const head = header.slice(0, maxBytes);
+  if (header.charCodeAt(maxBytes) === 0x3b) return head;
+  const last = head.lastIndexOf(";");
+  return last === -1 ? "" : head.slice(0, last);
+}
+
 /** Percent-decodes, returning the input unchanged on a malformed escape. */
 export function tryDecode(value: string): string {
   try {
