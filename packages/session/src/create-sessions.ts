@@ -2,6 +2,7 @@ import type { Keyring } from "@tessera/signing";
 import { type SessionStore, supportsUserIndex } from "@tessera/store";
 import { SessionError } from "./errors.js";
 import type { SessionEvent } from "./events.js";
+import { BruteforceDetector } from "./lib/bruteforce.js";
 import { commitStateful, commitStateless } from "./lib/commit.js";
 import type { Context } from "./lib/context.js";
 import { loadStateful, loadStateless } from "./lib/load.js";
@@ -10,7 +11,7 @@ import { SessionImpl } from "./lib/session-impl.js";
 import { validateCookieSettings } from "./lib/set-cookie.js";
 import { reportStoreError } from "./lib/store-call.js";
 import { fromStored } from "./lib/stored.js";
-import type { SessionsOptions } from "./options.js";
+import type { BruteforceOptions, SessionsOptions } from "./options.js";
 import type { Session, SessionData } from "./session.js";
 
 /**
@@ -301,6 +302,22 @@ export function createSessions<
   if (binding !== "off" && binding !== "log" && binding !== "revoke") {
     invalid("binding", binding, '"off", "log" or "revoke"');
   }
+  const bf = options.bruteforce ?? {};
+  if (bf !== false && (typeof bf !== "object" || bf === null)) {
+    invalid("bruteforce", bf, "false or { threshold, window, maxTracked }");
+  }
+  const detector =
+    bf === false
+      ? undefined
+      : new BruteforceDetector({
+          threshold: integer("bruteforce.threshold", bf.threshold, 100, 1, 1_000_000),
+          windowMs: seconds("bruteforce.window", bf.window, 60, 1, 86_400) * 1000,
+          maxTracked: integer("bruteforce.maxTracked", bf.maxTracked, 1000, 1, 1_000_000),
+        });
+  const onBruteforce = options.onBruteforce;
+  if (onBruteforce !== undefined && typeof onBruteforce !== "function") {
+    invalid("onBruteforce", onBruteforce, "a function");
+  }
   const now = options.now ?? Date.now;
   if (typeof now !== "function") invalid("now", now, "a function returning epoch milliseconds");
   const onEvent = options.onEvent;
@@ -371,6 +388,17 @@ export function createSessions<
     maxSessionsPerUser,
     sessionLimit,
     binding,
+    noteRejected(reason, ip, at) {
+      const count = detector?.note(reason, ip, at);
+      if (count === undefined || ip === undefined) return;
+      const window = (bf as BruteforceOptions).window ?? 60;
+      emit({ type: "bruteforce", at, ip, count, window });
+      try {
+        onBruteforce?.({ ip, count, window });
+      } catch {
+        // Like onEvent: a failing hook must not fail the request.
+      }
+    },
     now,
     emit,
   };

@@ -5,6 +5,7 @@
  * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
  * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
  * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1).
+ * - `renewal_reuse`: a token replaced by renewal presented after its grace window (LC-05, T-D11).
  * - `binding_changed`: `binding: "revoke"` and the user-agent family or network changed (T-D21).
  *
  * @example
@@ -19,7 +20,8 @@ export type RejectReason =
   | "expired_idle"
   | "expired_absolute"
   | "duplicate_cookie"
-  | "binding_changed";
+  | "binding_changed"
+  | "renewal_reuse";
 
 /**
  * Store operations that can fail and be reported in a `store_error` event.
@@ -60,6 +62,14 @@ export type SessionEvent =
       changed: Array<"userAgent" | "ip">;
     }
   | {
+      /** `threshold` guessed ids (unknown, badly signed, malformed) from one IP within `window` seconds (T-D22). */
+      type: "bruteforce";
+      at: number;
+      ip: string;
+      count: number;
+      window: number;
+    }
+  | {
       type: "store_error";
       at: number;
       operation: StoreOperation;
@@ -76,3 +86,18 @@ export type SessionEvent =
  * ```
  */
 export type SessionEventListener = (event: SessionEvent) => void;
+
+/**
+ * What `onBruteforce` receives: the client IP (as the adapter passed it to
+ * `load`), how many guessed ids it sent, and the window in seconds.
+ *
+ * @example
+ * ```ts
+ * const onBruteforce = ({ ip }: BruteforceInfo) => rateLimiter.block(ip, 600);
+ * ```
+ */
+export interface BruteforceInfo {
+  ip: string;
+  count: number;
+  window: number;
+}

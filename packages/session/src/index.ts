@@ -10,8 +10,14 @@ export type {
 export { createSessions } from "./create-sessions.js";
 export type { SessionErrorCode } from "./errors.js";
 export { SessionError } from "./errors.js";
-export type { RejectReason, SessionEvent, SessionEventListener, StoreOperation } from "./events.js";
-export type { SessionCookieOptions, SessionsOptions } from "./options.js";
+export type {
+  BruteforceInfo,
+  RejectReason,
+  SessionEvent,
+  SessionEventListener,
+  StoreOperation,
+} from "./events.js";
+export type { BruteforceOptions, SessionCookieOptions, SessionsOptions } from "./options.js";
 export type {
   DestroyResult,
   LoginOptions,

@@ -1,6 +1,23 @@
 import type { Keyring } from "@tessera/signing";
 import type { SessionStore } from "@tessera/store";
-import type { SessionEventListener } from "./events.js";
+import type { BruteforceInfo, SessionEventListener } from "./events.js";
+
+/**
+ * Brute-force detection settings (T-D22, DET-01).
+ *
+ * @example
+ * ```ts
+ * const bruteforce: BruteforceOptions = { threshold: 20, window: 60 };
+ * ```
+ */
+export interface BruteforceOptions {
+  /** Guessed ids from one IP that trigger the event. @default 100 */
+  threshold?: number;
+  /** Counting window, seconds. @default 60 */
+  window?: number;
+  /** Most IPs counted at once; the least recently seen is forgotten first. @default 1000 */
+  maxTracked?: number;
+}
 
 /**
  * The session cookie. Defaults follow CK-01: `__Host-sid`, `HttpOnly`,
@@ -159,6 +176,17 @@ export interface SessionsOptions {
    * @default "log" (a new network or browser is common and not proof of theft)
    */
   binding?: "off" | "log" | "revoke";
+  /**
+   * Brute-force detection: `threshold` unknown, badly signed or malformed
+   * session ids from one IP (the `ip` passed to `load`) within `window`
+   * seconds emit one `bruteforce` event per window and call `onBruteforce`
+   * (T-D22). Detection only; blocking is the hook's or the adapter's job.
+   * Memory is bounded by `maxTracked`. `false` turns it off.
+   * @default { threshold: 100, window: 60, maxTracked: 1000 } (on: it only observes)
+   */
+  bruteforce?: BruteforceOptions | false;
+  /** Called once per window when an IP crosses the brute-force threshold; errors are swallowed. */
+  onBruteforce?: (info: BruteforceInfo) => void;
   /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
   now?: () => number;
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */

@@ -1,5 +1,5 @@
 import type { SessionStore } from "@tessera/store";
-import type { SessionEvent } from "../events.js";
+import type { RejectReason, SessionEvent } from "../events.js";
 import type { Timeouts } from "./expiry.js";
 
 /** A verified value, or why it was refused. */
@@ -58,6 +58,8 @@ export interface Context {
   sessionLimit: "evict_oldest" | "reject";
   /** T-D21: what a changed user-agent family or network does. */
   binding: "off" | "log" | "revoke";
+  /** Counts a rejection toward brute-force detection (T-D22). */
+  noteRejected(reason: RejectReason, ip: string | undefined, now: number): void;
   now(): number;
   emit(event: SessionEvent): void;
 }

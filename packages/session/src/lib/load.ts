@@ -38,6 +38,7 @@ function fresh<D extends object, F extends object>(
       reason,
       ...(session === undefined ? {} : { session }),
     });
+    ctx.noteRejected(reason, meta?.ip, now);
   }
   return new SessionImpl<D, F>(ctx, {
     record: newRecord(now),
