@@ -105,7 +105,8 @@ async function serve(side: Side): Promise<void> {
     });
   }
   app.get("/stats", (_req, res) => {
-    res.json({ commands, requests });
+    const cpu = process.cpuUsage();
+    res.json({ commands, requests, cpuMicros: cpu.user + cpu.system });
   });
   const server = app.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -153,11 +154,14 @@ async function start(side: Side): Promise<Server> {
   return { child, base, cookies };
 }
 
-async function stats(server: Server): Promise<{ commands: number; requests: number }> {
-  return (await (await fetch(`${server.base}/stats`)).json()) as {
-    commands: number;
-    requests: number;
-  };
+interface Stats {
+  commands: number;
+  requests: number;
+  cpuMicros: number;
+}
+
+async function stats(server: Server): Promise<Stats> {
+  return (await (await fetch(`${server.base}/stats`)).json()) as Stats;
 }
 
 async function load(server: Server, path: string, seconds: number): Promise<number> {
@@ -218,15 +222,16 @@ const benchmark: Benchmark = {
         await load(servers.peer, scenario.path, 2);
         const rates: Record<Side, number[]> = { ours: [], peer: [] };
         const trips: Record<Side, number[]> = { ours: [], peer: [] };
+        const cpu: Record<Side, number[]> = { ours: [], peer: [] };
         for (let round = 0; round < options.rounds; round++) {
           const order: Side[] = round % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
           for (const side of order) {
             const before = await stats(servers[side]);
             rates[side].push(await load(servers[side], scenario.path, seconds));
             const after = await stats(servers[side]);
-            trips[side].push(
-              (after.commands - before.commands) / (after.requests - before.requests),
-            );
+            const served = after.requests - before.requests;
+            trips[side].push((after.commands - before.commands) / served);
+            cpu[side].push((after.cpuMicros - before.cpuMicros) / served);
           }
         }
         const ours = median(rates.ours);
@@ -252,6 +257,18 @@ const benchmark: Benchmark = {
           unit: "commands/req",
           ratio: peerTrips / ourTrips,
           note: "counted at the node-redis client; commands inside Lua scripts are not round trips",
+        });
+        // Server process CPU per request: steadier than req/s on a shared, busy machine.
+        const ourCpu = median(cpu.ours);
+        const peerCpu = median(cpu.peer);
+        rows.push({
+          case: `server CPU per request (${scenario.path === "/" ? "changed" : "unchanged"} session)`,
+          ours: Math.round(ourCpu),
+          peer: Math.round(peerCpu),
+          peerName: "express-session@1.19.0 + connect-redis@10.0.0",
+          unit: "µs/req",
+          ratio: peerCpu / ourCpu,
+          note: "process.cpuUsage() of the server child over the timed run",
         });
       }
       return rows;
