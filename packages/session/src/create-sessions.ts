@@ -88,6 +88,12 @@ export interface CommitResult {
   /** `Set-Cookie` values, one header field each (AD-02); the same array `commit` returns. */
   setCookie: string[];
   /**
+   * `tokenMode: "authorization"` only: the token to hand to the client, when
+   * this commit issued one (same as `session.bearerToken`). `setCookie` is
+   * always empty in that mode.
+   */
+  token?: string;
+  /**
    * Other response headers the session asks for, e.g. `clear-site-data` after
    * a logout when `clearSiteDataOnLogout` is on (LC-06). Empty object when none.
    */
@@ -221,6 +227,17 @@ function headerOf(source: SessionSource): string {
   return typeof headers?.get === "function" ? (headers.get("cookie") ?? "") : "";
 }
 
+function authorizationOf(source: SessionSource): string {
+  if (source === null || source === undefined) return "";
+  // A string is the header value itself, as adapters pass req.headers.authorization.
+  if (typeof source === "string") return source;
+  const headers: HeadersLike | undefined =
+    typeof (source as HeadersLike).get === "function"
+      ? (source as HeadersLike)
+      : (source as { headers?: HeadersLike }).headers;
+  return typeof headers?.get === "function" ? (headers.get("authorization") ?? "") : "";
+}
+
 function userAgentOf(source: SessionSource): string | undefined {
   const headers = (source as { headers?: HeadersLike } | null | undefined)?.headers;
   if (typeof source === "string" || typeof headers?.get !== "function") return undefined;
@@ -318,6 +335,13 @@ export function createSessions<
   if (onBruteforce !== undefined && typeof onBruteforce !== "function") {
     invalid("onBruteforce", onBruteforce, "a function");
   }
+  const tokenMode = options.tokenMode ?? "cookie";
+  if (tokenMode !== "cookie" && tokenMode !== "authorization") {
+    invalid("tokenMode", tokenMode, '"cookie" or "authorization"');
+  }
+  if (tokenMode === "authorization" && store === undefined) {
+    invalid("tokenMode", tokenMode, '"cookie" in stateless mode (a sealed session is a cookie)');
+  }
   const now = options.now ?? Date.now;
   if (typeof now !== "function") invalid("now", now, "a function returning epoch milliseconds");
   const onEvent = options.onEvent;
@@ -388,6 +412,7 @@ export function createSessions<
     maxSessionsPerUser,
     sessionLimit,
     binding,
+    tokenMode,
     noteRejected(reason, ip, at) {
       const count = detector?.note(reason, ip, at);
       if (count === undefined || ip === undefined) return;
@@ -438,6 +463,11 @@ export function createSessions<
     const setCookie = await (stateful ? commitStateful(ctx, s) : commitStateless(ctx, s));
     const headers: Record<string, string> = {};
     if (s.loggedOut && clearSiteData) headers["clear-site-data"] = CLEAR_SITE_DATA;
+    if (tokenMode === "authorization") {
+      // No cookie at all: the client holds the token and drops it on logout.
+      const token = s.isNew ? undefined : s.bearerToken;
+      return token === undefined ? { setCookie: [], headers } : { setCookie: [], headers, token };
+    }
     return { setCookie, headers };
   }
 
@@ -446,7 +476,7 @@ export function createSessions<
     cookieName: name,
 
     load(source, meta) {
-      const header = headerOf(source);
+      const header = tokenMode === "authorization" ? authorizationOf(source) : headerOf(source);
       let m = meta;
       if (m === undefined && stateful) {
         const ua = userAgentOf(source);

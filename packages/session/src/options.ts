@@ -187,6 +187,15 @@ export interface SessionsOptions {
   bruteforce?: BruteforceOptions | false;
   /** Called once per window when an IP crosses the brute-force threshold; errors are swallowed. */
   onBruteforce?: (info: BruteforceInfo) => void;
+  /**
+   * Where the session token travels (SID-07, T-D26). `"cookie"`: only the
+   * `Cookie` header is read. `"authorization"`: only `Authorization: Bearer
+   * <token>` is read (never a URL, body or custom header; SECURITY decision 6),
+   * no cookie is ever set, and the token to hand to the client is
+   * `session.bearerToken` / `commitHeaders(...).token`. Needs a store.
+   * @default "cookie"
+   */
+  tokenMode?: "cookie" | "authorization";
   /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
   now?: () => number;
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */

@@ -80,6 +80,15 @@ export interface Session<Data extends object = SessionData, Flash extends object
   readonly lastSeenAt: number;
   /** True after `destroy`/`logout`, or when another request destroyed it meanwhile. */
   readonly isDestroyed: boolean;
+  /**
+   * `tokenMode: "authorization"` only: the signed token the client must use
+   * from now on, when this request issued one (a new session after commit;
+   * after `login`/`regenerate`/`elevate` at once; a key rotation or renewal
+   * re-issue). Undefined when the client's token stays valid, and always in
+   * cookie mode. Send it in the response body; the client sends it back as
+   * `Authorization: Bearer <token>`.
+   */
+  readonly bearerToken: string | undefined;
 
   /**
    * The value under `key`, or undefined.

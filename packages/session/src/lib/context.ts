@@ -58,6 +58,8 @@ export interface Context {
   sessionLimit: "evict_oldest" | "reject";
   /** T-D21: what a changed user-agent family or network does. */
   binding: "off" | "log" | "revoke";
+  /** SID-07: the cookie, or only `Authorization: Bearer`. */
+  tokenMode: "cookie" | "authorization";
   /** Counts a rejection toward brute-force detection (T-D22). */
   noteRejected(reason: RejectReason, ip: string | undefined, now: number): void;
   now(): number;

@@ -58,6 +58,21 @@ async function expire(ctx: Context, key: string): Promise<void> {
   }
 }
 
+/**
+ * `Authorization: Bearer <token>`: scheme case-insensitive (RFC 9110 §11.1),
+ * one or more spaces (RFC 6750 §2.1 `"Bearer" 1*SP b64token`). Our tokens use
+ * the base64url alphabet plus `.`, a subset of b64token.
+ */
+const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([^ ]*) *$/;
+
+/** The token of an Authorization header: undefined when absent or another scheme, "" when unusable. */
+export function readBearer(header: string): string | undefined {
+  if (header === "") return undefined;
+  const match = BEARER.exec(header);
+  if (match === null) return /^[Bb][Ee][Aa][Rr][Ee][Rr]( |$)/.test(header) ? "" : undefined;
+  return match[1]!;
+}
+
 export async function loadStateful<D extends object, F extends object>(
   ctx: Context,
   header: string,
@@ -65,10 +80,16 @@ export async function loadStateful<D extends object, F extends object>(
 ): Promise<SessionImpl<D, F>> {
   const now = ctx.now();
   const store = ctx.store!;
-  const read = readSessionCookies(header, ctx.cookie.name, false);
-  const incoming = read.present;
-  if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
-  const raw = read.value;
+  let incoming: Record<string, string> = Object.create(null);
+  let raw: string | undefined;
+  if (ctx.tokenMode === "authorization") {
+    raw = readBearer(header);
+  } else {
+    const read = readSessionCookies(header, ctx.cookie.name, false);
+    incoming = read.present;
+    if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
+    raw = read.value;
+  }
   if (raw === undefined) return fresh(ctx, now, incoming, meta);
   if (!SIGNED.test(raw)) return fresh(ctx, now, incoming, meta, "malformed");
   const opened = ctx.crypto.unsignToken(raw);

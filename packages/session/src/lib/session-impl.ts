@@ -38,6 +38,8 @@ export class SessionImpl<Data extends object, Flash extends object>
   fresh: boolean;
   persistRequested = false;
   destroyed = false;
+  /** This request minted or rotated the token (or must re-issue it): bearer mode hands it out. */
+  tokenChanged: boolean;
   /** This request called destroy()/logout() (not a concurrent destroy): Clear-Site-Data applies. */
   loggedOut = false;
   /** Another request destroyed the entry before our write (LC-11). */
@@ -77,6 +79,7 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.incoming = init.incoming;
     this.hadCookie = Object.keys(init.incoming).length > 0;
     this.fresh = init.token === undefined;
+    this.tokenChanged = this.reissue;
     if (init.meta) this.updateMeta(init.meta);
   }
 
@@ -109,6 +112,11 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
   get lastSeenAt(): number {
     return this.record.lastSeenAt;
+  }
+  get bearerToken(): string | undefined {
+    if (this.ctx.tokenMode !== "authorization" || this.isDestroyed) return undefined;
+    if (!this.tokenChanged || this.token === undefined) return undefined;
+    return this.ctx.crypto.signToken(this.token);
   }
   get isDestroyed(): boolean {
     return this.destroyed || this.concurrentlyDestroyed;
@@ -211,6 +219,7 @@ export class SessionImpl<Data extends object, Flash extends object>
     }
     this.token = this.ctx.crypto.randomToken();
     this.key = this.ctx.crypto.hashToken(this.token);
+    this.tokenChanged = true;
     if (this.ctx.store === undefined) this.record.sid = this.token;
     this.version = 0;
     this.storeExpiresAt = undefined;
@@ -357,6 +366,7 @@ export class SessionImpl<Data extends object, Flash extends object>
     if (this.key === undefined) {
       this.token = this.ctx.crypto.randomToken();
       this.key = this.ctx.crypto.hashToken(this.token);
+      this.tokenChanged = true;
       if (this.ctx.store === undefined) this.record.sid = this.token;
     }
     return this.key;
