@@ -6,6 +6,7 @@ import { BruteforceDetector } from "./lib/bruteforce.js";
 import { commitStateful, commitStateless } from "./lib/commit.js";
 import type { Context } from "./lib/context.js";
 import { loadStateful, loadStateless } from "./lib/load.js";
+import { PendingRevocations } from "./lib/pending.js";
 import { createPrimitives } from "./lib/primitives.js";
 import { SessionImpl } from "./lib/session-impl.js";
 import { validateCookieSettings } from "./lib/set-cookie.js";
@@ -138,6 +139,13 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
   revokeUser(userId: string, options?: RevokeUserOptions): Promise<number>;
   /** Deletes one of `userId`'s sessions by its `UserSessionInfo.id`; false when it is not theirs or gone. */
   revokeUserSession(userId: string, id: string): Promise<boolean>;
+  /**
+   * Retries the server-side revocations that failed earlier (a logout whose
+   * store delete rejected) now, instead of waiting for the next request or
+   * the background timer; resolves to how many are still owed. Useful before
+   * shutdown and in tests (T-D13).
+   */
+  retryPending(): Promise<number>;
 }
 
 /** W3C Clear-Site-Data §3.1: each type is a quoted string. */
@@ -399,6 +407,23 @@ export function createSessions<
       }
     : () => {};
 
+  const pending = new PendingRevocations({
+    maxPending: 10_000,
+    minDelayMs: 1000,
+    maxDelayMs: 60_000,
+    onError: (key, error) => reportStoreError(ctx, "delete", error, key),
+    onDone: (key) => emit({ type: "destroyed", at: now(), session: key, reason: "logout" }),
+    // Bounded: past 10,000 owed deletes the oldest is left to its store TTL, and said so.
+    onDropped: (key) =>
+      emit({
+        type: "store_error",
+        at: now(),
+        operation: "delete",
+        session: key,
+        error: "ERR_SESSION_RETRY_DROPPED",
+      }),
+  });
+
   const ctx: Context = {
     store: store as SessionStore | undefined,
     crypto: createPrimitives(keys as Keyring, name),
@@ -412,6 +437,7 @@ export function createSessions<
     maxSessionsPerUser,
     sessionLimit,
     binding,
+    pending,
     tokenMode,
     noteRejected(reason, ip, at) {
       const count = detector?.note(reason, ip, at);
@@ -460,6 +486,7 @@ export function createSessions<
   // A free function, not a method: adapters may hold `sessions.commit` detached.
   async function commitHeaders(session: Session<Data, Flash>): Promise<CommitResult> {
     const s = internal(session, ctx);
+    pending.kick();
     const setCookie = await (stateful ? commitStateful(ctx, s) : commitStateless(ctx, s));
     const headers: Record<string, string> = {};
     if (s.loggedOut && clearSiteData) headers["clear-site-data"] = CLEAR_SITE_DATA;
@@ -476,6 +503,7 @@ export function createSessions<
     cookieName: name,
 
     load(source, meta) {
+      pending.kick();
       const header = tokenMode === "authorization" ? authorizationOf(source) : headerOf(source);
       let m = meta;
       if (m === undefined && stateful) {
@@ -538,6 +566,10 @@ export function createSessions<
         reportStoreError(ctx, "deleteByUser", error);
         throw error;
       }
+    },
+
+    retryPending() {
+      return pending.flush();
     },
 
     async revokeUserSession(userId, id) {

@@ -1,6 +1,7 @@
 import type { SessionStore } from "@tessera/store";
 import type { RejectReason, SessionEvent } from "../events.js";
 import type { Timeouts } from "./expiry.js";
+import type { PendingRevocations } from "./pending.js";
 
 /** A verified value, or why it was refused. */
 export type Opened<T> =
@@ -58,6 +59,8 @@ export interface Context {
   sessionLimit: "evict_oldest" | "reject";
   /** T-D21: what a changed user-agent family or network does. */
   binding: "off" | "log" | "revoke";
+  /** Revocations owed to the store after a failure (T-D13); their sessions never load. */
+  pending: PendingRevocations;
   /** SID-07: the cookie, or only `Authorization: Bearer`. */
   tokenMode: "cookie" | "authorization";
   /** Counts a rejection toward brute-force detection (T-D22). */

@@ -53,8 +53,10 @@ async function expire(ctx: Context, key: string): Promise<void> {
   try {
     await ctx.store.delete(key);
   } catch (error) {
-    // The server-side verdict already stands; the entry's own TTL removes it later.
+    // The server-side verdict already stands; the delete is retried (T-D13).
     reportStoreError(ctx, "delete", error, key);
+    const store = ctx.store;
+    ctx.pending.add(key, () => store.delete(key));
   }
 }
 
@@ -97,6 +99,8 @@ export async function loadStateful<D extends object, F extends object>(
   const token = opened.value;
   if (!TOKEN.test(token)) return fresh(ctx, now, incoming, meta, "malformed");
   const key = ctx.crypto.hashToken(token);
+  // Logged out while the store was failing: gone, whatever the store still holds.
+  if (ctx.pending.has(key)) return fresh(ctx, now, incoming, meta, "unknown_id", key);
   let entry: Awaited<ReturnType<typeof store.get>>;
   try {
     entry = await store.get(key);

@@ -333,6 +333,8 @@ export class SessionImpl<Data extends object, Flash extends object>
         await store.delete(key);
       } catch (error) {
         reportStoreError(this.ctx, "delete", error, key);
+        // Not forgotten: retried until the store answers, and refused to load meanwhile (T-D13).
+        this.ctx.pending.add(key, () => store.delete(key));
         throw error;
       }
       this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: key, reason: "logout" });
