@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import { ExpressSessionError } from "./errors.js";
-import { guardSession } from "./lib/guard.js";
+import { GuardedSession, type Lock } from "./lib/guard.js";
 import { holdHeaders } from "./lib/hold-headers.js";
 import { createMigration, type Migrated } from "./lib/migrate.js";
 import { toNextError } from "./lib/outage.js";
@@ -72,7 +72,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     typeof sessions !== "object" ||
     sessions === null ||
     typeof sessions.load !== "function" ||
-    typeof sessions.commit !== "function"
+    typeof sessions.commitHeaders !== "function"
   ) {
     throw new ExpressSessionError(
       "ERR_EXPRESS_INVALID_OPTION",
@@ -104,22 +104,21 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     session: Session<Data, Flash>,
     migrated: Migrated | null,
   ): void {
-    let locked = false;
-    req.session = guardSession(session, () => locked, lateChange);
+    const lock: Lock = { locked: false };
+    req.session = new GuardedSession(session, lock, lateChange);
     // No session write on HEAD/OPTIONS/304 (T-A14), except to finish a
     // migration, whose old session is destroyed only after the new one is stored.
     const quiet = req.method === "HEAD" || req.method === "OPTIONS";
     holdHeaders(
       res,
       (status) => {
-        locked = true;
+        lock.locked = true;
         if (migrated === null) {
-          return quiet || status === 304 ? null : sessions.commit(session);
+          return quiet || status === 304 ? null : sessions.commitHeaders(session);
         }
-        return sessions.commit(session).then(async (cookies) => {
+        return sessions.commitHeaders(session).then(async (result) => {
           await migrated.finish();
-          cookies.push(migrated.clear);
-          return cookies;
+          return { setCookie: [...result.setCookie, migrated.clear], headers: result.headers };
         });
       },
       (error) => next(toNextError(error)),

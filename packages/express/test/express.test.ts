@@ -150,6 +150,13 @@ describe.each([
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBeNull();
   });
 
+  it("passes the session's extra headers through (Clear-Site-Data after logout)", async () => {
+    const { base } = await start(express, makeSessions({ clearSiteDataOnLogout: true }));
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    const out = await send(base, "/logout", { method: "POST", cookie });
+    expect(out.headers["clear-site-data"]).toBe('"cache", "cookies", "storage"');
+  });
+
   it("logout of a chunked stateless session clears every chunk (T-A16)", async () => {
     const { base } = await start(express, createSessions({ keys }));
     const big = await send(base, "/big");

@@ -1,7 +1,7 @@
 import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { FastifySessionError } from "./errors.js";
-import { guardSession } from "./lib/guard.js";
+import { GuardedSession, type Lock } from "./lib/guard.js";
 import { toReplyError } from "./lib/outage.js";
 
 /**
@@ -27,9 +27,8 @@ export interface FastifySessionsOptions<
 
 /** Per-request state, kept off the public request type. */
 const STATE = Symbol("@tessera/fastify.state");
-interface State {
+interface State extends Lock {
   session: Session<SessionData, SessionData>;
-  locked: boolean;
 }
 type WithState = FastifyRequest & { [STATE]?: State };
 
@@ -60,7 +59,7 @@ async function plugin(
     typeof sessions !== "object" ||
     sessions === null ||
     typeof sessions.load !== "function" ||
-    typeof sessions.commit !== "function"
+    typeof sessions.commitHeaders !== "function"
   ) {
     throw new FastifySessionError(
       "ERR_FASTIFY_SESSION_INVALID_OPTION",
@@ -87,11 +86,11 @@ async function plugin(
     const state: State = { session, locked: false };
     (request as WithState)[STATE] = state;
     // The registered data type is a promise the app makes about its own data.
-    request.session = guardSession(
+    request.session = new GuardedSession(
       session,
-      () => state.locked,
+      state,
       lateChange,
-    ) as FastifyRequest["session"];
+    ) as unknown as FastifyRequest["session"];
   });
 
   fastify.addHook("onSend", async (request, reply, payload) => {
@@ -102,12 +101,14 @@ async function plugin(
     const method = request.method;
     // No session write on HEAD/OPTIONS/304 (T-A14).
     if (method === "HEAD" || method === "OPTIONS" || reply.statusCode === 304) return payload;
-    let cookies: string[];
+    let result: { setCookie: string[]; headers: Record<string, string> };
     try {
-      cookies = await sessions.commit(state.session);
+      result = await sessions.commitHeaders(state.session);
     } catch (error) {
       throw toReplyError(error);
     }
+    for (const name of Object.keys(result.headers)) reply.header(name, result.headers[name]);
+    const cookies = result.setCookie;
     if (cookies.length > 0) {
       // Fastify keeps repeated set-cookie values as separate fields (AD-02).
       for (const value of cookies) reply.header("set-cookie", value);

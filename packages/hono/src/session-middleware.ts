@@ -1,7 +1,7 @@
 import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import type { Context, MiddlewareHandler } from "hono";
 import { HonoSessionError } from "./errors.js";
-import { guardSession } from "./lib/guard.js";
+import { GuardedSession, type Lock } from "./lib/guard.js";
 
 /**
  * The context variables the middleware sets: `c.get("session")`.
@@ -73,8 +73,14 @@ function varyWithCookie(vary: string | null): string {
  * `Vary: Cookie` (AD-03). Copied once, because the handler's response may
  * have immutable headers (from `fetch()` or `Response.redirect()`).
  */
-function withCookies(response: Response, cookies: readonly string[]): Response {
+function withCookies(
+  response: Response,
+  cookies: readonly string[],
+  headers: Readonly<Record<string, string>>,
+): Response {
   const out = new Response(response.body, response);
+  for (const name of Object.keys(headers)) out.headers.set(name, headers[name]!);
+  if (cookies.length === 0) return out;
   for (const value of cookies) out.headers.append("set-cookie", value);
   out.headers.set("cache-control", "no-store");
   out.headers.set("vary", varyWithCookie(out.headers.get("vary")));
@@ -112,7 +118,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     typeof sessions !== "object" ||
     sessions === null ||
     typeof sessions.load !== "function" ||
-    typeof sessions.commit !== "function"
+    typeof sessions.commitHeaders !== "function"
   ) {
     throw new HonoSessionError(
       "ERR_HONO_SESSION_INVALID_OPTION",
@@ -135,18 +141,15 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
       if (isStoreOutage(error)) return unavailable();
       throw error;
     }
-    let locked = false;
-    c.set(
-      "session",
-      guardSession(session, () => locked, lateChange),
-    );
+    const lock: Lock = { locked: false };
+    c.set("session", new GuardedSession(session, lock, lateChange));
     await next();
-    locked = true;
+    lock.locked = true;
     const method = c.req.method;
     if (method === "HEAD" || method === "OPTIONS" || c.res.status === 304) return;
-    let cookies: string[];
+    let result: { setCookie: string[]; headers: Record<string, string> };
     try {
-      cookies = await sessions.commit(session);
+      result = await sessions.commitHeaders(session);
     } catch (error) {
       if (!isStoreOutage(error)) throw error;
       // Cleared first: Hono's setter copies the old response's headers onto
@@ -155,8 +158,9 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
       c.res = unavailable();
       return;
     }
-    if (cookies.length === 0) return;
-    const response = withCookies(c.res, cookies);
+    const names = Object.keys(result.headers);
+    if (result.setCookie.length === 0 && names.length === 0) return;
+    const response = withCookies(c.res, result.setCookie, result.headers);
     c.res = undefined;
     c.res = response;
   };

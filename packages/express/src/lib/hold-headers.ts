@@ -1,7 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 
-const METHODS = ["writeHead", "write", "end", "flushHeaders"] as const;
-type Method = (typeof METHODS)[number];
+type Method = "writeHead" | "write" | "end" | "flushHeaders";
 type AnyFn = (...args: unknown[]) => unknown;
 
 /**
@@ -10,7 +9,15 @@ type AnyFn = (...args: unknown[]) => unknown;
  * then adds the resolved `Set-Cookie` values (or, on rejection, drops the held
  * writes and calls `onError`, so an error handler can answer instead).
  */
-export type BeforeHeaders = (status: number) => Promise<readonly string[]> | null;
+export type BeforeHeaders = (status: number) => Promise<SessionHeaders> | null;
+
+/** What a commit adds to the response. */
+export interface SessionHeaders {
+  /** `Set-Cookie` values, one field each. */
+  setCookie: readonly string[];
+  /** Other headers the session asks for (e.g. `clear-site-data` after logout). */
+  headers: Readonly<Record<string, string>>;
+}
 
 function statusOf(res: ServerResponse, method: Method, args: unknown[]): number {
   return method === "writeHead" && typeof args[0] === "number" ? args[0] : res.statusCode;
@@ -42,7 +49,9 @@ function varyWithCookie(vary: unknown): string {
  * A headers object given to a held `writeHead` would overwrite headers set
  * here (Node applies it with setHeader), so matching keys are merged into it.
  */
-function addCookies(res: ServerResponse, first: [Method, unknown[]], cookies: readonly string[]) {
+function addCookies(res: ServerResponse, first: [Method, unknown[]], added: SessionHeaders) {
+  for (const name of Object.keys(added.headers)) res.setHeader(name, added.headers[name]!);
+  const cookies = added.setCookie;
   if (cookies.length === 0) return;
   const inline = first[0] === "writeHead" ? writeHeadHeaders(first[1]) : undefined;
   let cookieKey: string | undefined;
@@ -68,81 +77,108 @@ function addCookies(res: ServerResponse, first: [Method, unknown[]], cookies: re
   else res.setHeader("vary", varyWithCookie(res.getHeader("vary")));
 }
 
+const HOLD = Symbol("@tessera/express.hold");
+
+interface Hold {
+  state: 0 | 1 | 2; // open, held, done
+  queue: Array<[Method, unknown[]]>;
+  before: BeforeHeaders;
+  onError: (error: unknown) => void;
+  originals: Record<Method, AnyFn>;
+}
+
+type Held = ServerResponse & { [HOLD]: Hold };
+
+function heldResult(res: ServerResponse, method: Method): unknown {
+  return method === "write" ? true : method === "flushHeaders" ? undefined : res;
+}
+
+function intercept(res: Held, method: Method, args: unknown[]): unknown {
+  const hold = res[HOLD];
+  // Done: forward. The hooks stay installed (removing own properties would
+  // turn the response object into a slow dictionary-mode object), and a
+  // wrapper installed after ours (compression, a logger) may still call them.
+  if (hold.state === 2) return hold.originals[method].apply(res, args);
+  if (hold.state === 1) {
+    hold.queue.push([method, args]);
+    return heldResult(res, method);
+  }
+  let pending: Promise<SessionHeaders> | null;
+  try {
+    pending = hold.before(statusOf(res, method, args));
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  if (pending === null) {
+    hold.state = 2;
+    return hold.originals[method].apply(res, args);
+  }
+  hold.state = 1;
+  hold.queue.push([method, args]);
+  pending.then(
+    (added) => {
+      hold.state = 2;
+      const calls = hold.queue;
+      hold.queue = [];
+      if (!res.headersSent) addCookies(res, calls[0]!, added);
+      for (const [m, a] of calls) hold.originals[m].apply(res, a);
+    },
+    (error: unknown) => {
+      hold.state = 2;
+      hold.queue = [];
+      hold.onError(error);
+    },
+  );
+  return heldResult(res, method);
+}
+
+// One function object per method for every response: no closures per request.
+const hooks: Record<Method, AnyFn> = {
+  writeHead(this: Held, ...args: unknown[]) {
+    return intercept(this, "writeHead", args);
+  },
+  write(this: Held, ...args: unknown[]) {
+    return intercept(this, "write", args);
+  },
+  end(this: Held, ...args: unknown[]) {
+    return intercept(this, "end", args);
+  },
+  flushHeaders(this: Held, ...args: unknown[]) {
+    return intercept(this, "flushHeaders", args);
+  },
+};
+
 /**
  * Intercepts the calls that produce a response's headers (`writeHead`,
  * `write`, `end`, `flushHeaders`). The first one asks `before`; when it
  * returns a promise, that call and every later one are queued (writes report
  * success; the queue only lives for one commit's latency) and replayed in
- * order once the cookies are added. The original methods are put back before
- * the replay, so the rest of the response runs on Node's own code path.
- * Headers are never sent before the commit finished: this is what lets an
- * async store write complete before a synchronous `writeHead` (AD-04).
+ * order once the cookies are added; on rejection the queue is dropped and
+ * `onError` called, so an error handler can answer instead. Headers are never
+ * sent before the commit finished: this is what lets an async store write
+ * complete before a synchronous `writeHead` (AD-04).
  */
 export function holdHeaders(
   res: ServerResponse,
   before: BeforeHeaders,
   onError: (error: unknown) => void,
 ): void {
-  const target = res as unknown as Record<Method, AnyFn>;
-  const originals = {} as Record<Method, AnyFn>;
-  const own = {} as Record<Method, boolean>;
-  for (const m of METHODS) {
-    originals[m] = target[m];
-    own[m] = Object.hasOwn(res, m);
-  }
-  const interceptors = {} as Record<Method, AnyFn>;
-  // "done": a wrapper installed after ours (compression, a logger) may still
-  // call our interceptor, which then simply forwards.
-  let state: "open" | "held" | "done" = "open";
-  let queue: Array<[Method, unknown[]]> = [];
-
-  const restore = () => {
-    state = "done";
-    for (const m of METHODS) {
-      if (target[m] !== interceptors[m]) continue;
-      if (own[m]) target[m] = originals[m];
-      else delete (target as Partial<Record<Method, AnyFn>>)[m];
-    }
+  const target = res as Held;
+  target[HOLD] = {
+    state: 0,
+    queue: [],
+    before,
+    onError,
+    originals: {
+      writeHead: target.writeHead as AnyFn,
+      write: target.write as AnyFn,
+      end: target.end as AnyFn,
+      flushHeaders: target.flushHeaders as AnyFn,
+    },
   };
-
-  const held = (method: Method): unknown =>
-    method === "write" ? true : method === "flushHeaders" ? undefined : res;
-
-  for (const method of METHODS) {
-    const intercept = (...args: unknown[]): unknown => {
-      if (state === "done") return originals[method].apply(res, args);
-      if (state === "held") {
-        queue.push([method, args]);
-        return held(method);
-      }
-      let pending: Promise<readonly string[]> | null;
-      try {
-        pending = before(statusOf(res, method, args));
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      if (pending === null) {
-        restore();
-        return originals[method].apply(res, args);
-      }
-      const calls: Array<[Method, unknown[]]> = [[method, args]];
-      queue = calls;
-      state = "held";
-      pending.then(
-        (cookies) => {
-          restore();
-          if (!res.headersSent) addCookies(res, calls[0]!, cookies);
-          for (const [m, a] of calls) originals[m].apply(res, a);
-        },
-        (error: unknown) => {
-          restore();
-          calls.length = 0;
-          onError(error);
-        },
-      );
-      return held(method);
-    };
-    interceptors[method] = intercept;
-    target[method] = intercept;
-  }
+  const methods = target as Record<Method, AnyFn>;
+  methods.writeHead = hooks.writeHead;
+  methods.write = hooks.write;
+  methods.end = hooks.end;
+  methods.flushHeaders = hooks.flushHeaders;
 }

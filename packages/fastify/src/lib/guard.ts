@@ -1,47 +1,123 @@
-import type { Session, SessionData } from "@tessera/session";
+import type {
+  DestroyResult,
+  LoginOptions,
+  RejectReason,
+  Session,
+  SessionData,
+  SessionKey,
+} from "@tessera/session";
 
-/** Methods whose effect must reach the commit; after it they would be lost silently. */
-const SYNC_MUTATORS = new Set<PropertyKey>(["set", "delete", "persist", "flash", "consumeFlash"]);
-const ASYNC_MUTATORS = new Set<PropertyKey>(["regenerate", "login", "logout", "destroy"]);
+/** Shared per-request flag: true once the commit has begun. */
+export interface Lock {
+  locked: boolean;
+}
 
 /**
- * A view of `session` whose mutating methods throw (async ones reject) with
- * `lateError()` once `locked()` is true, i.e. once the commit has begun and
- * the headers are on their way (AD-04, T-A06). Reads stay allowed; so does
- * `csrfToken()` on a session that is already stored (a streamed form may
- * need it), because it then changes nothing.
+ * A view of a session whose mutating methods throw (async ones reject) with
+ * `lateError()` once the commit has begun and the headers are on their way
+ * (AD-04, T-A06): a change then could reach neither the store nor the cookie.
+ * Reads stay allowed; so does `csrfToken()` on a session that is already
+ * stored (a streamed form may need it), because it then changes nothing.
+ *
+ * A plain delegating class rather than a Proxy: it sits on every request's
+ * hot path, and V8 optimizes ordinary method calls far better than traps.
  */
-export function guardSession<D extends SessionData, F extends SessionData>(
-  session: Session<D, F>,
-  locked: () => boolean,
-  lateError: () => Error,
-): Session<D, F> {
-  return new Proxy(session, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== "function") return value;
-      if (SYNC_MUTATORS.has(property)) {
-        return (...args: unknown[]) => {
-          if (locked()) throw lateError();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      if (ASYNC_MUTATORS.has(property)) {
-        return (...args: unknown[]) =>
-          locked()
-            ? Promise.reject(lateError())
-            : (value as (...a: unknown[]) => unknown).apply(target, args);
-      }
-      if (property === "csrfToken") {
-        return () =>
-          locked() && target.isNew
-            ? Promise.reject(lateError())
-            : (value as () => Promise<string>).call(target);
-      }
-      return (value as (...a: unknown[]) => unknown).bind(target);
-    },
-    set() {
-      return false;
-    },
-  });
+export class GuardedSession<D extends SessionData, F extends SessionData> implements Session<D, F> {
+  readonly #inner: Session<D, F>;
+  readonly #lock: Lock;
+  readonly #lateError: () => Error;
+
+  constructor(inner: Session<D, F>, lock: Lock, lateError: () => Error) {
+    this.#inner = inner;
+    this.#lock = lock;
+    this.#lateError = lateError;
+  }
+
+  #check(): void {
+    if (this.#lock.locked) throw this.#lateError();
+  }
+
+  get isNew(): boolean {
+    return this.#inner.isNew;
+  }
+  get rejected(): RejectReason | undefined {
+    return this.#inner.rejected;
+  }
+  get userId(): string | undefined {
+    return this.#inner.userId;
+  }
+  get authTime(): number | undefined {
+    return this.#inner.authTime;
+  }
+  get createdAt(): number {
+    return this.#inner.createdAt;
+  }
+  get lastSeenAt(): number {
+    return this.#inner.lastSeenAt;
+  }
+  get isDestroyed(): boolean {
+    return this.#inner.isDestroyed;
+  }
+  get<K extends SessionKey<D>>(key: K): D[K] | undefined {
+    return this.#inner.get(key);
+  }
+  has<K extends SessionKey<D>>(key: K): boolean {
+    return this.#inner.has(key);
+  }
+  toJSON(): Partial<D> {
+    return this.#inner.toJSON();
+  }
+  isFresh(maxAge: number): boolean {
+    return this.#inner.isFresh(maxAge);
+  }
+  requireFresh(maxAge: number): void {
+    this.#inner.requireFresh(maxAge);
+  }
+  verifyCsrf(token: unknown): Promise<boolean> {
+    return this.#inner.verifyCsrf(token);
+  }
+  set<K extends SessionKey<D>>(key: K, value: D[K]): void {
+    this.#check();
+    this.#inner.set(key, value);
+  }
+  delete<K extends SessionKey<D>>(key: K): void {
+    this.#check();
+    this.#inner.delete(key);
+  }
+  persist(): void {
+    this.#check();
+    this.#inner.persist();
+  }
+  flash<K extends SessionKey<F>>(key: K, value: F[K]): void {
+    this.#check();
+    this.#inner.flash(key, value);
+  }
+  consumeFlash<K extends SessionKey<F>>(key: K): F[K] | undefined {
+    this.#check();
+    return this.#inner.consumeFlash(key);
+  }
+  async regenerate(): Promise<void> {
+    this.#check();
+    return this.#inner.regenerate();
+  }
+  async elevate(): Promise<void> {
+    this.#check();
+    return this.#inner.elevate();
+  }
+  async login(userId: string, options?: LoginOptions<D>): Promise<void> {
+    this.#check();
+    return this.#inner.login(userId, options);
+  }
+  async logout(): Promise<DestroyResult> {
+    this.#check();
+    return this.#inner.logout();
+  }
+  async destroy(): Promise<DestroyResult> {
+    this.#check();
+    return this.#inner.destroy();
+  }
+  async csrfToken(): Promise<string> {
+    if (this.#lock.locked && this.#inner.isNew) throw this.#lateError();
+    return this.#inner.csrfToken();
+  }
 }
