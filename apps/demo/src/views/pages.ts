@@ -114,11 +114,13 @@ export function overviewPage(v: OverviewView): Html {
   </section>
   <section class="card">
     <h2>Security</h2>
-    <p>${
+    ${
       v.fresh
-        ? html`<span class="badge ok">Recently signed in</span> sensitive actions are open for a few minutes.`
-        : html`<span class="badge warn">Sign-in older than ${Math.round(v.freshFor / 60)} min</span> you will be asked for your password again.`
-    }</p>
+        ? html`<p><span class="badge ok">Recently signed in</span></p>
+    <p class="muted small">Sensitive actions such as a password change are open for ${Math.round(v.freshFor / 60)} minutes after a sign-in.</p>`
+        : html`<p><span class="badge warn">Sign-in older than ${Math.round(v.freshFor / 60)} min</span></p>
+    <p class="muted small">A password change will ask for your password again first (step-up).</p>`
+    }
     <div class="row">
       <a class="button secondary" href="/account/password">Change password</a>
       <a class="button secondary" href="/sessions">${v.sessionCount} active session${v.sessionCount === 1 ? "" : "s"}</a>
