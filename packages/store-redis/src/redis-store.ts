@@ -41,7 +41,7 @@ export interface RedisStoreOptions {
   prefix?: string;
   /**
    * Milliseconds one store call may take before it rejects with
-   * `StoreUnavailableError` (node-redis also drops the command itself).
+   * `StoreUnavailableError`.
    * @default 2000
    */
   commandTimeout?: number;

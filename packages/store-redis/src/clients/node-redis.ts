@@ -1,4 +1,4 @@
-import type { RedisCommandOptions, RedisExecutor } from "../executor.js";
+import type { RedisExecutor } from "../executor.js";
 
 /**
  * The part of a node-redis client (`createClient()` from `redis` or
@@ -63,8 +63,10 @@ function isNodeRedisReply(error: unknown): boolean {
 export function fromNodeRedis(client: NodeRedisClientLike): RedisExecutor {
   return {
     // Fresh array: node-redis may keep a reference to the arguments until the reply.
-    send: (_firstKey: string, args: readonly string[], options: RedisCommandOptions) =>
-      client.sendCommand([...args], { timeout: options.timeoutMs }),
+    // No `timeout` command option: node-redis implements it with AbortSignal.timeout,
+    // whose per-command timers and listeners cost more CPU than the command itself;
+    // the store's own commandTimeout race bounds every call already.
+    send: (_firstKey: string, args: readonly string[]) => client.sendCommand([...args]),
     isReplyError: isNodeRedisReply,
   };
 }
@@ -87,8 +89,8 @@ export function fromNodeRedis(client: NodeRedisClientLike): RedisExecutor {
  */
 export function fromNodeRedisCluster(cluster: NodeRedisClusterLike): RedisExecutor {
   return {
-    send: (firstKey: string, args: readonly string[], options: RedisCommandOptions) =>
-      cluster.sendCommand(firstKey, false, [...args], { timeout: options.timeoutMs }),
+    send: (firstKey: string, args: readonly string[]) =>
+      cluster.sendCommand(firstKey, false, [...args]),
     isReplyError: isNodeRedisReply,
   };
 }
