@@ -350,6 +350,18 @@ export function createSessions<
   if (tokenMode === "authorization" && store === undefined) {
     invalid("tokenMode", tokenMode, '"cookie" in stateless mode (a sealed session is a cookie)');
   }
+  const renewAfter =
+    options.renewAfter === undefined
+      ? undefined
+      : seconds("renewAfter", options.renewAfter, 0, 1, 34_560_000);
+  if (renewAfter !== undefined && store === undefined) {
+    invalid(
+      "renewAfter",
+      renewAfter,
+      "only with a store (a sealed cookie has no server state to forward)",
+    );
+  }
+  const renewGrace = seconds("renewGrace", options.renewGrace, 60, 0, 3600);
   const now = options.now ?? Date.now;
   if (typeof now !== "function") invalid("now", now, "a function returning epoch milliseconds");
   const onEvent = options.onEvent;
@@ -437,6 +449,8 @@ export function createSessions<
     maxSessionsPerUser,
     sessionLimit,
     binding,
+    renewAfterMs: renewAfter === undefined ? undefined : renewAfter * 1000,
+    renewGraceMs: renewGrace * 1000,
     pending,
     tokenMode,
     noteRejected(reason, ip, at) {

@@ -62,6 +62,15 @@ export type SessionEvent =
       changed: Array<"userAgent" | "ip">;
     }
   | {
+      /** A token replaced by renewal was presented after its grace window (LC-05, T-D11): possible theft. */
+      type: "renewal_reuse";
+      at: number;
+      /** Store key of the old token. */
+      session: string;
+      /** Store key of the token that replaced it. */
+      current: string;
+    }
+  | {
       /** `threshold` guessed ids (unknown, badly signed, malformed) from one IP within `window` seconds (T-D22). */
       type: "bruteforce";
       at: number;

@@ -196,6 +196,20 @@ export interface SessionsOptions {
    * @default "cookie"
    */
   tokenMode?: "cookie" | "authorization";
+  /**
+   * Renewal timeout (LC-05, T-D11), seconds: a session whose token is older
+   * than this gets a new token on commit (data, user and deadlines kept). The
+   * old token keeps working for `renewGrace` seconds, only to learn the new
+   * one; after that it is rejected (`renewal_reuse`). Needs a store.
+   * @default undefined (off)
+   */
+  renewAfter?: number;
+  /**
+   * Grace window of a renewed token, seconds: concurrent requests that still
+   * carry it get the current session and the new cookie.
+   * @default 60
+   */
+  renewGrace?: number;
   /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
   now?: () => number;
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */

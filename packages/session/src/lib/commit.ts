@@ -3,6 +3,7 @@ import type { SessionData } from "../session.js";
 import { mergeInto, noChanges } from "./changes.js";
 import type { Context } from "./context.js";
 import { absoluteDeadline, effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
+import { isForward, openForward, renew, renewalDue } from "./renewal.js";
 import type { SessionImpl } from "./session-impl.js";
 import { clearSetCookies, sealedSetCookies, sessionSetCookie } from "./set-cookie.js";
 import { reportStoreError } from "./store-call.js";
@@ -45,6 +46,14 @@ function nothingToStore(ctx: Context, s: AnySession): string[] {
 }
 
 export async function commitStateful(ctx: Context, s: AnySession): Promise<string[]> {
+  const lines = await writeStateful(ctx, s);
+  const now = ctx.now();
+  if (!renewalDue(ctx, s, now) || !(await renew(ctx, s, now))) return lines;
+  s.reissue = false;
+  return [cookieFor(ctx, s, s.storeExpiresAt!, now)];
+}
+
+async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
   if (s.concurrentlyDestroyed) return [];
   if (s.destroyed) return nothingToStore(ctx, s);
   const store = ctx.store!;
@@ -53,6 +62,7 @@ export async function commitStateful(ctx: Context, s: AnySession): Promise<strin
     if (!wanted(ctx, s)) return nothingToStore(ctx, s);
     const key = s.ensureIdentity();
     s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
+    if (ctx.renewAfterMs !== undefined) s.record.issuedAt = now;
     const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
     const value = await toStored(ctx, key, s.record, deadline, now);
     const entry = { value, expiresAt: deadline, userId: s.record.userId };
@@ -74,7 +84,7 @@ export async function commitStateful(ctx: Context, s: AnySession): Promise<strin
     return [cookieFor(ctx, s, deadline, now)];
   }
 
-  const key = s.key!;
+  let key = s.key!;
   if (s.isDirty()) {
     s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
     for (let attempt = 0; ; attempt++) {
@@ -104,6 +114,32 @@ export async function commitStateful(ctx: Context, s: AnySession): Promise<strin
         );
       }
       const current = await storeCall(ctx, "get", key, () => store.get(key));
+      if (current !== null && isForward(current.value)) {
+        // Another request renewed the token meanwhile: follow it, keep our changes (LC-05).
+        const fwd = await openForward(ctx, key, current.value, now);
+        if (fwd !== null && now < fwd.graceEnd) {
+          const nextKey = ctx.crypto.hashToken(fwd.token);
+          const next = await storeCall(ctx, "get", nextKey, () => store.get(nextKey));
+          const record =
+            next === null || isForward(next.value)
+              ? null
+              : await fromStored(ctx, nextKey, next.value, now);
+          if (next !== null && record !== null) {
+            s.token = fwd.token;
+            s.key = key = nextKey;
+            s.tokenChanged = true;
+            s.reissue = true;
+            s.record = mergeInto(
+              record,
+              s.changes,
+              s.record.lastSeenAt,
+              s.metaChanged ? s.record.meta : undefined,
+            );
+            s.version = next.version;
+            continue;
+          }
+        }
+      }
       const stored = current === null ? null : await fromStored(ctx, key, current.value, now);
       if (current === null || stored === null) {
         // Destroyed by another request (logout): never resurrect it (LC-11, T-D19).

@@ -61,6 +61,10 @@ export interface Context {
   binding: "off" | "log" | "revoke";
   /** Revocations owed to the store after a failure (T-D13); their sessions never load. */
   pending: PendingRevocations;
+  /** LC-05: token age (ms) after which commit renews it; undefined = off. */
+  renewAfterMs: number | undefined;
+  /** LC-05: how long a renewed token still learns its successor. */
+  renewGraceMs: number;
   /** SID-07: the cookie, or only `Authorization: Bearer`. */
   tokenMode: "cookie" | "authorization";
   /** Counts a rejection toward brute-force detection (T-D22). */

@@ -1,3 +1,4 @@
+import type { StoreEntry } from "@tessera/store";
 import type { RejectReason } from "../events.js";
 import { bindingChanges } from "./binding.js";
 import type { Context } from "./context.js";
@@ -5,6 +6,7 @@ import { checkExpiry } from "./expiry.js";
 import { MAX_SEALED_LENGTH } from "./primitives.js";
 import { readSessionCookies } from "./read-cookie.js";
 import { emptyBag, type SessionMeta, type SessionRecord, validateRecord } from "./record.js";
+import { isForward, openForward } from "./renewal.js";
 import { SessionImpl } from "./session-impl.js";
 import { reportStoreError } from "./store-call.js";
 import { fromStored } from "./stored.js";
@@ -110,6 +112,42 @@ export async function loadStateful<D extends object, F extends object>(
     throw error;
   }
   if (entry === null) return fresh(ctx, now, incoming, meta, "unknown_id", key);
+  if (isForward(entry.value)) {
+    const fwd = await openForward(ctx, key, entry.value, now);
+    if (fwd === null) return fresh(ctx, now, incoming, meta, "malformed", key);
+    const nextKey = ctx.crypto.hashToken(fwd.token);
+    if (now >= fwd.graceEnd) {
+      // A renewed token after its grace window: a stale copy, possibly a stolen one (LC-05).
+      ctx.emit({ type: "renewal_reuse", at: now, session: key, current: nextKey });
+      return fresh(ctx, now, incoming, meta, "renewal_reuse", key);
+    }
+    if (ctx.pending.has(nextKey)) return fresh(ctx, now, incoming, meta, "unknown_id", key);
+    let next: Awaited<ReturnType<typeof store.get>>;
+    try {
+      next = await store.get(nextKey);
+    } catch (error) {
+      reportStoreError(ctx, "get", error, nextKey);
+      throw error;
+    }
+    // One hop only: the grace window is for learning the current token, not for chains.
+    if (next === null || isForward(next.value)) {
+      return fresh(ctx, now, incoming, meta, "unknown_id", key);
+    }
+    return open(ctx, now, incoming, meta, fwd.token, nextKey, next, true);
+  }
+  return open(ctx, now, incoming, meta, token, key, entry, opened.reissue);
+}
+
+async function open<D extends object, F extends object>(
+  ctx: Context,
+  now: number,
+  incoming: Record<string, string>,
+  meta: SessionMeta | undefined,
+  token: string,
+  key: string,
+  entry: StoreEntry,
+  reissue: boolean,
+): Promise<SessionImpl<D, F>> {
   const record = await fromStored(ctx, key, entry.value, now);
   if (record === null) return fresh(ctx, now, incoming, meta, "malformed", key);
   const verdict = checkExpiry(record, now, ctx.timeouts, entry.expiresAt);
@@ -138,7 +176,7 @@ export async function loadStateful<D extends object, F extends object>(
     record,
     token,
     key,
-    reissue: opened.reissue,
+    reissue,
     version: entry.version,
     storeExpiresAt: entry.expiresAt,
     incoming,

@@ -36,6 +36,8 @@ export interface SessionRecord {
   data: Bag;
   flash?: Bag;
   meta?: SessionMeta;
+  /** When the current token was issued (only with `renewAfter`); renewal age runs from here, else from createdAt. */
+  issuedAt?: number;
   /** Stateless mode only: a random id that names the session in events and binds CSRF tokens. */
   sid?: string;
 }
@@ -112,12 +114,14 @@ export function validateRecord(
   const r = parsed as Record<string, unknown>;
   if (r.v !== 1 || !isInstant(r.createdAt) || !isInstant(r.lastSeenAt)) return null;
   if (r.authTime !== undefined && !isInstant(r.authTime)) return null;
+  if (r.issuedAt !== undefined && !isInstant(r.issuedAt)) return null;
   if (!optionalString(r.userId, 1024) || !optionalString(r.sid, 128)) return null;
   const data = toBag(r.data);
   if (data === null || tooDeep(r.data, maxDepth) || tooDeep(r.flash, maxDepth)) return null;
   const record: SessionRecord = { v: 1, createdAt: r.createdAt, lastSeenAt: r.lastSeenAt, data };
   if (r.authTime !== undefined) record.authTime = r.authTime;
   if (r.userId !== undefined) record.userId = r.userId;
+  if (r.issuedAt !== undefined) record.issuedAt = r.issuedAt;
   if (r.sid !== undefined) record.sid = r.sid;
   if (r.flash !== undefined) {
     const flash = toBag(r.flash);
