@@ -1,5 +1,12 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "harness", include: ["src/**/*.test.ts"] },
+  test: {
+    name: "harness",
+    include: ["src/**/*.test.ts"],
+    // The matrix shares the local services with other packages' tests: one file at a time.
+    fileParallelism: false,
+    testTimeout: 15_000,
+    hookTimeout: 20_000,
+  },
 });

@@ -1,0 +1,28 @@
+import type { RunningApp } from "../lib/listen.js";
+import type { AppSessions } from "../lib/routes.js";
+import { startExpress } from "./express.js";
+import { startFastify } from "./fastify.js";
+import { startFetch } from "./fetch.js";
+import { startHono } from "./hono.js";
+
+/** The adapter axis of the matrix. */
+export interface AdapterKind {
+  name: string;
+  description: string;
+  start(sessions: AppSessions): Promise<RunningApp>;
+}
+
+export const ADAPTERS: readonly AdapterKind[] = [
+  { name: "express", description: "Express 5 + `@tessera/express`", start: startExpress },
+  { name: "fastify", description: "Fastify 5 + `@tessera/fastify`", start: startFastify },
+  {
+    name: "hono",
+    description: "Hono 4 + `@tessera/hono` on `@hono/node-server`",
+    start: startHono,
+  },
+  {
+    name: "fetch",
+    description: "a Fetch handler + `withSessions` from `@tessera/session`",
+    start: startFetch,
+  },
+];

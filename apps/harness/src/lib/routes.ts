@@ -1,0 +1,88 @@
+import { type Session, SessionError, type Sessions } from "@tessera/session";
+
+/** The session data of the scenario app: string values under any key. */
+export type Data = Record<string, string>;
+export type AppSessions = Sessions<Data, Data>;
+export type AppSession = Session<Data, Data>;
+
+/** What a route answers; each adapter turns it into its own response. */
+export interface RouteReply {
+  status: number;
+  body: unknown;
+}
+
+/** The JSON every state-returning route answers with. */
+export interface SessionState {
+  isNew: boolean;
+  userId: string | null;
+  data: Data;
+}
+
+function state(session: AppSession): SessionState {
+  return {
+    isNew: session.isNew,
+    userId: session.userId ?? null,
+    data: { ...session.toJSON() } as Data,
+  };
+}
+
+/**
+ * The scenario app, written once over `@tessera/session` and mounted by every
+ * adapter, so the adapters only translate requests and responses:
+ *
+ * - `GET /state`: the session as loaded (changes nothing)
+ * - `POST /set?k=v&...`: sets each pair; `POST /delete?key=k`: deletes one key
+ * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`
+ * - `POST /logout`: `session.logout()`
+ * - `POST /revoke-others`: `sessions.revokeUser(session.userId, { except: session })`;
+ *   a `SessionError` (stateless mode: `ERR_SESSION_UNSUPPORTED`) answers 501 with its code
+ */
+export async function route(
+  sessions: AppSessions,
+  session: AppSession,
+  method: string,
+  url: string,
+): Promise<RouteReply> {
+  const { pathname, searchParams } = new URL(url, "http://harness.invalid");
+  const op = `${method} ${pathname}`;
+  switch (op) {
+    case "GET /state":
+      return { status: 200, body: state(session) };
+    case "POST /set":
+      for (const [key, value] of searchParams) session.set(key, value);
+      return { status: 200, body: state(session) };
+    case "POST /delete":
+      session.delete(searchParams.get("key") ?? "");
+      return { status: 200, body: state(session) };
+    case "POST /login":
+      await session.login(searchParams.get("user") ?? "", { carryOver: ["cart"] });
+      return { status: 200, body: state(session) };
+    case "POST /logout":
+      return { status: 200, body: await session.logout() };
+    case "POST /revoke-others": {
+      const userId = session.userId;
+      if (userId === undefined) return { status: 401, body: { error: "not logged in" } };
+      try {
+        return {
+          status: 200,
+          body: { revoked: await sessions.revokeUser(userId, { except: session }) },
+        };
+      } catch (error) {
+        if (SessionError.isInstance(error)) return { status: 501, body: { error: error.code } };
+        throw error;
+      }
+    }
+    default:
+      return { status: 404, body: { error: `no route ${op}` } };
+  }
+}
+
+/** The paths each adapter mounts, with their methods. */
+export const ROUTES: ReadonlyArray<{ method: "GET" | "POST"; path: string }> = [
+  { method: "GET", path: "/state" },
+  { method: "POST", path: "/set" },
+  { method: "POST", path: "/delete" },
+  { method: "POST", path: "/login" },
+  { method: "POST", path: "/logout" },
+  { method: "POST", path: "/revoke-others" },
+];
