@@ -1,3 +1,6 @@
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import fc from "fast-check";
 import { CompactSign, exportSPKI } from "jose";
 import jsonwebtoken from "jsonwebtoken";
 import { describe, expect, it, vi } from "vitest";
@@ -8,7 +11,7 @@ import { createKeyring } from "./keyring.js";
 import { decode, encode } from "./lib/b64.js";
 import { randomToken } from "./random-token.js";
 import { signJwt } from "./sign-jwt.js";
-import { type VerifyJwtOptions, verifyJwt } from "./verify-jwt.js";
+import { type VerifyJwtOptions, verifyJwt, verifyJwtWithJose } from "./verify-jwt.js";
 
 const k1 = { id: "k1", secret: randomToken(32) };
 const k2 = { id: "k2", secret: randomToken(32) };
@@ -31,12 +34,18 @@ function forge(
     .sign(key);
 }
 const good = { sub: "u1", iat: now, exp: now + 600 };
-const reason = async (token: string, options: VerifyJwtOptions = HS, ring = keys) => {
-  const result = await verifyJwt(token, ring, options);
-  return result.ok ? "ok" : result.reason;
-};
 
-describe("signJwt / verifyJwt", () => {
+// Every test runs on both paths: HS256 through the package's own HMAC and
+// claims checks ("hmac"), and through jose ("jose").
+describe.each([
+  ["hmac", verifyJwt],
+  ["jose", verifyJwtWithJose],
+] as const)("signJwt / verifyJwt (%s)", (_path, verify) => {
+  const reason = async (token: string, options: VerifyJwtOptions = HS, ring = keys) => {
+    const result = await verify(token, ring, options);
+    return result.ok ? "ok" : result.reason;
+  };
+
   it.each(["HS256", "HS512"] as const)(
     "round-trips %s with kid, typ, iat, exp, iss, aud",
     async (alg) => {
@@ -49,7 +58,7 @@ describe("signJwt / verifyJwt", () => {
         subject: "u1",
         jwtId: "j1",
       });
-      const result = await verifyJwt(token, keys, {
+      const result = await verify(token, keys, {
         algorithms: [alg],
         typ: "access+jwt",
         issuer: "iss",
@@ -69,14 +78,14 @@ describe("signJwt / verifyJwt", () => {
     "round-trips %s and publishes the public key",
     async (alg) => {
       const token = await signJwt({ sub: "u1" }, pairs, { alg, expiresIn: 600 });
-      expect(await verifyJwt(token, pairs, { algorithms: ["EdDSA", "ES256"] })).toMatchObject({
+      expect(await verify(token, pairs, { algorithms: ["EdDSA", "ES256"] })).toMatchObject({
         ok: true,
         header: { alg },
       });
       const jwks = await exportJwks(pairs);
       expect(jwks.keys.map((k) => k.kid)).toEqual(["es1", "ed1"]);
       expect(JSON.stringify(jwks)).not.toContain('"d"');
-      const remote = await verifyJwt(token, null, {
+      const remote = await verify(token, null, {
         algorithms: ["EdDSA", "ES256"],
         jwks: (await import("jose")).createLocalJWKSet(jwks),
       });
@@ -86,7 +95,7 @@ describe("signJwt / verifyJwt", () => {
 
   it("rotates HMAC keys with needsReissue", async () => {
     const old = await signJwt({}, keys, { alg: "HS256", expiresIn: 600 });
-    expect(await verifyJwt(old, createKeyring([k2, k1]), HS)).toMatchObject({
+    expect(await verify(old, createKeyring([k2, k1]), HS)).toMatchObject({
       ok: true,
       needsReissue: true,
     });
@@ -108,7 +117,7 @@ describe("signJwt / verifyJwt", () => {
     const token = await signJwt({}, keys, { alg: "HS512", expiresIn: 600 });
     expect(await reason(token)).toBe("algorithm_not_allowed");
     for (const algorithms of [[], ["HS256", "ES256"], ["none"], ["RS256"], undefined]) {
-      await expect(verifyJwt(token, keys, { algorithms } as never)).rejects.toThrow(
+      await expect(verify(token, keys, { algorithms } as never)).rejects.toThrow(
         /option algorithms/,
       );
     }
@@ -217,7 +226,7 @@ describe("signJwt / verifyJwt", () => {
   it("applies time rules with a 30 s default tolerance", async () => {
     const at = (claims: Record<string, unknown>, options: Partial<VerifyJwtOptions> = {}) =>
       forge({ alg: "HS256", kid: "k1", typ: "JWT" }, claims).then((t) =>
-        reason(t, { ...HS, ...options }),
+        reason(t, { ...HS, now: now * 1000, ...options }),
       );
     expect(await at({ iat: now - 100, exp: now - 31 })).toBe("expired");
     expect(await at({ iat: now - 100, exp: now - 29 })).toBe("ok");
@@ -229,7 +238,7 @@ describe("signJwt / verifyJwt", () => {
     expect(await at({ iat: now })).toBe("missing_claim");
     expect(await at({ exp: now + 600 })).toBe("missing_claim");
     expect(await at({ iat: now }, { requireExp: false })).toBe("ok");
-    await expect(verifyJwt("a.b.c", keys, { ...HS, clockTolerance: 301 })).rejects.toThrow(
+    await expect(verify("a.b.c", keys, { ...HS, clockTolerance: 301 })).rejects.toThrow(
       /option clockTolerance/,
     );
   });
@@ -379,6 +388,230 @@ describe("signJwt / verifyJwt", () => {
         ),
       ).not.toBe("ok");
     }
+  });
+});
+
+// The HS256 path checks signature and claims itself; jose is the reference.
+// Random headers, claims (with wrong types, out-of-range and edge times),
+// options and clocks: both paths must return the same result, reason,
+// payload and header.
+describe("HS256 path against jose (differential)", () => {
+  const text = (value: string) => new TextEncoder().encode(value);
+  const t0 = 1_800_000_000;
+  // Biased towards tokens that reach the claims checks (a valid signature,
+  // matching typ, times near the clock and the tolerance edges), with junk
+  // mixed in at every level.
+  const time = fc.oneof(
+    // Around the clock edges: tolerance (0, 1, 30, 300) and maxTokenAge (1, 60, 3600) ± 1 s.
+    {
+      weight: 12,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(
+            0,
+            1,
+            2,
+            29,
+            30,
+            31,
+            59,
+            60,
+            61,
+            90,
+            299,
+            300,
+            301,
+            3600,
+            3601,
+            3630,
+            3631,
+            3900,
+          ),
+          fc.constantFrom(1, -1),
+        )
+        .map(([d, sign]) => String(t0 + d * sign)),
+    },
+    { weight: 3, arbitrary: fc.integer({ min: -8000, max: 8000 }).map((d) => String(t0 + d)) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        "1e309",
+        "-1e309",
+        "1.5e308",
+        "-1",
+        "0",
+        `${t0}.5`,
+        `"${t0}"`,
+        "null",
+        "true",
+        "[]",
+        "{}",
+      ),
+    },
+  );
+  const str = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('"a"', '"b"', '"x"', '"y"', '"u1"') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom('""', "1", "null", '["a"]', '["x","y"]', "[]", '[1,"x"]', '["q"]'),
+    },
+  );
+  // `arb` with probability `percent`, else undefined (absent).
+  const maybe = <T>(arb: fc.Arbitrary<T>, percent: number) =>
+    fc.oneof(
+      { weight: percent, arbitrary: arb },
+      { weight: 100 - percent, arbitrary: fc.constant(undefined) },
+    );
+  const claim = (name: string, value: fc.Arbitrary<string>, percent: number) =>
+    maybe(
+      value.map((v) => `"${name}":${v}`),
+      percent,
+    );
+  const payload = fc.oneof(
+    {
+      weight: 30,
+      arbitrary: fc
+        .tuple(
+          claim("iat", time, 92),
+          claim("exp", time, 85),
+          claim("nbf", time, 25),
+          claim("iss", str, 50),
+          claim("sub", str, 50),
+          claim("aud", str, 50),
+          claim("jti", str, 50),
+        )
+        .map((parts) => `{${parts.filter((part) => part !== undefined).join(",")}}`),
+    },
+    { weight: 1, arbitrary: fc.constantFrom("[]", "null", "1", '"s"', "{", '{"a":1,}') },
+  );
+  const header = fc.record({
+    alg: fc.oneof({ weight: 12, arbitrary: fc.constant("HS256") }, fc.constant("HS512")),
+    kid: fc.constantFrom("k1", "k1", "k2"),
+    typ: maybe(
+      fc.oneof(
+        { weight: 8, arbitrary: fc.constant("JWT") },
+        fc.constantFrom(
+          "jwt",
+          "application/jwt",
+          "Application/JWT",
+          "at+jwt",
+          "application/at+JWT",
+          "x/y",
+        ),
+      ),
+      88,
+    ),
+    crit: maybe(fc.constantFrom(["b64"], ["x-unknown"]), 5),
+    b64: maybe(fc.boolean(), 10),
+  });
+  const options = fc.record({
+    algorithms: fc.constantFrom(["HS256"], ["HS256", "HS512"]),
+    typ: maybe(fc.constantFrom("JWT", "JWT", "JWT", "at+jwt", "AT+JWT"), 50),
+    issuer: maybe(fc.constantFrom("a", ["a", "b"], ""), 20),
+    audience: maybe(fc.constantFrom("x", ["x", "y"], ["q"]), 20),
+    subject: maybe(fc.constantFrom("u1", ""), 20),
+    maxTokenAge: maybe(fc.constantFrom(1, 60, 3600), 33),
+    clockTolerance: maybe(fc.constantFrom(0, 1, 30, 300), 50),
+    requireExp: maybe(fc.boolean(), 33),
+    requiredClaims: maybe(fc.constantFrom(["jti"], ["sub", "aud"], []), 25),
+    now: fc.integer({ min: -2, max: 2 }).map((d) => (t0 + d) * 1000 + 999),
+  });
+  const ring = createKeyring([k1, k2]);
+  const macKeys: Record<string, Uint8Array> = {
+    HS256k1: deriveKey(ring, "jwt-hs256", { kid: "k1" }),
+    HS256k2: deriveKey(ring, "jwt-hs256", { kid: "k2" }),
+    HS512k1: deriveKey(ring, "jwt-hs512", { kid: "k1" }),
+    HS512k2: deriveKey(ring, "jwt-hs512", { kid: "k2" }),
+  };
+
+  it("gives jose's verdict for every token, options object and clock", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        header,
+        payload,
+        options,
+        fc
+          .nat(14)
+          .map((n) => (n < 12 ? "valid" : (["flipped", "short", "other-key"] as const)[n - 12]!)),
+        async (h, p, o, signature) => {
+          const head = Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined));
+          const input = `${encode(text(JSON.stringify(head)))}.${encode(text(p))}`;
+          const macKey =
+            signature === "other-key" ? new Uint8Array(32).fill(1) : macKeys[h.alg + h.kid]!;
+          const mac = hmac(h.alg === "HS256" ? sha256 : sha512, macKey, text(input));
+          if (signature === "flipped") mac[mac.length >> 1]! ^= 1;
+          const token = `${input}.${encode(signature === "short" ? mac.slice(1) : mac)}`;
+          const opts = Object.fromEntries(
+            Object.entries(o).filter(([, v]) => v !== undefined),
+          ) as unknown as VerifyJwtOptions;
+          const ours = await verifyJwt(token, ring, opts);
+          const theirs = await verifyJwtWithJose(token, ring, { ...opts });
+          expect(ours).toEqual(theirs);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("agrees at every clock edge (exp, nbf, iat, maxTokenAge, tolerance)", async () => {
+    const edge = fc
+      .tuple(fc.constantFrom(0, 1, 29, 30, 31, 60, 61, 90, 91, 300, 301, 3630, 3631), fc.boolean())
+      .map(([d, past]) => t0 + (past ? -d : d));
+    await fc.assert(
+      fc.asyncProperty(
+        edge,
+        fc.option(edge, { nil: undefined }),
+        fc.option(edge, { nil: undefined }),
+        fc.option(fc.constantFrom(1, 60, 3600), { nil: undefined }),
+        fc.option(fc.constantFrom(0, 1, 30, 300), { nil: undefined }),
+        async (iat, exp, nbf, maxTokenAge, clockTolerance) => {
+          const claims = JSON.stringify({ iat, exp, nbf });
+          const input = `${encode(text('{"alg":"HS256","kid":"k1","typ":"JWT"}'))}.${encode(text(claims))}`;
+          const token = `${input}.${encode(hmac(sha256, macKeys.HS256k1!, text(input)))}`;
+          const opts: VerifyJwtOptions = {
+            algorithms: ["HS256"],
+            requireExp: exp !== undefined,
+            now: t0 * 1000 + 500,
+            ...(maxTokenAge === undefined ? {} : { maxTokenAge }),
+            ...(clockTolerance === undefined ? {} : { clockTolerance }),
+          };
+          expect(await verifyJwt(token, ring, opts)).toEqual(
+            await verifyJwtWithJose(token, ring, opts),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("agrees on tokens signed by signJwt with claims options", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 7200 }),
+        fc.integer({ min: -8000, max: 8000 }),
+        fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }),
+        fc.option(fc.constantFrom("api", ["api", "web"]), { nil: undefined }),
+        async (expiresIn, skew, notBefore, audience) => {
+          const at = t0 * 1000;
+          const token = await signJwt({ scope: "read" }, ring, {
+            alg: "HS256",
+            expiresIn,
+            now: at,
+            ...(notBefore === undefined ? {} : { notBefore }),
+            ...(audience === undefined ? {} : { audience }),
+          });
+          const opts: VerifyJwtOptions = {
+            algorithms: ["HS256"],
+            audience: "api",
+            maxTokenAge: 3600,
+            now: at + skew * 1000,
+          };
+          const ours = await verifyJwt(token, ring, opts);
+          expect(ours).toEqual(await verifyJwtWithJose(token, ring, opts));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
