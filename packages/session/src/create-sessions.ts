@@ -8,6 +8,7 @@ import type { Context } from "./lib/context.js";
 import { loadStateful, loadStateless } from "./lib/load.js";
 import { PendingRevocations } from "./lib/pending.js";
 import { createPrimitives } from "./lib/primitives.js";
+import { revokeUserBefore } from "./lib/revocation.js";
 import { SessionImpl } from "./lib/session-impl.js";
 import { validateCookieSettings } from "./lib/set-cookie.js";
 import { reportStoreError } from "./lib/store-call.js";
@@ -350,6 +351,17 @@ export function createSessions<
   if (tokenMode === "authorization" && store === undefined) {
     invalid("tokenMode", tokenMode, '"cookie" in stateless mode (a sealed session is a cookie)');
   }
+  const revocationStore = options.revocationStore;
+  if (revocationStore !== undefined) {
+    if (!isStore(revocationStore)) invalid("revocationStore", revocationStore, "a SessionStore");
+    if (store !== undefined) {
+      invalid(
+        "revocationStore",
+        "(a store)",
+        "only in stateless mode (with a store, logout deletes the entry)",
+      );
+    }
+  }
   const renewAfter =
     options.renewAfter === undefined
       ? undefined
@@ -423,7 +435,7 @@ export function createSessions<
     maxPending: 10_000,
     minDelayMs: 1000,
     maxDelayMs: 60_000,
-    onError: (key, error) => reportStoreError(ctx, "delete", error, key),
+    onError: (key, error, operation) => reportStoreError(ctx, operation, error, key),
     onDone: (key) => emit({ type: "destroyed", at: now(), session: key, reason: "logout" }),
     // Bounded: past 10,000 owed deletes the oldest is left to its store TTL, and said so.
     onDropped: (key) =>
@@ -449,6 +461,7 @@ export function createSessions<
     maxSessionsPerUser,
     sessionLimit,
     binding,
+    revocationStore,
     renewAfterMs: renewAfter === undefined ? undefined : renewAfter * 1000,
     renewGraceMs: renewGrace * 1000,
     pending,
@@ -570,6 +583,20 @@ export function createSessions<
     },
 
     async revokeUser(userId, revokeOptions = {}) {
+      if (!stateful && revocationStore !== undefined) {
+        checkUserId(userId);
+        const except =
+          revokeOptions.except === undefined ? undefined : internal(revokeOptions.except, ctx);
+        const at = ctx.now();
+        await revokeUserBefore(ctx, userId, at);
+        if (except !== undefined && !except.isDestroyed) {
+          // The kept session is re-sealed on its commit, after notBefore.
+          except.record.lastSeenAt = Math.max(except.record.lastSeenAt, at);
+          except.reissue = true;
+        }
+        // Sealed cookies cannot be counted: every one sealed before now is revoked.
+        return 0;
+      }
       const s = userIndex("revokeUser");
       checkUserId(userId);
       const except = revokeOptions.except;

@@ -5,6 +5,7 @@
  * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
  * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
  * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1).
+ * - `revoked`: a stateless session denied by `revocationStore` (logout, or sealed before the user's `revokeUser`).
  * - `renewal_reuse`: a token replaced by renewal presented after its grace window (LC-05, T-D11).
  * - `binding_changed`: `binding: "revoke"` and the user-agent family or network changed (T-D21).
  *
@@ -21,7 +22,8 @@ export type RejectReason =
   | "expired_absolute"
   | "duplicate_cookie"
   | "binding_changed"
-  | "renewal_reuse";
+  | "renewal_reuse"
+  | "revoked";
 
 /**
  * Store operations that can fail and be reported in a `store_error` event.

@@ -94,6 +94,17 @@ export interface SessionsOptions {
    * cookie (SECURITY decision 4).
    */
   store?: SessionStore;
+  /**
+   * Stateless mode only: a small store that makes logout revoke on the
+   * server (SECURITY decision 4, SL-03, T-D29). `logout()` denies the sealed
+   * session's id until its absolute deadline and returns
+   * `{ serverSideRevoked: true }`; `revokeUser(userId)` sets a per-user
+   * `notBefore` that refuses every cookie sealed before it. Costs one or two
+   * store reads per request. Without it, logout only clears the cookie and a
+   * stolen copy stays valid until it expires (`serverSideRevoked: false`).
+   * @default undefined (off)
+   */
+  revocationStore?: SessionStore;
   /** The session cookie; see {@link SessionCookieOptions}. */
   cookie?: SessionCookieOptions;
   /**

@@ -61,6 +61,8 @@ export interface Context {
   binding: "off" | "log" | "revoke";
   /** Revocations owed to the store after a failure (T-D13); their sessions never load. */
   pending: PendingRevocations;
+  /** Decision 4 / SL-03: stateless revocation list (deny by sid, notBefore by user); undefined = off. */
+  revocationStore: SessionStore | undefined;
   /** LC-05: token age (ms) after which commit renews it; undefined = off. */
   renewAfterMs: number | undefined;
   /** LC-05: how long a renewed token still learns its successor. */

@@ -7,6 +7,7 @@ import { MAX_SEALED_LENGTH } from "./primitives.js";
 import { readSessionCookies } from "./read-cookie.js";
 import { emptyBag, type SessionMeta, type SessionRecord, validateRecord } from "./record.js";
 import { isForward, openForward } from "./renewal.js";
+import { isRevoked } from "./revocation.js";
 import { SessionImpl } from "./session-impl.js";
 import { reportStoreError } from "./store-call.js";
 import { fromStored } from "./stored.js";
@@ -211,6 +212,9 @@ export async function loadStateless<D extends object, F extends object>(
   const key = ctx.crypto.hashToken(record.sid);
   const verdict = checkExpiry(record, now, ctx.timeouts);
   if (verdict !== null) return fresh(ctx, now, incoming, meta, verdict, key);
+  if (ctx.revocationStore !== undefined && (await isRevoked(ctx, record))) {
+    return fresh(ctx, now, incoming, meta, "revoked", key);
+  }
   ctx.emit({
     type: "loaded",
     at: now,

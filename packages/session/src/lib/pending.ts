@@ -5,8 +5,12 @@
  * interaction and by an unref'd timer with backoff, so a dead store neither
  * grows memory without bound nor keeps the process alive.
  */
+import type { StoreOperation } from "../events.js";
+
+type Op = (() => Promise<void>) & { operation?: StoreOperation };
+
 export class PendingRevocations {
-  private readonly ops = new Map<string, () => Promise<void>>();
+  private readonly ops = new Map<string, Op>();
   private flushing: Promise<number> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private delayMs: number;
@@ -16,7 +20,7 @@ export class PendingRevocations {
       maxPending: number;
       minDelayMs: number;
       maxDelayMs: number;
-      onError(key: string, error: unknown): void;
+      onError(key: string, error: unknown, operation: StoreOperation): void;
       onDone(key: string): void;
       onDropped(key: string): void;
     },
@@ -33,7 +37,9 @@ export class PendingRevocations {
     return this.ops.has(key);
   }
 
-  add(key: string, op: () => Promise<void>): void {
+  add(key: string, run: () => Promise<void>, operation: StoreOperation = "delete"): void {
+    const op: Op = () => run();
+    op.operation = operation;
     this.ops.delete(key);
     this.ops.set(key, op);
     if (this.ops.size > this.options.maxPending) {
@@ -62,7 +68,7 @@ export class PendingRevocations {
       try {
         await op();
       } catch (error) {
-        this.options.onError(key, error);
+        this.options.onError(key, error, op.operation ?? "delete");
         this.delayMs = Math.min(this.delayMs * 2, this.options.maxDelayMs);
         this.schedule();
         return this.ops.size;

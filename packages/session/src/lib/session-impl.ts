@@ -6,6 +6,7 @@ import { type Changes, hasChanges, noChanges } from "./changes.js";
 import type { Context } from "./context.js";
 import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
 import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
+import { denySession } from "./revocation.js";
 import { reportStoreError } from "./store-call.js";
 
 export { sameNetwork } from "./binding.js";
@@ -217,6 +218,15 @@ export class SessionImpl<Data extends object, Flash extends object>
         throw error;
       }
     }
+    if (
+      store === undefined &&
+      this.ctx.revocationStore !== undefined &&
+      this.version > 0 &&
+      this.record.sid !== undefined
+    ) {
+      // Stateless with revocation: the replaced sealed cookie must die too (LC-01).
+      await denySession(this.ctx, this.record);
+    }
     this.token = this.ctx.crypto.randomToken();
     this.key = this.ctx.crypto.hashToken(this.token);
     this.tokenChanged = true;
@@ -317,16 +327,21 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   async destroy(): Promise<DestroyResult> {
-    if (this.isDestroyed) return { serverSideRevoked: this.ctx.store !== undefined };
+    const revocable = this.ctx.store !== undefined || this.ctx.revocationStore !== undefined;
+    if (this.isDestroyed) return { serverSideRevoked: revocable };
     this.destroyed = true;
     this.loggedOut = true;
     const { store } = this.ctx;
     const key = this.key;
     if (store === undefined) {
+      // A sealed cookie that was issued (loaded, or committed earlier) is denied by its sid.
+      if (this.ctx.revocationStore !== undefined && this.version > 0 && this.record.sid) {
+        await denySession(this.ctx, this.record);
+      }
       if (key !== undefined) {
         this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: key, reason: "logout" });
       }
-      return { serverSideRevoked: false };
+      return { serverSideRevoked: revocable };
     }
     if (key !== undefined && this.version > 0) {
       try {
