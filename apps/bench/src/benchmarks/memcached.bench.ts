@@ -80,17 +80,9 @@ async function serve(side: Side, server: string, prefix: string): Promise<void> 
       res.json({ n: s.n });
     });
   } else {
-    // Built packages, read directly: apps/bench does not depend on them (yet).
-    const { createSessions } = (await import(
-      "../../../../packages/session/dist/index.js"
-    )) as typeof import("../../../../packages/session/dist/index.js");
-    const { MemcachedStore, memjsClient } = (await import(
-      "../../../../packages/store-memcached/dist/index.js"
-    )) as typeof import("../../../../packages/store-memcached/dist/index.js");
-    const storeRequire = createRequire(
-      fileURLToPath(new URL("../../../../packages/store-memcached/package.json", import.meta.url)),
-    );
-    const memjs = storeRequire("memjs") as {
+    const { createSessions } = await import("@tessera/session");
+    const { MemcachedStore, memjsClient } = await import("@tessera/store-memcached");
+    const memjs = createRequire(import.meta.url)("memjs") as {
       Client: { create(servers: string, options: object): unknown };
     };
     const client = memjs.Client.create(server, {

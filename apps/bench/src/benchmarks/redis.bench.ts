@@ -56,11 +56,8 @@ async function serve(side: Side): Promise<void> {
   const prefix = `bench:${side}:${process.pid}:`;
 
   if (side === "ours") {
-    // @tessera/session and @tessera/store-redis are not dependencies of apps/bench; read their builds.
-    const { createSessions } = await import("../../../../packages/session/dist/index.js");
-    const { RedisStore, fromNodeRedis } = await import(
-      "../../../../packages/store-redis/dist/index.js"
-    );
+    const { createSessions } = await import("@tessera/session");
+    const { RedisStore, fromNodeRedis } = await import("@tessera/store-redis");
     const { createKeyring, randomToken } = await import("@tessera/signing");
     const sessions = createSessions<{ n: number }>({
       keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),

@@ -9,13 +9,13 @@
  * Both sides receive the same raw Cookie header of one pre-created session.
  */
 
+// @tessera/session is not (yet) a dependency of apps/bench; read its build directly.
+import { createSessions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
 import { parseCookie as peerParseCookie } from "cookie";
 import expressSession from "express-session";
 import { getIronSession } from "iron-session";
-// @tessera/session is not (yet) a dependency of apps/bench; read its build directly.
-import { createSessions } from "@tessera/session";
 import { type Benchmark, compare } from "../harness.js";
 
 type Counter = { n: number; user: string };

@@ -46,9 +46,8 @@ async function serve(side: Side): Promise<void> {
   app.disable("etag");
 
   if (side === "ours") {
-    // @tessera/session and @tessera/store-sql are not dependencies of apps/bench; read their builds.
-    const { createSessions } = await import("../../../../packages/session/dist/index.js");
-    const { SqlStore, pgExecutor } = await import("../../../../packages/store-sql/dist/index.js");
+    const { createSessions } = await import("@tessera/session");
+    const { SqlStore, pgExecutor } = await import("@tessera/store-sql");
     const { createKeyring, randomToken } = await import("@tessera/signing");
     const store = new SqlStore(pgExecutor(pool), { table: OUR_TABLE });
     await store.migrate();

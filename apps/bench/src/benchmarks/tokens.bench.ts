@@ -19,10 +19,10 @@
  */
 import { createKeyring, deriveKey, generateKeyPair, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
+import { fromNodeRedis, RedisStore } from "@tessera/store-redis";
+import { createTokens, type Tokens } from "@tessera/tokens";
 import { type JWTVerifyOptions, jwtVerify } from "jose";
 import { createClient } from "redis";
-import { fromNodeRedis, RedisStore } from "../../../../packages/store-redis/src/index.js";
-import { createTokens, type Tokens } from "../../../../packages/tokens/src/index.js";
 // Relative imports until apps/bench lists these workspace packages among its dependencies.
 import { requireService } from "../../../../scripts/test-env.js";
 import { type Benchmark, compare, median, type Row, type RunOptions } from "../harness.js";
