@@ -105,7 +105,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     migrated: Migrated | null,
   ): void {
     const lock: Lock = { locked: false };
-    req.session = new GuardedSession(session, lock, lateChange);
+    req.session = GuardedSession.of(session, lock, lateChange);
     // No session write on HEAD/OPTIONS/304 (T-A14), except to finish a
     // migration, whose old session is destroyed only after the new one is stored.
     const quiet = req.method === "HEAD" || req.method === "OPTIONS";

@@ -318,3 +318,25 @@ describe("startup checks", () => {
     );
   });
 });
+
+describe("req.session view", () => {
+  it("reads members it does not define from the session itself (future Session members)", async () => {
+    const sessions = makeSessions();
+    const load = sessions.load.bind(sessions);
+    // A member the view does not define, standing in for one Session gains later.
+    sessions.load = async (...args) => Object.assign(await load(...args), { extra: 42 });
+    const app = express5();
+    let seen: unknown;
+    app.use(sessionMiddleware(sessions));
+    app.get("/", (req, res) => {
+      const view = req.session as unknown as Record<string, unknown>;
+      seen = [view.extra, typeof view.toJSON, req.session.isNew, req.session.createdAt > 0];
+      res.send("ok");
+    });
+    const server = app.listen(0, "127.0.0.1");
+    servers.push(server);
+    await new Promise((r) => server.once("listening", r));
+    await send(`http://127.0.0.1:${(server.address() as { port: number }).port}`, "/");
+    expect(seen).toEqual([42, "function", true, true]);
+  });
+});

@@ -86,11 +86,7 @@ async function plugin(
     const state: State = { session, locked: false };
     (request as WithState)[STATE] = state;
     // The registered data type is a promise the app makes about its own data.
-    request.session = new GuardedSession(
-      session,
-      state,
-      lateChange,
-    ) as unknown as FastifyRequest["session"];
+    request.session = GuardedSession.of(session, state, lateChange) as FastifyRequest["session"];
   });
 
   fastify.addHook("onSend", async (request, reply, payload) => {

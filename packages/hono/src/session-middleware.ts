@@ -142,7 +142,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
       throw error;
     }
     const lock: Lock = { locked: false };
-    c.set("session", new GuardedSession(session, lock, lateChange));
+    c.set("session", GuardedSession.of(session, lock, lateChange));
     await next();
     lock.locked = true;
     const method = c.req.method;

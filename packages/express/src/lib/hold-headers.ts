@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { type OutgoingHttpHeaders, ServerResponse } from "node:http";
 
 type Method = "writeHead" | "write" | "end" | "flushHeaders";
 type AnyFn = (...args: unknown[]) => unknown;
@@ -148,6 +148,43 @@ const hooks: Record<Method, AnyFn> = {
   },
 };
 
+type Originals = Record<Method, AnyFn>;
+const METHODS: readonly Method[] = ["writeHead", "write", "end", "flushHeaders"];
+
+/** Prototypes already carrying our hooks, with the methods they replaced. */
+const patchedPrototypes = new WeakMap<object, Originals>();
+
+function originalsOf(target: object): Originals {
+  const t = target as Record<Method, AnyFn>;
+  return { writeHead: t.writeHead, write: t.write, end: t.end, flushHeaders: t.flushHeaders };
+}
+
+/**
+ * Express gives every response its app's `res` prototype. Hooking that
+ * prototype once costs each request a single property (the hold) instead of
+ * four method assignments; a response without a hold just runs the original.
+ */
+function patchPrototype(proto: object): Originals {
+  let originals = patchedPrototypes.get(proto);
+  if (originals !== undefined) return originals;
+  const saved = originalsOf(proto);
+  originals = saved;
+  const target = proto as Record<Method, AnyFn>;
+  for (const method of METHODS) {
+    const original = saved[method];
+    target[method] = function (this: Held, ...args: unknown[]) {
+      return this[HOLD] === undefined ? original.apply(this, args) : intercept(this, method, args);
+    };
+  }
+  patchedPrototypes.set(proto, saved);
+  return saved;
+}
+
+function hasOwnHook(res: ServerResponse): boolean {
+  for (const method of METHODS) if (Object.hasOwn(res, method)) return true;
+  return false;
+}
+
 /**
  * Intercepts the calls that produce a response's headers (`writeHead`,
  * `write`, `end`, `flushHeaders`). The first one asks `before`; when it
@@ -157,6 +194,11 @@ const hooks: Record<Method, AnyFn> = {
  * `onError` called, so an error handler can answer instead. Headers are never
  * sent before the commit finished: this is what lets an async store write
  * complete before a synchronous `writeHead` (AD-04).
+ *
+ * On Express the hooks live on the app's response prototype; Node's shared
+ * `ServerResponse.prototype` (Connect, plain node:http) is never touched, and
+ * a response whose methods were already wrapped per instance by an earlier
+ * middleware is hooked per instance too, so those wrappers are not bypassed.
  */
 export function holdHeaders(
   res: ServerResponse,
@@ -164,19 +206,14 @@ export function holdHeaders(
   onError: (error: unknown) => void,
 ): void {
   const target = res as Held;
-  target[HOLD] = {
-    state: 0,
-    queue: [],
-    before,
-    onError,
-    originals: {
-      writeHead: target.writeHead as AnyFn,
-      write: target.write as AnyFn,
-      end: target.end as AnyFn,
-      flushHeaders: target.flushHeaders as AnyFn,
-    },
-  };
-  const methods = target as Record<Method, AnyFn>;
+  const proto = Object.getPrototypeOf(res) as object | null;
+  if (proto !== null && proto !== ServerResponse.prototype && !hasOwnHook(res)) {
+    const originals = patchPrototype(proto);
+    target[HOLD] = { state: 0, queue: [], before, onError, originals };
+    return;
+  }
+  target[HOLD] = { state: 0, queue: [], before, onError, originals: originalsOf(res) };
+  const methods = target as unknown as Record<Method, AnyFn>;
   methods.writeHead = hooks.writeHead;
   methods.write = hooks.write;
   methods.end = hooks.end;

@@ -21,8 +21,24 @@ export interface Lock {
  *
  * A plain delegating class rather than a Proxy: it sits on every request's
  * hot path, and V8 optimizes ordinary method calls far better than traps.
+ * Members it does not define (ones `Session` gains later) fall through to a
+ * Proxy at the end of its prototype chain that reads them from the wrapped
+ * session, so the view never lacks a member; only the members below are guarded.
  */
-export class GuardedSession<D extends SessionData, F extends SessionData> implements Session<D, F> {
+export class GuardedSession<D extends SessionData, F extends SessionData> {
+  static {
+    Object.setPrototypeOf(
+      GuardedSession.prototype,
+      new Proxy(Object.create(null) as object, {
+        get(_target, property, receiver) {
+          const inner = (receiver as GuardedSession<SessionData, SessionData>).#inner as unknown;
+          const value = Reflect.get(inner as object, property, inner) as unknown;
+          return typeof value === "function" ? value.bind(inner) : value;
+        },
+      }),
+    );
+  }
+
   readonly #inner: Session<D, F>;
   readonly #lock: Lock;
   readonly #lateError: () => Error;
@@ -31,6 +47,15 @@ export class GuardedSession<D extends SessionData, F extends SessionData> implem
     this.#inner = inner;
     this.#lock = lock;
     this.#lateError = lateError;
+  }
+
+  /** The guarded view, typed as the session it wraps. */
+  static of<D extends SessionData, F extends SessionData>(
+    inner: Session<D, F>,
+    lock: Lock,
+    lateError: () => Error,
+  ): Session<D, F> {
+    return new GuardedSession(inner, lock, lateError) as unknown as Session<D, F>;
   }
 
   #check(): void {
