@@ -15,32 +15,47 @@ import { build } from "esbuild";
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const distDir = join(appRoot, "dist");
 
+/**
+ * Resolves to the errors by target ("suite" for the Node/Bun/Deno entries,
+ * "worker", "scenario"); an empty object when everything compiled.
+ */
 export async function compileSuite() {
   const common = {
     bundle: true,
     format: "esm",
     target: "es2022",
-    logLevel: "warning",
+    logLevel: "silent",
     outExtension: { ".js": ".mjs" },
     outdir: distDir,
   };
-  await build({
-    ...common,
+  const errors = {};
+  const attempt = async (target, options) => {
+    try {
+      await build({ ...common, ...options });
+    } catch (error) {
+      errors[target] = (error.errors ?? [{ text: String(error) }])
+        .map(
+          (e) =>
+            `esbuild: ${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ""}`,
+        )
+        .join("; ");
+    }
+  };
+  await attempt("suite", {
     entryPoints: ["node", "bun", "deno"].map((n) => join(appRoot, "src", "entries", `${n}.ts`)),
     platform: "neutral",
     packages: "external",
     external: ["node:*"],
   });
-  await build({
-    ...common,
+  await attempt("worker", {
     entryPoints: [join(appRoot, "src", "entries", "worker.ts")],
     platform: "browser",
     conditions: ["workerd", "worker", "browser"],
   });
-  await build({
-    ...common,
+  await attempt("scenario", {
     entryPoints: [join(appRoot, "src", "serve-scenario.ts")],
     entryNames: "scenario",
     platform: "neutral",
   });
+  return errors;
 }

