@@ -320,6 +320,32 @@ describe("startup checks", () => {
 });
 
 describe("req.session view", () => {
+  it("can be passed back to the manager: revokeUser(userId, { except: req.session })", async () => {
+    const sessions = makeSessions();
+    const app = express5();
+    app.use(sessionMiddleware(sessions));
+    app.post("/login", async (req, res) => {
+      await req.session.login("u_7");
+      res.send("in");
+    });
+    app.post("/revoke-others", async (req, res) => {
+      res.json({ revoked: await sessions.revokeUser("u_7", { except: req.session }) });
+    });
+    app.get("/who", (req, res) => {
+      res.json({ user: req.session.userId ?? null });
+    });
+    const server = app.listen(0, "127.0.0.1");
+    servers.push(server);
+    await new Promise((r) => server.once("listening", r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const laptop = cookieOf(await send(base, "/login", { method: "POST" }), "__Host-sid")!;
+    const phone = cookieOf(await send(base, "/login", { method: "POST" }), "__Host-sid")!;
+    const r = await send(base, "/revoke-others", { method: "POST", cookie: phone });
+    expect(JSON.parse(r.body)).toEqual({ revoked: 1 });
+    expect(JSON.parse((await send(base, "/who", { cookie: laptop })).body).user).toBeNull();
+    expect(JSON.parse((await send(base, "/who", { cookie: phone })).body).user).toBe("u_7");
+  });
+
   it("reads members it does not define from the session itself (future Session members)", async () => {
     const sessions = makeSessions();
     const load = sessions.load.bind(sessions);

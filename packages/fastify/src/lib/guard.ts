@@ -26,14 +26,27 @@ export interface Lock {
  * session, so the view never lacks a member; only the members below are guarded.
  */
 export class GuardedSession<D extends SessionData, F extends SessionData> {
+  /** The wrapped sessions' prototype (the session package's own class), once seen. */
+  static #sessionPrototype: object | null = null;
+
   static {
     Object.setPrototypeOf(
       GuardedSession.prototype,
       new Proxy(Object.create(null) as object, {
         get(_target, property, receiver) {
-          const inner = (receiver as GuardedSession<SessionData, SessionData>).#inner as unknown;
-          const value = Reflect.get(inner as object, property, inner) as unknown;
+          const inner = (receiver as GuardedSession<SessionData, SessionData>).#inner as object;
+          const value = Reflect.get(inner, property, inner) as unknown;
           return typeof value === "function" ? value.bind(inner) : value;
+        },
+        set(_target, property, value, receiver) {
+          const inner = (receiver as GuardedSession<SessionData, SessionData>).#inner as object;
+          return Reflect.set(inner, property, value, inner);
+        },
+        // The manager accepts only sessions it loaded (`instanceof` its class and
+        // its context): ending the chain in that class lets the view be passed
+        // back, e.g. `sessions.revokeUser(id, { except: req.session })`.
+        getPrototypeOf() {
+          return GuardedSession.#sessionPrototype;
         },
       }),
     );
@@ -47,6 +60,7 @@ export class GuardedSession<D extends SessionData, F extends SessionData> {
     this.#inner = inner;
     this.#lock = lock;
     this.#lateError = lateError;
+    GuardedSession.#sessionPrototype ??= Object.getPrototypeOf(inner) as object | null;
   }
 
   /** The guarded view, typed as the session it wraps. */
