@@ -77,6 +77,27 @@ function vitest(name, args) {
   return counts;
 }
 
+/** `pnpm test:runtimes`, echoed, with its closing "N passed, N failed" line read back. */
+function runtimeMatrix() {
+  const started = Date.now();
+  const result = spawnSync(pnpmBin, [...pnpmPre, "test:runtimes"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  process.stdout.write(result.stdout ?? "");
+  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const counts = { status: result.status ?? 1, passed: 0, failed: 0 };
+  const last = (result.stdout ?? "").match(/^(\d+) passed, (\d+) failed$/gm)?.at(-1);
+  if (last) {
+    const [, p, f] = last.match(/^(\d+) passed, (\d+) failed$/);
+    counts.passed = Number(p);
+    counts.failed = Number(f);
+  }
+  return counts;
+}
+
 /**
  * The browser test drives Debian's Chromium (no browser downloads are possible
  * here). As root we install it; otherwise the test itself says how.
@@ -124,15 +145,22 @@ if (command === "demo") {
   // everything else, one file at a time, where they can disturb nobody.
   step("Tests (vitest, every package and app)");
   const main = vitest("main", ["--exclude", FAULT_GLOB]);
+  step("Runtime matrix (Node 20 and 22, Bun, Deno, workerd; browser bundles)");
+  const runtimes = runtimeMatrix();
   step("Fault tests (servers stopped and restarted, one file at a time)");
   const faults = vitest("faults", [FAULT_FILTER, "--no-file-parallelism"]);
-  const passed = main.passed + faults.passed;
-  const failed = main.failed + faults.failed;
+  const passed = main.passed + runtimes.passed + faults.passed;
+  const failed = main.failed + runtimes.failed + faults.failed;
   const skipped = main.skipped + faults.skipped;
   console.log(`\nWhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-  const ok = main.status === 0 && faults.status === 0 && failed === 0 && skipped === 0;
-  if (!ok || faults.passed === 0 || main.passed === 0) process.exit(1);
+  const ok =
+    main.status === 0 &&
+    runtimes.status === 0 &&
+    faults.status === 0 &&
+    failed === 0 &&
+    skipped === 0;
+  if (!ok || faults.passed === 0 || main.passed === 0 || runtimes.passed === 0) process.exit(1);
 } else {
   console.error("usage: node scripts/run.mjs demo|test");
   process.exit(2);
