@@ -74,6 +74,16 @@ describe("clearSiteDataOnLogout (T-D12)", () => {
     expect(new Jar().header()).toBe("");
   });
 
+  it("commit and commitHeaders work detached from the manager (adapters may hold them)", async () => {
+    const { sessions } = setup({ clearSiteDataOnLogout: true });
+    const { commit, commitHeaders } = sessions;
+    const s = await sessions.load("");
+    s.set("n", 1);
+    expect(await commit(s)).toHaveLength(1);
+    await s.logout();
+    expect((await commitHeaders(s)).headers).toEqual({ "clear-site-data": VALUE });
+  });
+
   it("rejects a non-boolean option", () => {
     expect(() => setup({ clearSiteDataOnLogout: "yes" as unknown as boolean })).toThrow(
       expect.objectContaining({ code: "ERR_SESSION_INVALID_OPTION" }),
