@@ -20,38 +20,6 @@ const ABSOLUTE = 3600;
 const COOKIE = "__Host-sid";
 const PARALLEL = 20;
 
-/**
- * Known failures on main, each reported as a finding. Their cells run the full
- * scenario as `it.fails`: green while the bug is there, red once it is fixed
- * (then delete the entry). Nothing here is skipped.
- */
-const KNOWN_FAILURES: ReadonlyArray<{
-  scenario: string;
-  adapters: readonly string[];
-  statefulOnly: boolean;
-  why: string;
-}> = [
-  {
-    scenario: "revoke-all",
-    adapters: ["express", "fastify", "hono"],
-    statefulOnly: true,
-    // Since 5ba4a2b the adapters hand out a delegating GuardedSession instead of
-    // a Proxy; createSessions' internal() accepts only its own SessionImpl, so
-    // sessions.revokeUser(id, { except: req.session }) throws
-    // ERR_SESSION_INVALID_ARGUMENT "session was not loaded by this session manager".
-    why: "revokeUser({ except: <adapter's session> }) rejects the adapters' GuardedSession",
-  },
-];
-
-function knownFailure(scenario: string, adapter: string, stateless: boolean): boolean {
-  return KNOWN_FAILURES.some(
-    (known) =>
-      known.scenario === scenario &&
-      known.adapters.includes(adapter) &&
-      !(known.statefulOnly && stateless),
-  );
-}
-
 let users = 0;
 const newUser = () => `user-${++users}`;
 
@@ -302,45 +270,41 @@ describe.each(STORES)("store $name", (kind) => {
       });
     });
 
-    const revokeAll = knownFailure("revoke-all", adapter.name, stateless) ? it.fails : it;
-    revokeAll(
-      "revoke-all from another client: the user's other sessions end, this one and other users' stay",
-      async () => {
-        const user = newUser();
-        const other = newUser();
-        const laptop = client();
-        const phone = client();
-        const stranger = client();
-        await laptop.post("/set?cart=apple");
-        await laptop.post(`/login?user=${user}`);
-        await phone.post(`/login?user=${user}`);
-        await stranger.post(`/login?user=${other}`);
+    it("revoke-all from another client: the user's other sessions end, this one and other users' stay", async () => {
+      const user = newUser();
+      const other = newUser();
+      const laptop = client();
+      const phone = client();
+      const stranger = client();
+      await laptop.post("/set?cart=apple");
+      await laptop.post(`/login?user=${user}`);
+      await phone.post(`/login?user=${user}`);
+      await stranger.post(`/login?user=${other}`);
 
-        const revoke = await phone.post("/revoke-others");
-        if (stateless) {
-          // Documented: no server state, so no per-user index to revoke with.
-          expect(revoke.status).toBe(501);
-          expect(revoke.body).toEqual({ error: "ERR_SESSION_UNSUPPORTED" });
-          expect(stateOf((await laptop.read("/state")).body)).toMatchObject({ userId: user });
-          return;
-        }
-        expect(revoke.status).toBe(200);
-        expect(revoke.body).toEqual({ revoked: 1 });
-        expect(stateOf((await laptop.read("/state")).body)).toEqual({
-          isNew: true,
-          userId: null,
-          data: {},
-        });
-        expect(stateOf((await phone.read("/state")).body)).toMatchObject({
-          isNew: false,
-          userId: user,
-        });
-        expect(stateOf((await stranger.read("/state")).body)).toMatchObject({
-          isNew: false,
-          userId: other,
-        });
-      },
-    );
+      const revoke = await phone.post("/revoke-others");
+      if (stateless) {
+        // Documented: no server state, so no per-user index to revoke with.
+        expect(revoke.status).toBe(501);
+        expect(revoke.body).toEqual({ error: "ERR_SESSION_UNSUPPORTED" });
+        expect(stateOf((await laptop.read("/state")).body)).toMatchObject({ userId: user });
+        return;
+      }
+      expect(revoke.status).toBe(200);
+      expect(revoke.body).toEqual({ revoked: 1 });
+      expect(stateOf((await laptop.read("/state")).body)).toEqual({
+        isNew: true,
+        userId: null,
+        data: {},
+      });
+      expect(stateOf((await phone.read("/state")).body)).toMatchObject({
+        isNew: false,
+        userId: user,
+      });
+      expect(stateOf((await stranger.read("/state")).body)).toMatchObject({
+        isNew: false,
+        userId: other,
+      });
+    });
 
     it(`concurrent modifications: ${PARALLEL} parallel requests setting different keys`, async () => {
       const jar = client();
