@@ -56,7 +56,8 @@ async function route(session: AppSession, method: string, url: URL, body: string
     }
     case "POST /login": {
       await session.login(q.get("user") ?? body);
-      return { status: 200, body: state() };
+      // tokenMode "authorization": the token the client must send as a bearer token.
+      return { status: 200, body: { ...state(), token: session.bearerToken ?? null } };
     }
     case "POST /logout":
       await session.logout();

@@ -1,0 +1,435 @@
+/**
+ * Hostile input through the real HTTP adapters (issue item 4; catalogue
+ * T-A04, T-A07, T-C19..T-C28, T-D02..T-D04, T-D24, T-D25, T-D27, T-D31,
+ * T-B38): fuzzed Cookie headers, forged, replayed and expired cookies and
+ * tokens, oversized payloads, CRLF and NUL wherever a value enters. After
+ * every input: no 500, the server still answers, the victim's session is
+ * intact, and the status is the documented one.
+ */
+import { createKeyring, randomToken, sign } from "@tessera/signing";
+import { MemoryStore } from "@tessera/store";
+import fc from "fast-check";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { APP_KINDS, type AppKind, unexpectedErrors } from "./lib/app.js";
+import { type Fixture, startFixture } from "./lib/fixture.js";
+import { COOKIE, hit, rawCookieRequest, rawStatus, sessionFrom } from "./lib/http.js";
+import { record } from "./lib/report.js";
+import { ALL_STORES, type OpenStore, openStore } from "./lib/stores.js";
+
+const RUNS = Number(process.env["REL_FUZZ_RUNS"] ?? 150);
+const tried = new Map<string, number>();
+const count = (category: string, n = 1) => tried.set(category, (tried.get(category) ?? 0) + n);
+
+afterAll(() => {
+  for (const [category, n] of tried) record("hostile", { category, tried: n });
+});
+
+/** A cookie value with the right shape (`token.kid.mac`) whose MAC is wrong. */
+function forgedLike(valid: string): string {
+  const [token, kid, mac] = valid.split(".") as [string, string, string];
+  const flipped = (mac[0] === "A" ? "B" : "A") + mac.slice(1);
+  return `${token}.${kid}.${flipped}`;
+}
+
+describe.each(APP_KINDS)("hostile input: %s app on MemoryStore", (kind: AppKind) => {
+  let f: Fixture;
+  let victim: string;
+
+  beforeAll(async () => {
+    f = await startFixture(kind, new MemoryStore());
+    const login = await hit(f.app.url, "POST", "/login?user=victim");
+    victim = login.session!;
+    expect(
+      (await hit(f.app.url, "POST", "/set?key=secret&value=s3cret", { cookie: victim })).status,
+    ).toBe(200);
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+  afterEach(async () => {
+    // The victim's session survives every attack, and nothing became a 500.
+    const h = await hit(f.app.url, "GET", "/state", { cookie: victim });
+    expect(h.status).toBe(200);
+    expect(h.body["user"]).toBe("victim");
+    expect((h.body["data"] as Record<string, unknown>)["secret"]).toBe("s3cret");
+    expect(unexpectedErrors).toEqual([]);
+  });
+
+  const anonymous = async (header: string, category: string) => {
+    count(category);
+    const h = await hit(f.app.url, "GET", "/state", { header });
+    expect(h.status).toBe(200);
+    expect(h.body["user"]).toBeNull();
+    expect(h.body["isNew"]).toBe(true);
+    // Reading a rejected cookie writes nothing: no Set-Cookie for an untouched session.
+    expect(h.setCookie.filter((line) => !line.startsWith(`${COOKIE}=;`))).toEqual([]);
+    return h;
+  };
+
+  it("random bytes as the Cookie header: 200 or Node's 400, never a 500 or a session", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), async (bytes) => {
+        count("random-bytes cookie header");
+        const status = await rawStatus(f.app.port, rawCookieRequest("/state", bytes));
+        expect([200, 400]).toContain(status);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("cookie headers built from confusing names and values: never a 500, never someone else's session", async () => {
+    const names = fc.constantFrom(
+      COOKIE,
+      `${COOKIE}.0`,
+      `${COOKIE}.1`,
+      "__HOST-sid",
+      "__host-sid",
+      `${COOKIE} `,
+      ` ${COOKIE}`,
+      "sid",
+      "",
+      "__proto__",
+      "constructor",
+    );
+    const values = fc.oneof(
+      fc.constant("VICTIM"),
+      fc.constant("FORGED"),
+      fc.constant(""),
+      fc.constant('"VICTIM"'),
+      fc.constant("VICTIM%2E"),
+      fc.string({ unit: "grapheme-ascii", maxLength: 60 }).map((s) => s.replace(/[\r\n\0]/g, "")),
+      fc.base64String({ maxLength: 120 }),
+    );
+    const pair = fc.tuple(names, fc.constantFrom("=", " = ", "=="), values);
+    const sep = fc.constantFrom("; ", ";", ", ", ";;", " ; ");
+    await fc.assert(
+      fc.asyncProperty(fc.array(pair, { maxLength: 40 }), sep, async (pairs, separator) => {
+        count("fuzzed cookie names/values");
+        const header = pairs
+          .map(
+            ([n, eq, v]) =>
+              `${n}${eq}${v.replace("VICTIM", victim).replace("FORGED", forgedLike(victim))}`,
+          )
+          .join(separator);
+        // fetch refuses non-ASCII bytes in headers; those go through the raw path above.
+        if (!/^[\x20-\x7e]*$/.test(header)) return;
+        const h = await hit(f.app.url, "GET", "/state", { header });
+        expect(h.status).toBe(200);
+        const user = h.body["user"];
+        expect(user === null || user === "victim").toBe(true);
+        if (user === "victim") expect(header).toContain(victim);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("huge headers and thousands of cookies (T-A07, T-C27)", async () => {
+    count("oversized header", 3);
+    const huge = Buffer.from(`a=${"x".repeat(17_000)}; ${COOKIE}=${victim}`, "latin1");
+    expect(await rawStatus(f.app.port, rawCookieRequest("/state", huge))).toBe(431);
+    const many = Array.from({ length: 1500 }, (_, i) => `c${i}=${i}`).join("; ");
+    // Session cookie after the parser's cap: not found (documented), still a 200.
+    await anonymous(`${many}; ${COOKIE}=${victim}`, "thousands of cookies");
+    // Session cookie first: found.
+    const first = await hit(f.app.url, "GET", "/state", { header: `${COOKIE}=${victim}; ${many}` });
+    expect(first.status).toBe(200);
+    expect(first.body["user"]).toBe("victim");
+  });
+
+  it("duplicate session cookies (decision 1, T-D31) and split Cookie fields (T-A04)", async () => {
+    const dup = await anonymous(
+      `${COOKIE}=${victim}; ${COOKIE}=${forgedLike(victim)}`,
+      "duplicate session cookie",
+    );
+    expect(dup.body["rejected"]).toBe("duplicate_cookie");
+    await anonymous(`${COOKIE}=${victim}; a=1; ${COOKIE}=${victim}`, "duplicate session cookie");
+    count("split cookie fields", 2);
+    const split = `GET /state HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: a=1\r\nCookie: ${COOKIE}=${victim}\r\n\r\n`;
+    expect(await rawStatus(f.app.port, split)).toBe(200);
+    const splitDup = `GET /state HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: ${COOKIE}=${victim}\r\nCookie: ${COOKIE}=${victim}\r\n\r\n`;
+    expect(await rawStatus(f.app.port, splitDup)).toBe(200);
+  });
+
+  it.each([
+    ["bit-flipped MAC", (v: string) => forgedLike(v)],
+    [
+      "another keyring's MAC",
+      (v: string) =>
+        sign(v.split(".")[0]!, createKeyring([{ id: "rel", secret: randomToken(32) }]), {
+          purpose: "cookie",
+          context: COOKIE,
+        }),
+    ],
+    ["unknown token, well-formed", () => `${randomToken(32)}.rel.${"A".repeat(43)}`],
+    ["truncated", (v: string) => v.slice(0, -1)],
+    ["trailing garbage", (v: string) => `${v}x`],
+    ["percent-encoded dot", (v: string) => v.replace(".", "%2E")],
+    ["quoted", (v: string) => `"${v}"`],
+    ["10 KB value", () => "A".repeat(10_000)],
+    ["token without signature", (v: string) => v.split(".")[0]!],
+  ])("forged cookie: %s → anonymous, 200, nothing written (T-D03, T-D24)", async (_label, make) => {
+    await anonymous(`${COOKIE}=${make(victim)}`, "forged cookie");
+  });
+
+  it("replayed cookies: after logout, and the pre-login cookie after login (T-D04, T-D12)", async () => {
+    const anon = await hit(f.app.url, "POST", "/set?key=cart&value=1");
+    const before = anon.session!;
+    const login = await hit(f.app.url, "POST", "/login?user=replay", { cookie: before });
+    const after = login.session!;
+    expect(after).not.toBe(before);
+    const replayOld = await anonymous(`${COOKIE}=${before}`, "replayed cookie");
+    expect(replayOld.body["rejected"]).toBe("unknown_id");
+    const logout = await hit(f.app.url, "POST", "/logout", { cookie: after });
+    expect(logout.status).toBe(200);
+    expect(sessionFrom(logout.setCookie)).toBe("");
+    await anonymous(`${COOKIE}=${after}`, "replayed cookie");
+  });
+
+  it("expired cookies: idle and absolute timeouts are decided by the server (T-D07, T-D08)", async () => {
+    // Its own manager and clock; the store keeps real time, so the entry is
+    // still there and the manager (not the store's TTL) must refuse it.
+    let now = Date.now();
+    const e = await startFixture(kind, new MemoryStore(), {
+      now: () => now,
+      idleTimeout: 600,
+      absoluteTimeout: 3600,
+    });
+    try {
+      const expired = async (cookie: string) => {
+        count("expired cookie");
+        const h = await hit(e.app.url, "GET", "/state", { cookie });
+        expect(h.status).toBe(200);
+        expect(h.body["user"]).toBeNull();
+        return h.body["rejected"];
+      };
+      const a = (await hit(e.app.url, "POST", "/login?user=idle")).session!;
+      now += 601_000;
+      expect(await expired(a)).toBe("expired_idle");
+      const b = (await hit(e.app.url, "POST", "/login?user=absolute")).session!;
+      for (let i = 0; i < 7; i += 1) {
+        now += 500_000;
+        expect((await hit(e.app.url, "POST", "/inc", { cookie: b })).body["user"]).toBe("absolute");
+      }
+      now += 200_000;
+      expect(await expired(b)).toBe("expired_absolute");
+    } finally {
+      await e.close();
+    }
+  });
+
+  it("forged CSRF tokens → 403, the real one → 200", async () => {
+    const token = (await hit(f.app.url, "GET", "/csrf", { cookie: victim })).body[
+      "token"
+    ] as string;
+    for (const bad of [
+      "",
+      "x",
+      forgedLike(`a.${token}`).slice(2),
+      token.toUpperCase(),
+      `${token}\u0000`,
+    ]) {
+      count("forged CSRF token");
+      const h = await hit(f.app.url, "POST", `/transfer?csrf=${encodeURIComponent(bad)}`, {
+        cookie: victim,
+      });
+      expect(h.status).toBe(403);
+    }
+    const ok = await hit(f.app.url, "POST", `/transfer?csrf=${encodeURIComponent(token)}`, {
+      cookie: victim,
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it("oversized session payload → the documented 413 (ERR_SESSION_TOO_LARGE), stored data unchanged (T-D25)", async () => {
+    const s = (await hit(f.app.url, "POST", "/set?key=keep&value=1")).session!;
+    for (const size of [65_537, 200_000, 1_500_000]) {
+      count("oversized payload");
+      const h = await hit(f.app.url, "POST", "/big", { cookie: s, body: "x".repeat(size) });
+      expect(h.status).toBe(413);
+      expect(h.setCookie).toEqual([]);
+    }
+    const state = await hit(f.app.url, "GET", "/state", { cookie: s });
+    expect(state.body["data"]).toEqual({ keep: "1" });
+  });
+
+  it("CRLF, NUL and prototype keys in data keys, values and user ids: stored verbatim, no header injection (T-D27)", async () => {
+    const nasty = [
+      "a\r\nSet-Cookie: evil=1",
+      "\u0000",
+      "x\u0000y",
+      "\r\n\r\nHTTP/1.1 200 OK",
+      "\u2028\u2029",
+      "😀",
+    ];
+    for (const value of nasty) {
+      count("CRLF/NUL value");
+      const s = (
+        await hit(
+          f.app.url,
+          "POST",
+          `/set?key=${encodeURIComponent(value)}&value=${encodeURIComponent(value)}`,
+        )
+      ).session!;
+      const state = await hit(f.app.url, "GET", "/state", { cookie: s });
+      expect(state.status).toBe(200);
+      const expected = new URLSearchParams(`v=${encodeURIComponent(value)}`).get("v")!;
+      expect((state.body["data"] as Record<string, unknown>)[expected]).toBe(expected);
+      expect(state.setCookie.some((line) => line.startsWith("evil="))).toBe(false);
+    }
+    for (const user of ["u\r\nx", "u\u0000", "admin\u0000"]) {
+      count("CRLF/NUL user id");
+      const h = await hit(f.app.url, "POST", `/login?user=${encodeURIComponent(user)}`);
+      expect(h.status).toBe(200);
+      expect((await hit(f.app.url, "GET", "/state", { cookie: h.session! })).body["user"]).toBe(
+        user,
+      );
+    }
+    count("prototype key", 2);
+    const p = (
+      await hit(
+        f.app.url,
+        "POST",
+        `/set?key=__proto__&value=${encodeURIComponent('{"isAdmin":true}')}`,
+      )
+    ).session!;
+    await hit(f.app.url, "POST", "/set?key=constructor&value=x", { cookie: p });
+    expect(({} as Record<string, unknown>)["isAdmin"]).toBeUndefined();
+    const state = await hit(f.app.url, "GET", "/state", { cookie: p });
+    expect((state.body["data"] as Record<string, unknown>)["constructor"]).toBe("x");
+    count("CRLF/NUL in raw cookie", 2);
+    expect(
+      await rawStatus(
+        f.app.port,
+        rawCookieRequest("/state", Buffer.from(`${COOKIE}=${victim}\r\nX-Evil: 1`)),
+      ),
+    ).toBe(200);
+    expect(
+      await rawStatus(
+        f.app.port,
+        rawCookieRequest("/state", Buffer.from(`${COOKIE}=${victim}\u0000`, "latin1")),
+      ),
+    ).toBe(400);
+  });
+});
+
+describe.each(ALL_STORES)("CRLF and NUL round trip through the %s store (Express)", (storeKind) => {
+  let opened: OpenStore;
+  let f: Fixture;
+  beforeAll(async () => {
+    opened = await openStore(storeKind, { timeoutMs: 5000 });
+    f = await startFixture("express", opened.store);
+  });
+  afterAll(async () => {
+    await f?.close();
+    await opened?.close();
+  });
+
+  it("values and user ids with CR, LF, NUL, quotes and Lua/glob metacharacters survive exactly", async () => {
+    const values = [
+      "a\r\nb",
+      "\u0000",
+      "a\u0000\u0001b",
+      "'; DROP TABLE x; --",
+      "*?[]{}\\",
+      "😀",
+      "end\r\n",
+    ];
+    for (const value of values) {
+      count(`store round trip (${storeKind})`);
+      const user = `u${value}`;
+      const s = (await hit(f.app.url, "POST", `/login?user=${encodeURIComponent(user)}`)).session!;
+      await hit(f.app.url, "POST", `/set?key=v&value=${encodeURIComponent(value)}`, { cookie: s });
+      const state = await hit(f.app.url, "GET", "/state", { cookie: s });
+      expect(state.status).toBe(200);
+      expect(state.body["user"]).toBe(user);
+      expect((state.body["data"] as Record<string, unknown>)["v"]).toBe(value);
+    }
+  });
+});
+
+describe("stateless chunked cookies (T-B38): reordered, missing, extra chunks → no session", () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await startFixture("fetch", undefined);
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("tampered chunk sets are refused, the complete set works", async () => {
+    const h = await hit(f.app.url, "POST", "/big", { body: "y".repeat(6000) });
+    expect(h.status).toBe(200);
+    const chunks = h.setCookie
+      .filter((l) => l.startsWith(`${COOKIE}.`))
+      .map((l) => l.split(";")[0]!);
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    const ok = await hit(f.app.url, "GET", "/state", { header: chunks.join("; ") });
+    expect((ok.body["data"] as Record<string, unknown>)["big"]).toBe("y".repeat(6000));
+    const value = (c: string) => c.slice(c.indexOf("=") + 1);
+    const variants = [
+      chunks.slice(1),
+      chunks.slice(0, -1),
+      [...chunks, `${COOKIE}.${chunks.length}=${value(chunks[0]!)}`],
+      chunks.map((_c, i) => `${COOKIE}.${i}=${value(chunks[(i + 1) % chunks.length]!)}`),
+      [...chunks, chunks[0]!],
+      chunks.map((c) => c.replace(`${COOKIE}.`, `${COOKIE}.0`)),
+    ];
+    for (const variant of variants) {
+      count("tampered stateless chunks");
+      const r = await hit(f.app.url, "GET", "/state", { header: variant.join("; ") });
+      expect(r.status).toBe(200);
+      expect(r.body["data"]).toEqual({});
+    }
+  });
+});
+
+describe("bearer session tokens (tokenMode authorization, Fetch app; T-D26, SID-07)", () => {
+  let f: Fixture;
+  let now = Date.now();
+  beforeAll(async () => {
+    f = await startFixture("fetch", new MemoryStore(), {
+      tokenMode: "authorization",
+      now: () => now,
+      idleTimeout: 600,
+    });
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+  const userWith = async (options: Parameters<typeof hit>[3], path = "/state") => {
+    count("forged/replayed/expired bearer token");
+    const h = await hit(f.app.url, "GET", path, options);
+    expect(h.status).toBe(200);
+    expect(h.setCookie).toEqual([]);
+    return h.body["user"];
+  };
+
+  it("forged, misplaced, replayed and expired bearer tokens give no session", async () => {
+    const token = (await hit(f.app.url, "POST", "/login?user=bea")).body["token"] as string;
+    expect(await userWith(bearer(token))).toBe("bea");
+    for (const bad of [
+      forgedLike(token),
+      `${token}x`,
+      token.slice(0, -1),
+      token.split(".")[0]!,
+      `x${token}`,
+      "a".repeat(10_000),
+    ]) {
+      // (A trailing space is not in this list: HTTP strips it as OWS before any code sees it.)
+      expect(await userWith(bearer(bad)), JSON.stringify(bad.slice(-8))).toBeNull();
+    }
+    // Only the Authorization header carries it: never the Cookie header, a query or another header.
+    expect(await userWith({ header: `${COOKIE}=${token}` })).toBeNull();
+    expect(await userWith({ headers: { "x-session-id": token } })).toBeNull();
+    expect(await userWith({}, `/state?sid=${encodeURIComponent(token)}`)).toBeNull();
+    expect(await userWith({ headers: { authorization: `Basic ${token}` } })).toBeNull();
+    // Replayed after logout.
+    expect((await hit(f.app.url, "POST", "/logout", bearer(token))).status).toBe(200);
+    expect(await userWith(bearer(token))).toBeNull();
+    // Expired (idle).
+    const other = (await hit(f.app.url, "POST", "/login?user=old")).body["token"] as string;
+    now += 601_000;
+    expect(await userWith(bearer(other))).toBeNull();
+  });
+});
