@@ -12,12 +12,12 @@ const text43 = new Uint8Array(MAC_LENGTH);
 const ascii = new TextDecoder();
 
 /**
- * Writes `digest` as 43 base64url character codes into `text43`, reading
- * whole words: three 32-bit words are sixteen 6-bit groups.
+ * Writes the 32-byte digest `d` (eight big-endian words) as 43 base64url
+ * character codes into `text43`, reading whole words: three 32-bit words are
+ * sixteen 6-bit groups.
  */
-function digestCodes(): Uint8Array {
+function digestCodes(d: Int32Array): Uint8Array {
   const out = text43;
-  const d = digest;
   let p = 0;
   for (let i = 0; i < 6; i += 3) {
     const a = d[i]!;
@@ -58,9 +58,30 @@ function digestCodes(): Uint8Array {
   return out;
 }
 
-/** `digest` as 43 characters of base64url. */
-export function encodeDigest(): string {
-  return ascii.decode(digestCodes());
+/** `digest` (or another eight-word SHA-256 state) as 43 characters of base64url. */
+export function encodeDigest(d: Int32Array = digest): string {
+  return ascii.decode(digestCodes(d));
+}
+
+const HEX = /* @__PURE__ */ Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const text64 = new Uint8Array(64);
+
+/** Eight big-endian words as 64 lowercase hex digits. */
+export function encodeDigestHex(d: Int32Array): string {
+  const out = text64;
+  for (let i = 0; i < 8; i++) {
+    const w = d[i]!;
+    const o = i * 8;
+    out[o] = HEX[(w >>> 28) & 15]!;
+    out[o + 1] = HEX[(w >>> 24) & 15]!;
+    out[o + 2] = HEX[(w >>> 20) & 15]!;
+    out[o + 3] = HEX[(w >>> 16) & 15]!;
+    out[o + 4] = HEX[(w >>> 12) & 15]!;
+    out[o + 5] = HEX[(w >>> 8) & 15]!;
+    out[o + 6] = HEX[(w >>> 4) & 15]!;
+    out[o + 7] = HEX[w & 15]!;
+  }
+  return ascii.decode(out);
 }
 
 /**
@@ -74,7 +95,7 @@ export function encodeDigest(): string {
  * skips the decode and its 43 table lookups.
  */
 export function matchesDigest(text: string, start: number): boolean {
-  const expected = digestCodes();
+  const expected = digestCodes(digest);
   let diff = 0;
   for (let i = 0; i < MAC_LENGTH; i++) diff |= text.charCodeAt(start + i) ^ expected[i]!;
   return diff === 0;
