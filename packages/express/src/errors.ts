@@ -1,9 +1,9 @@
 /**
  * Stable codes of {@link ExpressSessionError}.
  *
- * - `ERR_EXPRESS_HEADERS_SENT`: the session was changed after its commit began,
- *   i.e. after the response's headers were on their way (AD-04); the change
- *   could not reach the cookie or the store.
+ * - `ERR_EXPRESS_HEADERS_SENT`: deprecated, no longer thrown. A change after
+ *   the commit began now throws `SessionError` `ERR_SESSION_COMMITTED` from
+ *   `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
  * - `ERR_EXPRESS_STORE_UNAVAILABLE`: the session store could not be reached;
  *   carries `status`/`statusCode` 503 and the store's error as `cause`.
  * - `ERR_EXPRESS_INVALID_OPTION`: a middleware option with a bad value.

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import { ExpressSessionError } from "./errors.js";
-import { GuardedSession, type Lock } from "./lib/guard.js";
 import { holdHeaders } from "./lib/hold-headers.js";
 import { createMigration, type Migrated } from "./lib/migrate.js";
 import { toNextError } from "./lib/outage.js";
@@ -32,13 +31,6 @@ function defaultMeta(req: NodeRequest): LoadMeta {
   };
 }
 
-function lateChange(): ExpressSessionError {
-  return new ExpressSessionError(
-    "ERR_EXPRESS_HEADERS_SENT",
-    "the session was changed after its commit began (the response headers are on their way); change it before the first write",
-  );
-}
-
 /**
  * Express 4/5 and Connect middleware: loads the session named by the request's
  * cookie onto `req.session`, and commits it just before the response's headers
@@ -48,7 +40,7 @@ function lateChange(): ExpressSessionError {
  * no-store` and `Vary: Cookie` (AD-03). A store outage reaches `next(err)` as
  * an `ExpressSessionError` with `status` 503 (never a fresh session that would
  * later overwrite real data). Changing the session once its commit began
- * throws `ERR_EXPRESS_HEADERS_SENT` (AD-04). `HEAD`, `OPTIONS` and `304`
+ * throws `SessionError` `ERR_SESSION_COMMITTED` (AD-04). `HEAD`, `OPTIONS` and `304`
  * responses commit nothing and send no cookie (T-A14).
  *
  * @example
@@ -104,15 +96,14 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     session: Session<Data, Flash>,
     migrated: Migrated | null,
   ): void {
-    const lock: Lock = { locked: false };
-    req.session = GuardedSession.of(session, lock, lateChange);
+    // The manager's own session: it refuses changes itself once its commit began (AD-04).
+    req.session = session;
     // No session write on HEAD/OPTIONS/304 (T-A14), except to finish a
     // migration, whose old session is destroyed only after the new one is stored.
     const quiet = req.method === "HEAD" || req.method === "OPTIONS";
     holdHeaders(
       res,
       (status) => {
-        lock.locked = true;
         if (migrated === null) {
           return quiet || status === 304 ? null : sessions.commitHeaders(session);
         }

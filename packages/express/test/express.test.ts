@@ -4,7 +4,7 @@ import { createSessions, SessionError } from "@tessera/session";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";
-import { ExpressSessionError, type RequestSession, sessionMiddleware } from "../src/index.js";
+import { type RequestSession, sessionMiddleware } from "../src/index.js";
 import {
   close,
   cookieOf,
@@ -239,8 +239,8 @@ describe.each([
     const { base, late } = await start(express);
     const r = await send(base, "/late");
     expect(r.body).toBe("done");
-    expect(ExpressSessionError.isInstance(late.error)).toBe(true);
-    expect((late.error as ExpressSessionError).code).toBe("ERR_EXPRESS_HEADERS_SENT");
+    expect(SessionError.isInstance(late.error)).toBe(true);
+    expect((late.error as SessionError).code).toBe("ERR_SESSION_COMMITTED");
   });
 
   it("answers 503 without stack or sid when the store is down (T-A13)", async () => {
@@ -346,23 +346,26 @@ describe("req.session view", () => {
     expect(JSON.parse((await send(base, "/who", { cookie: phone })).body).user).toBe("u_7");
   });
 
-  it("reads members it does not define from the session itself (future Session members)", async () => {
+  it("is the manager's own session object (no wrapper in between)", async () => {
     const sessions = makeSessions();
     const load = sessions.load.bind(sessions);
-    // A member the view does not define, standing in for one Session gains later.
-    sessions.load = async (...args) => Object.assign(await load(...args), { extra: 42 });
+    let loaded: unknown;
+    sessions.load = async (...args) => {
+      loaded = await load(...args);
+      return loaded as Awaited<ReturnType<typeof load>>;
+    };
     const app = express5();
     let seen: unknown;
     app.use(sessionMiddleware(sessions));
     app.get("/", (req, res) => {
-      const view = req.session as unknown as Record<string, unknown>;
-      seen = [view.extra, typeof view.toJSON, req.session.isNew, req.session.createdAt > 0];
+      seen = req.session;
       res.send("ok");
     });
     const server = app.listen(0, "127.0.0.1");
     servers.push(server);
     await new Promise((r) => server.once("listening", r));
     await send(`http://127.0.0.1:${(server.address() as { port: number }).port}`, "/");
-    expect(seen).toEqual([42, "function", true, true]);
+    expect(seen).toBeDefined();
+    expect(seen).toBe(loaded);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Stable codes of {@link FastifySessionError}.
  *
- * - `ERR_FASTIFY_SESSION_HEADERS_SENT`: the session was changed after its
- *   commit began in `onSend` (AD-04); the change could not be stored.
+ * - `ERR_FASTIFY_SESSION_HEADERS_SENT`: deprecated, no longer thrown. A change
+ *   after the commit began now throws `SessionError` `ERR_SESSION_COMMITTED`
+ *   from `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
  * - `ERR_FASTIFY_SESSION_STORE_UNAVAILABLE`: the store could not be reached;
  *   `statusCode` 503, the store's error as `cause`.
  * - `ERR_FASTIFY_SESSION_INVALID_OPTION`: a plugin option with a bad value.

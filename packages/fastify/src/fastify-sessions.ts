@@ -1,7 +1,6 @@
 import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { FastifySessionError } from "./errors.js";
-import { GuardedSession, type Lock } from "./lib/guard.js";
 import { toReplyError } from "./lib/outage.js";
 
 /**
@@ -27,21 +26,16 @@ export interface FastifySessionsOptions<
 
 /** Per-request state, kept off the public request type. */
 const STATE = Symbol("@tessera/fastify.state");
-interface State extends Lock {
+interface State {
   session: Session<SessionData, SessionData>;
+  /** The commit ran (or was skipped): onSend runs again for a failed commit's error response. */
+  done: boolean;
 }
 type WithState = FastifyRequest & { [STATE]?: State };
 
 function defaultMeta(request: FastifyRequest): LoadMeta {
   const userAgent = request.headers["user-agent"];
   return { ...(userAgent === undefined ? {} : { userAgent }), ip: request.ip };
-}
-
-function lateChange(): FastifySessionError {
-  return new FastifySessionError(
-    "ERR_FASTIFY_SESSION_HEADERS_SENT",
-    "the session was changed after its commit began in onSend; change it before reply.send()",
-  );
 }
 
 function varyWithCookie(vary: unknown): string {
@@ -83,17 +77,17 @@ async function plugin(
     } catch (error) {
       throw toReplyError(error);
     }
-    const state: State = { session, locked: false };
-    (request as WithState)[STATE] = state;
+    (request as WithState)[STATE] = { session, done: false };
+    // The manager's own session: it refuses changes itself once its commit began (AD-04).
     // The registered data type is a promise the app makes about its own data.
-    request.session = GuardedSession.of(session, state, lateChange) as FastifyRequest["session"];
+    request.session = session as FastifyRequest["session"];
   });
 
   fastify.addHook("onSend", async (request, reply, payload) => {
     const state = (request as WithState)[STATE];
     // onSend runs again for the error response of a failed commit: commit once.
-    if (state === undefined || state.locked) return payload;
-    state.locked = true;
+    if (state === undefined || state.done) return payload;
+    state.done = true;
     const method = request.method;
     // No session write on HEAD/OPTIONS/304 (T-A14).
     if (method === "HEAD" || method === "OPTIONS" || reply.statusCode === 304) return payload;

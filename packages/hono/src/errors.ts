@@ -1,8 +1,9 @@
 /**
  * Stable codes of {@link HonoSessionError}.
  *
- * - `ERR_HONO_SESSION_HEADERS_SENT`: the session was changed after its commit
- *   began, i.e. after the handler chain returned its response (AD-04).
+ * - `ERR_HONO_SESSION_HEADERS_SENT`: deprecated, no longer thrown. A change
+ *   after the commit began now throws `SessionError` `ERR_SESSION_COMMITTED`
+ *   from `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
  * - `ERR_HONO_SESSION_INVALID_OPTION`: a middleware option with a bad value.
  */
 export type HonoSessionErrorCode =
@@ -18,9 +19,9 @@ const BRAND = Symbol.for("@tessera/hono/HonoSessionError");
  * @example
  * ```ts
  * try {
- *   session.set("n", 1);
+ *   sessionMiddleware(sessions, { meta: "bad" as never });
  * } catch (error) {
- *   if (HonoSessionError.isInstance(error) && error.code === "ERR_HONO_SESSION_HEADERS_SENT") console.warn("too late");
+ *   if (HonoSessionError.isInstance(error)) console.error(error.code); // ERR_HONO_SESSION_INVALID_OPTION
  * }
  * ```
  */

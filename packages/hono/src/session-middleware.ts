@@ -1,7 +1,6 @@
 import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import type { Context, MiddlewareHandler } from "hono";
 import { HonoSessionError } from "./errors.js";
-import { GuardedSession, type Lock } from "./lib/guard.js";
 
 /**
  * The context variables the middleware sets: `c.get("session")`.
@@ -53,13 +52,6 @@ function unavailable(): Response {
 function defaultMeta(c: Context): LoadMeta | undefined {
   const userAgent = c.req.header("user-agent");
   return userAgent === undefined ? undefined : { userAgent };
-}
-
-function lateChange(): HonoSessionError {
-  return new HonoSessionError(
-    "ERR_HONO_SESSION_HEADERS_SENT",
-    "the session was changed after its commit began (the handler chain already returned); change it before returning the response",
-  );
 }
 
 function varyWithCookie(vary: string | null): string {
@@ -141,10 +133,9 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
       if (isStoreOutage(error)) return unavailable();
       throw error;
     }
-    const lock: Lock = { locked: false };
-    c.set("session", GuardedSession.of(session, lock, lateChange));
+    // The manager's own session: it refuses changes itself once its commit began (AD-04).
+    c.set("session", session);
     await next();
-    lock.locked = true;
     const method = c.req.method;
     if (method === "HEAD" || method === "OPTIONS" || c.res.status === 304) return;
     let result: { setCookie: string[]; headers: Record<string, string> };

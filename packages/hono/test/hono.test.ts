@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { createSessions, type SessionData, type Sessions } from "@tessera/session";
+import { createSessions, type SessionData, SessionError, type Sessions } from "@tessera/session";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { afterEach, describe, expect, it } from "vitest";
-import { HonoSessionError, type SessionVariables, sessionMiddleware } from "../src/index.js";
+import { type SessionVariables, sessionMiddleware } from "../src/index.js";
 import {
   type AppData,
   close,
@@ -237,8 +237,8 @@ describe.each(runtimes)("%s", (name, start) => {
     const { base, send, late } = await start();
     expect((await send(base, "/late")).body).toBe("done");
     await new Promise((r) => setTimeout(r, 10));
-    expect(HonoSessionError.isInstance(late.error)).toBe(true);
-    expect((late.error as HonoSessionError).code).toBe("ERR_HONO_SESSION_HEADERS_SENT");
+    expect(SessionError.isInstance(late.error)).toBe(true);
+    expect((late.error as SessionError).code).toBe("ERR_SESSION_COMMITTED");
   });
 
   it("answers 503 without stack or sid when the store is down (T-A13)", async () => {

@@ -117,6 +117,11 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
   /** The session cookie's name. */
   readonly cookieName: string;
   /**
+   * Where the token travels (the `tokenMode` option). Adapters read it to pass
+   * `load` the `Authorization` header instead of the `Cookie` header.
+   */
+  readonly tokenMode: "cookie" | "authorization";
+  /**
    * Reads the session named by the request's cookie. A missing, tampered,
    * malformed, unknown, expired or duplicated cookie yields a fresh session
    * (`session.rejected` and a `rejected` event say why); only a store outage
@@ -125,7 +130,9 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
   load(source: SessionSource, meta?: LoadMeta): Promise<Session<Data, Flash>>;
   /**
    * Writes what changed and returns the `Set-Cookie` values to send, each as
-   * its own header field. Empty when nothing needs sending.
+   * its own header field. Empty when nothing needs sending. From the moment it
+   * is called, every mutating method of `session` throws
+   * `ERR_SESSION_COMMITTED` (AD-04); reads keep working.
    */
   commit(session: Session<Data, Flash>): Promise<string[]>;
   /**
@@ -513,6 +520,9 @@ export function createSessions<
   // A free function, not a method: adapters may hold `sessions.commit` detached.
   async function commitHeaders(session: Session<Data, Flash>): Promise<CommitResult> {
     const s = internal(session, ctx);
+    // Synchronously, before any await: a change made while the write is in
+    // flight could reach neither the store nor the cookie (AD-04).
+    s.committed = true;
     pending.kick();
     const setCookie = await (stateful ? commitStateful(ctx, s) : commitStateless(ctx, s));
     const headers: Record<string, string> = {};
@@ -528,6 +538,7 @@ export function createSessions<
   return {
     mode: stateful ? "stateful" : "stateless",
     cookieName: name,
+    tokenMode,
 
     load(source, meta) {
       pending.kick();

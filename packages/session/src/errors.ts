@@ -17,7 +17,8 @@ export type SessionErrorCode =
   | "ERR_SESSION_TOO_LARGE"
   | "ERR_SESSION_TOO_DEEP"
   | "ERR_SESSION_DESTROYED"
-  | "ERR_SESSION_LIMIT";
+  | "ERR_SESSION_LIMIT"
+  | "ERR_SESSION_COMMITTED";
 
 const BRAND = Symbol.for("@tessera/session/SessionError");
 

@@ -11,6 +11,13 @@ import { reportStoreError } from "./store-call.js";
 
 export { sameNetwork } from "./binding.js";
 
+function committedError(): SessionError {
+  return new SessionError(
+    "ERR_SESSION_COMMITTED",
+    "the session was changed after its commit began (the response headers are on their way); change it before the response is sent",
+  );
+}
+
 function checkSeconds(name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new SessionError(
@@ -50,6 +57,12 @@ export class SessionImpl<Data extends object, Flash extends object>
   /** Cookies of this session the request carried (name to first value): what to clear or replace. */
   incoming: Record<string, string>;
   metaChanged = false;
+  /**
+   * `sessions.commit`/`commitHeaders` has started for this session (AD-04):
+   * from here on every mutator throws `ERR_SESSION_COMMITTED`, because a change
+   * could reach neither the store write already under way nor the cookie.
+   */
+  committed = false;
   /** Verified with a non-primary key: send a cookie made with the primary one (KEY-05, T-B39). */
   reissue: boolean;
   readonly rejected: RejectReason | undefined;
@@ -123,7 +136,14 @@ export class SessionImpl<Data extends object, Flash extends object>
     return this.destroyed || this.concurrentlyDestroyed;
   }
 
-  private live(): void {
+  /**
+   * The one gate every mutating method passes first (AD-04, T-A06): adapters
+   * need no wrapper of their own, and a mutator added later only has to call
+   * it (the session-level test table fails for a public method that is
+   * classified as neither a read nor a mutator).
+   */
+  private writable(): void {
+    if (this.committed) throw committedError();
     if (this.isDestroyed) {
       throw new SessionError(
         "ERR_SESSION_DESTROYED",
@@ -137,7 +157,7 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   set<K extends SessionKey<Data>>(key: K, value: Data[K]): void {
-    this.live();
+    this.writable();
     if (typeof key !== "string") {
       throw new SessionError(
         "ERR_SESSION_INVALID_ARGUMENT",
@@ -153,7 +173,7 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   delete<K extends SessionKey<Data>>(key: K): void {
-    this.live();
+    this.writable();
     if (!(key in this.record.data) && !this.changes.data.has(key)) return;
     delete this.record.data[key];
     this.changes.data.set(key, { op: "delete" });
@@ -170,18 +190,20 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   persist(): void {
-    this.live();
+    this.writable();
     this.persistRequested = true;
   }
 
   flash<K extends SessionKey<Flash>>(key: K, value: Flash[K]): void {
-    this.live();
+    this.writable();
     this.record.flash ??= emptyBag();
     this.record.flash[key] = value;
     this.changes.flash.set(key, { op: "set", value });
   }
 
   consumeFlash<K extends SessionKey<Flash>>(key: K): Flash[K] | undefined {
+    // A mutator: consuming deletes the message, which a started commit could not store.
+    if (this.committed) throw committedError();
     const flash = this.record.flash;
     if (flash === undefined || !(key in flash)) return undefined;
     const value = flash[key] as Flash[K];
@@ -247,12 +269,12 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   async regenerate(): Promise<void> {
-    this.live();
+    this.writable();
     await this.rotate();
   }
 
   async login(userId: string, options: LoginOptions<Data> = {}): Promise<void> {
-    this.live();
+    this.writable();
     if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) {
       throw new SessionError(
         "ERR_SESSION_INVALID_ARGUMENT",
@@ -284,7 +306,7 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   async elevate(): Promise<void> {
-    this.live();
+    this.writable();
     if (this.record.userId === undefined) {
       throw new SessionError(
         "ERR_SESSION_REAUTH_REQUIRED",
@@ -327,6 +349,7 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   async destroy(): Promise<DestroyResult> {
+    if (this.committed) throw committedError();
     const revocable = this.ctx.store !== undefined || this.ctx.revocationStore !== undefined;
     if (this.isDestroyed) return { serverSideRevoked: revocable };
     this.destroyed = true;
@@ -390,7 +413,14 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
 
   async csrfToken(): Promise<string> {
-    this.live();
+    if (this.committed) {
+      // Still readable when it changes nothing: a stored session keeps its
+      // identity (a streamed page may need the token). A new one would mint an
+      // identity the started commit can no longer store.
+      if (this.isNew || this.isDestroyed || this.key === undefined) throw committedError();
+      return this.ctx.crypto.csrfToken(this.key);
+    }
+    this.writable();
     const identity = this.ensureIdentity();
     this.persistRequested = true;
     return this.ctx.crypto.csrfToken(identity);
