@@ -109,7 +109,11 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
         }
         return sessions.commitHeaders(session).then(async (result) => {
           await migrated.finish();
-          return { setCookie: [...result.setCookie, migrated.clear], headers: result.headers };
+          return {
+            setCookie: [...result.setCookie, migrated.clear],
+            headers: result.headers,
+            ...(result.token === undefined ? {} : { token: result.token }),
+          };
         });
       },
       (error) => next(toNextError(error)),
@@ -117,17 +121,22 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     next();
   }
 
+  // Bearer mode reads only the Authorization header (SID-07, decision 6) and
+  // never migrates: the migration's whole point is a cookie.
+  const bearer = sessions.tokenMode === "authorization";
+  const migrate = bearer ? undefined : migration;
+
   return function tesseraSession(req, res, next) {
     const r = req as NodeRequest;
-    const header = req.headers.cookie;
+    const header = bearer ? req.headers.authorization : req.headers.cookie;
     sessions.load(header, meta(r)).then(
       (session) => {
         const quiet = req.method === "HEAD" || req.method === "OPTIONS";
-        if (migration === undefined || !session.isNew || quiet || header === undefined) {
+        if (migrate === undefined || !session.isNew || quiet || header === undefined) {
           attach(r, res, next, session, null);
           return;
         }
-        migration.run(header, session as unknown as Session<Data, SessionData>).then(
+        migrate.run(header, session as unknown as Session<Data, SessionData>).then(
           (migrated) => attach(r, res, next, session, migrated),
           (error: unknown) => next(toNextError(error)),
         );

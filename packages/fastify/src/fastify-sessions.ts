@@ -1,4 +1,4 @@
-import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
+import type { CommitResult, LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { FastifySessionError } from "./errors.js";
 import { toReplyError } from "./lib/outage.js";
@@ -68,12 +68,16 @@ async function plugin(
     );
   }
 
+  // Bearer mode reads only the Authorization header (SID-07, decision 6).
+  const bearer = sessions.tokenMode === "authorization";
+
   fastify.decorateRequest("session", null as unknown as FastifyRequest["session"]);
 
   fastify.addHook("onRequest", async (request) => {
     let session: Session<SessionData, SessionData>;
     try {
-      session = await sessions.load(request.headers.cookie, meta(request));
+      const header = bearer ? request.headers.authorization : request.headers.cookie;
+      session = await sessions.load(header, meta(request));
     } catch (error) {
       throw toReplyError(error);
     }
@@ -91,7 +95,7 @@ async function plugin(
     const method = request.method;
     // No session write on HEAD/OPTIONS/304 (T-A14).
     if (method === "HEAD" || method === "OPTIONS" || reply.statusCode === 304) return payload;
-    let result: { setCookie: string[]; headers: Record<string, string> };
+    let result: CommitResult;
     try {
       result = await sessions.commitHeaders(state.session);
     } catch (error) {
@@ -104,6 +108,9 @@ async function plugin(
       for (const value of cookies) reply.header("set-cookie", value);
       reply.header("cache-control", "no-store");
       reply.header("vary", varyWithCookie(reply.getHeader("vary")));
+    } else if (result.token !== undefined) {
+      // Bearer mode: the app sends the token in its body; no cache may keep it (RFC 6749 §5.1).
+      reply.header("cache-control", "no-store");
     }
     return payload;
   });

@@ -1,4 +1,4 @@
-import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
+import type { CommitResult, LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import type { Context, MiddlewareHandler } from "hono";
 import { HonoSessionError } from "./errors.js";
 
@@ -29,11 +29,21 @@ export interface SessionVariables<
 export interface HonoSessionOptions {
   /**
    * Request metadata recorded with the session (for "active sessions" pages).
-   * The client IP is runtime-specific in Hono; pass it from your runtime's
-   * `getConnInfo`.
-   * @default the user agent from the `User-Agent` header, no IP
+   * The client IP is runtime-specific in Hono: the default finds it only on
+   * `@hono/node-server`; elsewhere pass it from your runtime (`getConnInfo`,
+   * `cf-connecting-ip`, ...).
+   * @default the `User-Agent` header, and on `@hono/node-server` the socket's address (see `trustProxy`)
    */
   meta?: (c: Context) => LoadMeta | undefined;
+  /**
+   * For the default `meta` on `@hono/node-server`: how many proxies in front
+   * of the app to trust. `0` uses the socket's address; `n` takes the address
+   * `n` hops back in `X-Forwarded-For` (as Express's `trust proxy: n`), so a
+   * client cannot pick its own IP by sending the header. Only set it when
+   * that many proxies really append to the header. Ignored when `meta` is given.
+   * @default 0 (the socket's address; `X-Forwarded-For` is ignored)
+   */
+  trustProxy?: number;
 }
 
 function isStoreOutage(error: unknown): boolean {
@@ -49,9 +59,37 @@ function unavailable(): Response {
   });
 }
 
-function defaultMeta(c: Context): LoadMeta | undefined {
-  const userAgent = c.req.header("user-agent");
-  return userAgent === undefined ? undefined : { userAgent };
+interface NodeBindings {
+  incoming?: { socket?: { remoteAddress?: string } };
+}
+
+/**
+ * The peer address on `@hono/node-server` (its bindings carry Node's
+ * `IncomingMessage` as `incoming`), then `hops` trusted proxies back through
+ * `X-Forwarded-For`. Other runtimes expose no socket here: undefined.
+ */
+function clientIp(c: Context, hops: number): string | undefined {
+  const peer = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+  if (peer === undefined || hops === 0) return peer;
+  const forwarded = c.req.header("x-forwarded-for");
+  if (forwarded === undefined) return peer;
+  const chain = forwarded.split(",").map((part) => part.trim());
+  chain.push(peer);
+  // Only the last `hops` entries were appended by proxies we trust; a shorter chain yields its first.
+  const ip = chain[Math.max(0, chain.length - 1 - hops)];
+  return ip === undefined || ip === "" ? peer : ip;
+}
+
+function defaultMeta(hops: number): (c: Context) => LoadMeta | undefined {
+  return (c) => {
+    const userAgent = c.req.header("user-agent");
+    const ip = clientIp(c, hops);
+    if (userAgent === undefined && ip === undefined) return undefined;
+    return {
+      ...(userAgent === undefined ? {} : { userAgent }),
+      ...(ip === undefined ? {} : { ip }),
+    };
+  };
 }
 
 function varyWithCookie(vary: string | null): string {
@@ -117,18 +155,27 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
       "sessions is invalid: expected the manager returned by createSessions()",
     );
   }
-  const meta = options.meta ?? defaultMeta;
+  const hops = options.trustProxy ?? 0;
+  if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 0 || hops > 32) {
+    throw new HonoSessionError(
+      "ERR_HONO_SESSION_INVALID_OPTION",
+      `option trustProxy is invalid: ${String(hops)} (expected an integer in 0..32)`,
+    );
+  }
+  const meta = options.meta ?? defaultMeta(hops);
   if (typeof meta !== "function") {
     throw new HonoSessionError(
       "ERR_HONO_SESSION_INVALID_OPTION",
       "option meta is invalid: expected a function",
     );
   }
+  // Bearer mode reads only the Authorization header (SID-07, decision 6).
+  const tokenHeader = sessions.tokenMode === "authorization" ? "authorization" : "cookie";
 
   return async (c, next) => {
     let session: Session<Data, Flash>;
     try {
-      session = await sessions.load(c.req.header("cookie"), meta(c));
+      session = await sessions.load(c.req.header(tokenHeader), meta(c));
     } catch (error) {
       if (isStoreOutage(error)) return unavailable();
       throw error;
@@ -138,7 +185,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     await next();
     const method = c.req.method;
     if (method === "HEAD" || method === "OPTIONS" || c.res.status === 304) return;
-    let result: { setCookie: string[]; headers: Record<string, string> };
+    let result: CommitResult;
     try {
       result = await sessions.commitHeaders(session);
     } catch (error) {
@@ -150,8 +197,11 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
       return;
     }
     const names = Object.keys(result.headers);
-    if (result.setCookie.length === 0 && names.length === 0) return;
+    const noStore = result.token !== undefined;
+    if (result.setCookie.length === 0 && names.length === 0 && !noStore) return;
     const response = withCookies(c.res, result.setCookie, result.headers);
+    // Bearer mode: the app sends the token in its body; no cache may keep it (RFC 6749 §5.1).
+    if (noStore) response.headers.set("cache-control", "no-store");
     c.res = undefined;
     c.res = response;
   };

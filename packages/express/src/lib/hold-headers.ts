@@ -17,6 +17,12 @@ export interface SessionHeaders {
   setCookie: readonly string[];
   /** Other headers the session asks for (e.g. `clear-site-data` after logout). */
   headers: Readonly<Record<string, string>>;
+  /**
+   * Bearer mode: a token this commit issued. It is never put in a header (the
+   * app sends `req.session.bearerToken` in its body); it only makes the
+   * response `no-store` (RFC 6749 §5.1).
+   */
+  token?: string;
 }
 
 function statusOf(res: ServerResponse, method: Method, args: unknown[]): number {
@@ -52,7 +58,7 @@ function varyWithCookie(vary: unknown): string {
 function addCookies(res: ServerResponse, first: [Method, unknown[]], added: SessionHeaders) {
   for (const name of Object.keys(added.headers)) res.setHeader(name, added.headers[name]!);
   const cookies = added.setCookie;
-  if (cookies.length === 0) return;
+  if (cookies.length === 0 && added.token === undefined) return;
   const inline = first[0] === "writeHead" ? writeHeadHeaders(first[1]) : undefined;
   let cookieKey: string | undefined;
   let cacheKey: string | undefined;
@@ -65,7 +71,9 @@ function addCookies(res: ServerResponse, first: [Method, unknown[]], added: Sess
       else if (lower === "vary") varyKey = key;
     }
   }
-  if (inline !== undefined && cookieKey !== undefined) {
+  if (cookies.length === 0) {
+    // Bearer mode: nothing to merge; never an empty Set-Cookie.
+  } else if (inline !== undefined && cookieKey !== undefined) {
     inline[cookieKey] = merged(inline[cookieKey], cookies);
   } else {
     res.setHeader("set-cookie", merged(res.getHeader("set-cookie"), cookies));

@@ -1,0 +1,138 @@
+/** What the middleware does with the manager's full commit result and load meta. */
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import type { BruteforceInfo } from "@tessera/session";
+import { Hono } from "hono";
+import { afterEach, describe, expect, it } from "vitest";
+import { type HonoSessionOptions, type SessionVariables, sessionMiddleware } from "../src/index.js";
+import { type AppData, close, cookieOf, makeSessions, send } from "./helpers.js";
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map(close));
+});
+
+function makeApp(sessions: ReturnType<typeof makeSessions>, options?: HonoSessionOptions) {
+  const app = new Hono<{ Variables: SessionVariables<AppData> }>();
+  app.use("*", sessionMiddleware(sessions as never, options));
+  app.post("/login", async (c) => {
+    await c.get("session").login("u_1");
+    // Bearer mode: the app hands the token out in its own body.
+    return c.json({ token: c.get("session").bearerToken ?? null });
+  });
+  app.get("/who", (c) => {
+    const s = c.get("session");
+    s.set("n", (s.get("n") ?? 0) + 1);
+    return c.json({ user: s.userId ?? null, n: s.get("n") });
+  });
+  app.post("/logout", async (c) => {
+    await c.get("session").logout();
+    return c.text("bye");
+  });
+  app.get("/list", async (c) =>
+    c.json(await sessions.listUserSessions(c.get("session").userId ?? "none")),
+  );
+  return app;
+}
+
+async function serveNode(app: Hono<{ Variables: SessionVariables<AppData> }>): Promise<string> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
+      resolve(s as Server),
+    ) as Server;
+  });
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+const BAD = `__Host-sid=${"A".repeat(43)}.k1.x`;
+
+describe("tokenMode: authorization through the middleware", () => {
+  it("reads only Authorization: Bearer, never sets a cookie, token from session.bearerToken", async () => {
+    const app = makeApp(makeSessions({ tokenMode: "authorization" }));
+    const login = await app.request("http://localhost/login", { method: "POST" });
+    expect(login.headers.getSetCookie()).toEqual([]);
+    expect(login.headers.get("cache-control")).toBe("no-store");
+    const { token } = (await login.json()) as { token: string };
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}\.k1\./);
+    const who = await app.request("http://localhost/who", {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await who.json()).toEqual({ user: "u_1", n: 1 });
+    expect(who.headers.getSetCookie()).toEqual([]);
+    const cookie = await app.request("http://localhost/who", {
+      headers: { cookie: `__Host-sid=${token}` },
+    });
+    expect(((await cookie.json()) as { user: unknown }).user).toBeNull();
+    expect(cookie.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe("load meta on @hono/node-server", () => {
+  async function offenders(options?: HonoSessionOptions, xff?: string): Promise<BruteforceInfo[]> {
+    const seen: BruteforceInfo[] = [];
+    const sessions = makeSessions({
+      bruteforce: { threshold: 3, window: 60 },
+      onBruteforce: (i) => seen.push(i),
+    });
+    const base = await serveNode(makeApp(sessions, options));
+    for (let i = 0; i < 3; i++) {
+      await send(base, "/who", {
+        cookie: BAD,
+        ...(xff === undefined ? {} : { headers: { "x-forwarded-for": xff } }),
+      });
+    }
+    return seen;
+  }
+
+  it("passes the socket's address by default, so brute-force counting works (T-D22)", async () => {
+    const seen = await offenders();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.ip).toMatch(/127\.0\.0\.1$/);
+  });
+
+  it("ignores X-Forwarded-For unless trustProxy opts in", async () => {
+    expect((await offenders(undefined, "198.51.100.7"))[0]!.ip).toMatch(/127\.0\.0\.1$/);
+  });
+
+  it.each([
+    [1, "203.0.113.9, 198.51.100.7", "198.51.100.7"],
+    [2, "203.0.113.9, 198.51.100.7", "203.0.113.9"],
+    // A longer chain than trusted: the client-written entries are not believed.
+    [1, "6.6.6.6, 203.0.113.9, 198.51.100.7", "198.51.100.7"],
+    // Fewer entries than hops: the first one there is.
+    [5, "198.51.100.7", "198.51.100.7"],
+  ])("trustProxy %i with X-Forwarded-For %s → %s", async (hops, xff, ip) => {
+    const seen = await offenders({ trustProxy: hops }, xff);
+    expect(seen[0]!.ip).toBe(ip);
+  });
+
+  it("records the IP and user agent for session listings", async () => {
+    const base = await serveNode(makeApp(makeSessions()));
+    const login = await send(base, "/login", { method: "POST", headers: { "user-agent": "t/1" } });
+    const list = await send(base, "/list", { cookie: cookieOf(login, "__Host-sid")! });
+    const [row] = JSON.parse(list.body) as Array<{ ip: string; userAgent: string }>;
+    expect(row!.ip).toMatch(/127\.0\.0\.1$/);
+    expect(row!.userAgent).toBe("t/1");
+  });
+
+  it.each([-1, 1.5, "1", 33])("rejects trustProxy %s", (hops) => {
+    expect(() =>
+      sessionMiddleware(makeSessions() as never, { trustProxy: hops as number }),
+    ).toThrow(expect.objectContaining({ code: "ERR_HONO_SESSION_INVALID_OPTION" }));
+  });
+});
+
+describe("commit headers", () => {
+  it("applies Clear-Site-Data after logout (commitHeaders, T-D12)", async () => {
+    const app = makeApp(makeSessions({ clearSiteDataOnLogout: true }));
+    const login = await app.request("http://localhost/login", { method: "POST" });
+    const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+    const out = await app.request("http://localhost/logout", {
+      method: "POST",
+      headers: { cookie },
+    });
+    expect(out.headers.get("clear-site-data")).toBe('"cache", "cookies", "storage"');
+    expect(out.headers.getSetCookie()[0]).toMatch(/Max-Age=0/);
+  });
+});
