@@ -1,6 +1,5 @@
-import { compactDecrypt } from "jose";
 import { type Keyring, stateOf } from "./keyring.js";
-import { decode, isCanonical } from "./lib/b64.js";
+import { decryptDir, splitDir } from "./lib/jwe-dir.js";
 import { typ as checkTyp, clockTolerance, maxLength, nowSeconds } from "./lib/options.js";
 import { SEAL_TYP, sealKey } from "./lib/seal-key.js";
 
@@ -54,31 +53,8 @@ export interface UnsealOptions {
   now?: number;
 }
 
-const HEADER_KEYS = 4;
-
-/**
- * Splits and checks the compact JWE shape of a `dir` token without decoding
- * anything: header.(empty).iv(16).ciphertext.tag(22), all canonical base64url
- * (RFC 7516 §7.1; SECURITY JWT-08, KEY-07). Returns the header end or -1.
- */
-function shape(token: string): number {
-  const h = token.indexOf(".");
-  if (h < 1 || token.charCodeAt(h + 1) !== 46) return -1;
-  const ivEnd = h + 2 + 16;
-  if (token.charCodeAt(ivEnd) !== 46) return -1;
-  const tagStart = token.length - 22;
-  if (token.charCodeAt(tagStart - 1) !== 46 || tagStart - 1 <= ivEnd + 1) return -1;
-  if (token.indexOf(".", ivEnd + 1) !== tagStart - 1) return -1;
-  if (
-    !isCanonical(token, 0, h) ||
-    !isCanonical(token, h + 2, ivEnd) ||
-    !isCanonical(token, ivEnd + 1, tagStart - 1) ||
-    !isCanonical(token, tagStart)
-  ) {
-    return -1;
-  }
-  return h;
-}
+// RFC 7519 §7.2 step 10: the claims set is UTF-8 JSON (strict, no U+FFFD substitution).
+const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 
 const fail = <T>(reason: UnsealFailure): OpenSealedResult<T> => ({ ok: false, reason });
 
@@ -86,8 +62,10 @@ const fail = <T>(reason: UnsealFailure): OpenSealedResult<T> => ({ ok: false, re
  * Opens a token made by {@link seal}, spelling out the outcome. Checks, in
  * order: size, shape, the exact protected header (`alg: "dir"`,
  * `enc: "A256GCM"`, `kid`, `typ`; nothing else, so no `zip`), the key by
- * `kid` (a Map lookup), AES-256-GCM decryption through jose with
- * `maxDecompressedLength: 0`, then `iat`/`exp` with the clock tolerance.
+ * `kid` (a Map lookup), AES-256-GCM decryption (Web Crypto; the AAD is the
+ * encoded protected header, RFC 7516 §5.2), then `iat`/`exp` with the clock
+ * tolerance. Opens any token of that exact shape, also one made by jose's
+ * `CompactEncrypt` with the same key and header.
  * Never throws on input.
  *
  * @example
@@ -108,38 +86,17 @@ export async function openSealed<T = unknown>(
   const now = nowSeconds(options?.now);
   if (typeof token !== "string") return fail("malformed");
   if (token.length > limit) return fail("too_large");
-  const headerEnd = shape(token);
-  if (headerEnd < 0) return fail("malformed");
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(decode(token.slice(0, headerEnd))!),
-    );
-  } catch {
-    return fail("invalid");
-  }
-  if (
-    typeof header !== "object" ||
-    header === null ||
-    Object.keys(header).length !== HEADER_KEYS ||
-    header.alg !== "dir" ||
-    header.enc !== "A256GCM" ||
-    header.typ !== expectedTyp ||
-    typeof header.kid !== "string"
-  ) {
-    return fail("invalid");
-  }
+  const parts = splitDir(token);
+  if (parts === null) return fail("malformed");
+  const header = parts.header;
+  if (header === undefined || header.typ !== expectedTyp) return fail("invalid");
   const entry = state.entries.get(header.kid);
   if (entry === undefined || entry.kind !== "secret") return fail("unknown_key");
   let claims: { iat?: unknown; exp?: unknown; dat?: unknown };
   try {
-    const key = await sealKey(entry, options?.context);
-    const { plaintext } = await compactDecrypt(token, key, {
-      keyManagementAlgorithms: ["dir"],
-      contentEncryptionAlgorithms: ["A256GCM"],
-      maxDecompressedLength: 0,
-    });
-    claims = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
+    const pending = sealKey(entry, options?.context);
+    const key = pending instanceof Promise ? await pending : pending;
+    claims = JSON.parse(utf8Fatal.decode(await decryptDir(key, parts, header)));
   } catch {
     return fail("invalid");
   }
