@@ -160,7 +160,7 @@ describe("openSealed checks everything before decrypting", () => {
       "non-zero unused bits in the tag",
       (t: string) => t.slice(0, -1) + ALPHABET[ALPHABET.indexOf(t.slice(-1)) ^ 1],
     ],
-    ["+ for - in the ciphertext", (t: string) => t.replace(/^(([^.]*\.){3}[^.]*?)[-_A]/, "$1+")],
+    ["+ in the ciphertext", (t: string) => t.replace(/^(([^.]*\.){3})./, "$1+")],
     ["a non-empty encrypted key", (t: string) => t.replace("..", ".AAAA.")],
     ["a 15-character IV", (t: string) => t.replace(/^([^.]*\.\.)./, "$1")],
     ["a non-ASCII character", (t: string) => t.replace(/^(([^.]*\.){3})./, "$1é")],

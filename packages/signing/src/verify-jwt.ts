@@ -15,7 +15,7 @@ import {
   type SecretEntry,
   stateOf,
 } from "./keyring.js";
-import { DECODE, decode, isCanonical } from "./lib/b64.js";
+import { decodeRange, isCanonical } from "./lib/b64.js";
 import { macString } from "./lib/hmac-sha256.js";
 import { type ClaimRules, checkClaims, normalizeTyp, numericDates } from "./lib/jwt-claims.js";
 import { ASYMMETRIC, hmacJwtKey, type JwtAlgorithm, SYMMETRIC } from "./lib/jwt-keys.js";
@@ -153,31 +153,17 @@ function wellFormed(token: string): boolean {
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * jose decodes claims leniently (invalid UTF-8 becomes U+FFFD); refuse invalid
- * UTF-8 instead. The common all-ASCII case is settled by scanning the
- * base64url text for a high bit without allocating.
+ * The claims segment `token[start, end)` (already found canonical by the
+ * format check) decoded once as strict UTF-8, or null for invalid UTF-8:
+ * jose decodes claims leniently (invalid UTF-8 becomes U+FFFD), so such
+ * tokens are refused before either path runs. The HS256 path parses this
+ * text after its MAC check instead of decoding the segment again.
  */
-function validUtf8(segment: string, start: number, end: number): boolean {
-  let high = 0;
-  const n = end;
-  let i = start;
-  for (; i + 4 <= n; i += 4) {
-    high |=
-      ((DECODE[segment.charCodeAt(i)]! << 18) |
-        (DECODE[segment.charCodeAt(i + 1)]! << 12) |
-        (DECODE[segment.charCodeAt(i + 2)]! << 6) |
-        DECODE[segment.charCodeAt(i + 3)]!) &
-      0x808080;
-  }
-  if (i < n) high |= 1; // a tail group: let the full decode below decide
-  if (high === 0) return true;
-  const bytes = decode(segment.slice(start, end));
-  if (bytes === null) return false;
+function claimsText(token: string, start: number, end: number): string | null {
   try {
-    utf8Fatal.decode(bytes);
-    return true;
+    return utf8Fatal.decode(decodeRange(token, start, end));
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -368,14 +354,14 @@ export function verifyJwtWithJose(
  */
 function verifyHs256(
   token: string,
+  last: number,
+  claimsJson: string,
   header: Record<string, unknown>,
   entry: SecretEntry,
   prepared: Prepared,
   now: number,
   reissue: boolean,
 ): VerifyJwtResult {
-  const first = token.indexOf(".");
-  const last = token.lastIndexOf(".");
   // A 32-byte MAC is 43 characters; Web Crypto refuses other lengths the same way.
   if (token.length - last - 1 !== MAC_LENGTH) return { ok: false, reason: "bad_signature" };
   const key = hmacKey(derivedKey(entry, "jwt-hs256", prepared.context));
@@ -384,7 +370,7 @@ function verifyHs256(
   let claims: unknown;
   try {
     // RFC 7519 §7.2 step 10: the claims set is a JSON object in UTF-8 (strict decoding).
-    claims = JSON.parse(utf8Fatal.decode(decode(token.slice(first + 1, last))!));
+    claims = JSON.parse(claimsJson);
   } catch {
     return { ok: false, reason: "malformed" };
   }
@@ -420,13 +406,16 @@ async function verify(
   let key: CryptoKey | Uint8Array | JWTVerifyGetKey;
   let reissue = false;
   try {
-    const header = JSON.parse(utf8Fatal.decode(decode(token.slice(0, token.indexOf(".")))!));
+    // The format check made both segments canonical: decode without checking again.
+    const first = token.indexOf(".");
+    const last = token.lastIndexOf(".");
+    const header = JSON.parse(utf8Fatal.decode(decodeRange(token, 0, first)));
     if (typeof header !== "object" || header === null || Array.isArray(header))
       return { ok: false, reason: "malformed" };
     for (const name of FORBIDDEN)
       if (name in header) return { ok: false, reason: "forbidden_header" };
-    if (!validUtf8(token, token.indexOf(".") + 1, token.lastIndexOf(".")))
-      return { ok: false, reason: "malformed" };
+    const claimsJson = claimsText(token, first + 1, last);
+    if (claimsJson === null) return { ok: false, reason: "malformed" };
     if (resolver !== undefined) {
       key = resolver;
     } else {
@@ -444,6 +433,8 @@ async function verify(
         if (hmacFastPath && alg === "HS256" && header.crit === undefined) {
           return verifyHs256(
             token,
+            last,
+            claimsJson,
             header,
             entry,
             prepared,

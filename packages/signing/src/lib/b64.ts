@@ -61,30 +61,39 @@ export function isCanonical(text: string, start = 0, end = text.length): boolean
 /** Decodes canonical unpadded base64url, or returns null for anything else. */
 export function decode(text: string): Uint8Array | null {
   if (typeof text !== "string" || !isCanonical(text)) return null;
-  const len = text.length;
-  const out = new Uint8Array(Math.floor((len * 3) / 4));
+  return decodeRange(text, 0, text.length);
+}
+
+/**
+ * Decodes `text[start, end)` without checking it: only for a range the
+ * caller has already found canonical with `isCanonical` (e.g. a JWT segment
+ * after the format check), so the text is not scanned twice or sliced.
+ */
+export function decodeRange(text: string, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(((end - start) * 3) >> 2);
   let o = 0;
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
     const v =
       (DECODE[text.charCodeAt(i)]! << 18) |
       (DECODE[text.charCodeAt(i + 1)]! << 12) |
       (DECODE[text.charCodeAt(i + 2)]! << 6) |
       DECODE[text.charCodeAt(i + 3)]!;
-    out[o++] = v >> 16;
-    out[o++] = (v >> 8) & 255;
-    out[o++] = v & 255;
+    out[o] = v >> 16;
+    out[o + 1] = v >> 8;
+    out[o + 2] = v;
+    o += 3;
   }
-  const rest = len - i;
+  const rest = end - i;
   if (rest === 2) {
-    out[o++] = (DECODE[text.charCodeAt(i)]! << 2) | (DECODE[text.charCodeAt(i + 1)]! >> 4);
+    out[o] = (DECODE[text.charCodeAt(i)]! << 2) | (DECODE[text.charCodeAt(i + 1)]! >> 4);
   } else if (rest === 3) {
     const v =
       (DECODE[text.charCodeAt(i)]! << 12) |
       (DECODE[text.charCodeAt(i + 1)]! << 6) |
       DECODE[text.charCodeAt(i + 2)]!;
-    out[o++] = v >> 10;
-    out[o++] = (v >> 2) & 255;
+    out[o] = v >> 10;
+    out[o + 1] = v >> 2;
   }
   return out;
 }

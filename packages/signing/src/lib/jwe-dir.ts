@@ -13,7 +13,7 @@
  * both ways against jose's `CompactEncrypt` / `compactDecrypt` (seal.test.ts).
  */
 
-import { ALPHABET, DECODE, isCanonical } from "./b64.js";
+import { ALPHABET, DECODE, decodeRange, isCanonical } from "./b64.js";
 import { webCrypto } from "./runtime.js";
 
 /** GCM with a 96-bit IV and a 128-bit tag (RFC 7518 §5.3; NIST SP 800-38D §5.2.1.1). */
@@ -237,9 +237,7 @@ const openHeaders = new Map<string, OpenHeader>();
 function parseHeader(text: string): OpenHeader | undefined {
   let header: Record<string, unknown>;
   try {
-    const bytes = new Uint8Array(decodedLength(text.length));
-    decodeStrict(text, 0, text.length, bytes, 0);
-    header = JSON.parse(utf8Fatal.decode(bytes));
+    header = JSON.parse(utf8Fatal.decode(decodeRange(text, 0, text.length)));
   } catch {
     return undefined;
   }
