@@ -163,7 +163,7 @@ const DEFAULTS = {
   idleTimeout: 1800,
   absoluteTimeout: 43_200,
   touchAfter: 60,
-  maxRetries: 5,
+  maxRetries: 10,
   maxSize: 65_536,
   maxDepth: 32,
 } as const;

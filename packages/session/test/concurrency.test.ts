@@ -84,4 +84,75 @@ describe("no lost updates (ST-10, SECURITY decision 3)", () => {
     again.set("n", 2);
     await expect(sessions.commit(again)).rejects.toMatchObject({ code: "ERR_SESSION_CONFLICT" });
   });
+
+  it("the default retries 10 times, with a wait before each re-read", async () => {
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
+    const calls: string[] = [];
+    const store: SessionStore = {
+      get: (k) => {
+        calls.push("get");
+        return inner.get(k);
+      },
+      touch: (k, e) => inner.touch(k, e),
+      delete: (k) => inner.delete(k),
+      set: async (k, e, o) => {
+        calls.push("set");
+        return o?.expectVersion !== undefined && o.expectVersion > 0
+          ? { ok: false, conflict: true }
+          : inner.set(k, e, o);
+      },
+    };
+    const sessions = createSessions<{ n: number }>({ keys: keyring(), store });
+    const s = await sessions.load("");
+    s.set("n", 1);
+    const [line] = await sessions.commit(s);
+    const again = await sessions.load(line!.split(";")[0]!);
+    calls.length = 0;
+    again.set("n", 2);
+    let timers = 0;
+    const original = globalThis.setTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      timers++;
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThanOrEqual(50);
+      return original(fn, ms);
+    }) as typeof setTimeout;
+    try {
+      await expect(sessions.commit(again)).rejects.toMatchObject({ code: "ERR_SESSION_CONFLICT" });
+    } finally {
+      globalThis.setTimeout = original;
+    }
+    // The first write and 10 retries, each retry re-reading after one backoff.
+    expect(calls.filter((c) => c === "set")).toHaveLength(11);
+    expect(calls.filter((c) => c === "get")).toHaveLength(10);
+    expect(timers).toBe(10);
+  });
+
+  // Regression: with 5 immediate retries, 2-5 of 20 parallel writers to one
+  // session failed with ERR_SESSION_CONFLICT on every networked store (harness).
+  it("defaults: 20 parallel writers on a store with network-like latency all succeed", async () => {
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
+    const lag = <T>(then: () => Promise<T>) =>
+      new Promise((r) => setTimeout(r, Math.random() * 2)).then(then);
+    const store: SessionStore = {
+      get: (k) => lag(() => inner.get(k)),
+      touch: (k, e) => lag(() => inner.touch(k, e)),
+      delete: (k) => lag(() => inner.delete(k)),
+      set: (k, e, o) => lag(() => inner.set(k, e, o)),
+    };
+    const sessions = createSessions<Record<string, number>>({ keys: keyring(), store });
+    const first = await sessions.load("");
+    first.set("seed", 0);
+    const cookie = (await sessions.commit(first))[0]!.split(";")[0]!;
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, async (_, i) => {
+        const s = await sessions.load(cookie);
+        s.set(`k${i}`, i);
+        return sessions.commit(s);
+      }),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const data = (await sessions.load(cookie)).toJSON();
+    for (let i = 0; i < 20; i++) expect(data[`k${i}`]).toBe(i);
+  });
 });

@@ -30,6 +30,24 @@ async function storeCall<T>(
   }
 }
 
+/** Backoff between merge retries: full jitter over 1 ms doubling, capped at 50 ms. */
+const RETRY_BASE_MS = 1;
+const RETRY_CAP_MS = 50;
+
+/**
+ * Waits a random time in [0, min(cap, base * 2^attempt)) ms ("full jitter",
+ * as in AWS's "Exponential Backoff and Jitter"): writers that conflicted
+ * together retry at different moments instead of colliding again in
+ * lock-step, which immediate retries did on networked stores (the harness
+ * saw 2-5 of 20 parallel writers fail). setTimeout exists on every runtime.
+ */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+  // Web Crypto rather than Math.random: the package keeps one source of randomness (size test).
+  const unit = crypto.getRandomValues(new Uint16Array(1))[0]! / 65_536;
+  return new Promise((resolve) => setTimeout(resolve, unit * ceiling));
+}
+
 function takeReissue(s: AnySession): boolean {
   const reissue = s.reissue;
   s.reissue = false;
@@ -113,6 +131,7 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
           `session write still conflicted after ${ctx.maxRetries} merge retries`,
         );
       }
+      await backoff(attempt);
       const current = await storeCall(ctx, "get", key, () => store.get(key));
       if (current !== null && isForward(current.value)) {
         // Another request renewed the token meanwhile: follow it, keep our changes (LC-05).
