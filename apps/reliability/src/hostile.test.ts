@@ -383,53 +383,58 @@ describe("stateless chunked cookies (T-B38): reordered, missing, extra chunks â†
   });
 });
 
-describe("bearer session tokens (tokenMode authorization, Fetch app; T-D26, SID-07)", () => {
-  let f: Fixture;
-  let now = Date.now();
-  beforeAll(async () => {
-    f = await startFixture("fetch", new MemoryStore(), {
-      tokenMode: "authorization",
-      now: () => now,
-      idleTimeout: 600,
+describe.each(APP_KINDS)(
+  "bearer session tokens (tokenMode authorization, %s app; T-D26, SID-07)",
+  (kind) => {
+    let f: Fixture;
+    let now = Date.now();
+    beforeAll(async () => {
+      f = await startFixture(kind, new MemoryStore(), {
+        tokenMode: "authorization",
+        now: () => now,
+        idleTimeout: 600,
+      });
     });
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
-  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
-  const userWith = async (options: Parameters<typeof hit>[3], path = "/state") => {
-    count("forged/replayed/expired bearer token");
-    const h = await hit(f.app.url, "GET", path, options);
-    expect(h.status).toBe(200);
-    expect(h.setCookie).toEqual([]);
-    return h.body["user"];
-  };
+    afterAll(async () => {
+      await f?.close();
+    });
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    const userWith = async (options: Parameters<typeof hit>[3], path = "/state") => {
+      count("forged/replayed/expired bearer token");
+      const h = await hit(f.app.url, "GET", path, options);
+      expect(h.status).toBe(200);
+      expect(h.setCookie).toEqual([]);
+      return h.body["user"];
+    };
 
-  it("forged, misplaced, replayed and expired bearer tokens give no session", async () => {
-    const token = (await hit(f.app.url, "POST", "/login?user=bea")).body["token"] as string;
-    expect(await userWith(bearer(token))).toBe("bea");
-    for (const bad of [
-      forgedLike(token),
-      `${token}x`,
-      token.slice(0, -1),
-      token.split(".")[0]!,
-      `x${token}`,
-      "a".repeat(10_000),
-    ]) {
-      // (A trailing space is not in this list: HTTP strips it as OWS before any code sees it.)
-      expect(await userWith(bearer(bad)), JSON.stringify(bad.slice(-8))).toBeNull();
-    }
-    // Only the Authorization header carries it: never the Cookie header, a query or another header.
-    expect(await userWith({ header: `${COOKIE}=${token}` })).toBeNull();
-    expect(await userWith({ headers: { "x-session-id": token } })).toBeNull();
-    expect(await userWith({}, `/state?sid=${encodeURIComponent(token)}`)).toBeNull();
-    expect(await userWith({ headers: { authorization: `Basic ${token}` } })).toBeNull();
-    // Replayed after logout.
-    expect((await hit(f.app.url, "POST", "/logout", bearer(token))).status).toBe(200);
-    expect(await userWith(bearer(token))).toBeNull();
-    // Expired (idle).
-    const other = (await hit(f.app.url, "POST", "/login?user=old")).body["token"] as string;
-    now += 601_000;
-    expect(await userWith(bearer(other))).toBeNull();
-  });
-});
+    it("forged, misplaced, replayed and expired bearer tokens give no session", async () => {
+      const token = (await hit(f.app.url, "POST", "/login?user=bea")).body["token"] as string;
+      expect(await userWith(bearer(token))).toBe("bea");
+      for (const bad of [
+        forgedLike(token),
+        `${token}x`,
+        token.slice(0, -1),
+        token.split(".")[0]!,
+        `x${token}`,
+        "a".repeat(10_000),
+      ]) {
+        // (A trailing space is not in this list: HTTP strips it as OWS before any code sees it.)
+        expect(await userWith(bearer(bad)), JSON.stringify(bad.slice(-8))).toBeNull();
+      }
+      // Only the Authorization header carries it: never the Cookie header, a query or another header.
+      expect(await userWith({ header: `${COOKIE}=${token}` })).toBeNull();
+      // Regression: adapters once passed the Cookie header where bearer mode reads Authorization.
+      expect(await userWith({ header: `Bearer ${token}` })).toBeNull();
+      expect(await userWith({ headers: { "x-session-id": token } })).toBeNull();
+      expect(await userWith({}, `/state?sid=${encodeURIComponent(token)}`)).toBeNull();
+      expect(await userWith({ headers: { authorization: `Basic ${token}` } })).toBeNull();
+      // Replayed after logout.
+      expect((await hit(f.app.url, "POST", "/logout", bearer(token))).status).toBe(200);
+      expect(await userWith(bearer(token))).toBeNull();
+      // Expired (idle).
+      const other = (await hit(f.app.url, "POST", "/login?user=old")).body["token"] as string;
+      now += 601_000;
+      expect(await userWith(bearer(other))).toBeNull();
+    });
+  },
+);

@@ -6,8 +6,8 @@
  * writes docs/reliability.md from the figures of that run.
  *
  * Bounded: every load run stops after its duration or its request cap;
- * everything listens on 127.0.0.1. Needs `pnpm services:up` and built
- * packages (`pnpm turbo run build --filter @tessera/reliability...`).
+ * everything listens on 127.0.0.1. Needs `pnpm services:up`; builds the
+ * packages it uses first, so the figures describe the code being measured.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,6 +27,13 @@ const fuzzRuns = process.env["REL_FUZZ_RUNS"] ?? "1000";
 
 for (const name of ["REDIS_URL", "DATABASE_URL_PG", "MEMCACHED_SERVERS"])
   await requireService(name);
+// The figures must describe the code being measured: build what the apps import (cached when unchanged).
+const build = spawnSync(
+  "pnpm",
+  ["turbo", "run", "build", "--filter", "@tessera/reliability...", "--output-logs=errors-only"],
+  { cwd: root, stdio: "inherit" },
+);
+if (build.status !== 0) process.exit(build.status ?? 1);
 
 const loads: LoadResult[] = [];
 for (const app of APP_KINDS) {
@@ -118,8 +125,8 @@ under sustained load, failing stores, concurrent writers and hostile input.
 The tests live in \`apps/reliability\`; the threat model and what each claim
 rests on are in [SECURITY.md](../SECURITY.md).
 
-**This page is generated** by \`pnpm reliability\` (needs \`pnpm services:up\`
-and built packages: \`pnpm turbo run build --filter @tessera/reliability...\`).
+**This page is generated** by \`pnpm reliability\` (needs \`pnpm services:up\`;
+it builds the packages it uses first).
 It loads each app for ${duration} s per store, then runs the whole suite in
 its long form (\`REL_FULL=1\`) and writes the figures below. CI runs the short
 variant on every \`npm test\` (\`pnpm --filter @tessera/reliability test\`:
@@ -230,7 +237,7 @@ ${table(
 ## 3. Concurrent writers
 
 ${conc[0]?.["writers"] ?? "?"} clients set different keys of one logged-in session at once
-through HTTP. The manager merges on version conflicts (\`maxRetries\` 5); a
+through HTTP. The manager merges on version conflicts (default \`maxRetries\`); a
 request that still conflicts gets 409 (\`ERR_SESSION_CONFLICT\`) and the client
 retries it.
 
