@@ -141,6 +141,19 @@ describe("seal / openSealed interoperate with jose", () => {
     });
   });
 
+  it("round-trips tokens larger than the encoder's scratch buffer, and small ones after", async () => {
+    for (const size of [20_000, 3, 70_000, 0]) {
+      const value = { big: "é".repeat(size) };
+      const token = await seal(value, keys, { expiresIn: 60 });
+      expect(await openSealed(token, keys, { maxLength: 1 << 20 })).toMatchObject({
+        ok: true,
+        payload: value,
+      });
+      const { plaintext } = await compactDecrypt(token, deriveKey(keys, "seal"), DIR);
+      expect(JSON.parse(text.decode(plaintext)).dat).toEqual(value);
+    }
+  });
+
   it("draws a fresh 96-bit IV for every token", async () => {
     const ivs = new Set<string>();
     for (let i = 0; i < 300; i++) {
