@@ -24,10 +24,12 @@ async function roundTrip(
   events: Array<{ type: string; reason?: string }>,
 ) {
   // create
+  const untouched = await sessions.load(null);
+  equal((await sessions.commit(untouched)).length, 0, "an untouched session sends no cookie");
+  // A committed session refuses changes (ERR_SESSION_COMMITTED): start anew.
   const fresh = await sessions.load(null);
   ok(fresh.isNew, "new session");
   equal(fresh.rejected, undefined);
-  equal((await sessions.commit(fresh)).length, 0, "an untouched session sends no cookie");
   fresh.set("visits", 1);
   fresh.set("cart", [1, 2]);
   const first = await sessions.commit(fresh);
