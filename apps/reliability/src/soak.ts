@@ -153,7 +153,7 @@ ${table(
     [
       "Concurrent writers on one session",
       `${conc.reduce((a, r) => a + Number(r["writers"]), 0)} writers in ${conc.length} runs on 4 stores`,
-      `${concLost} keys lost; ${conc.reduce((a, r) => a + Number(r["conflicts"]), 0)} version conflicts merged, ${conc.reduce((a, r) => a + Number(r["clientRetries"]), 0)} client retries after 409`,
+      `${concLost} keys lost; ${conc.reduce((a, r) => a + Number(r["conflicts"]), 0)} version conflicts merged, ${conc.reduce((a, r) => a + Number(r["clientRetries"]), 0)} requests retried by the client after a 409`,
     ],
     [
       "Hostile input",
