@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import { ExpressSessionError } from "./errors.js";
-import { holdHeaders } from "./lib/hold-headers.js";
+import { type HeadersHook, holdHeaders, type SessionHeaders } from "./lib/hold-headers.js";
 import { createMigration, type Migrated } from "./lib/migrate.js";
 import { toNextError } from "./lib/outage.js";
 import type { SessionMiddlewareOptions } from "./options.js";
@@ -22,13 +22,49 @@ interface NodeRequest extends IncomingMessage {
 }
 
 function defaultMeta(req: NodeRequest): LoadMeta {
-  const userAgent = req.headers["user-agent"];
   // Express's req.ip honours the app's "trust proxy" setting; Connect has only the socket.
+  // Built directly (no spreads): this runs on every request.
+  const meta: LoadMeta = {};
+  const userAgent = req.headers["user-agent"];
+  if (userAgent !== undefined) meta.userAgent = userAgent;
   const ip = req.ip ?? req.socket?.remoteAddress;
-  return {
-    ...(userAgent === undefined ? {} : { userAgent }),
-    ...(ip === undefined ? {} : { ip }),
-  };
+  if (ip !== undefined) meta.ip = ip;
+  return meta;
+}
+
+/**
+ * One request's commit: the object the response hold calls back into, with
+ * methods on its prototype rather than closures made per request.
+ */
+class RequestCommit<Data extends SessionData, Flash extends SessionData> implements HeadersHook {
+  constructor(
+    readonly sessions: Sessions<Data, Flash>,
+    readonly session: Session<Data, Flash>,
+    readonly quiet: boolean,
+    readonly migrated: Migrated | null,
+    readonly next: (error?: unknown) => void,
+  ) {}
+
+  before(status: number): Promise<SessionHeaders> | null {
+    // No session write on HEAD/OPTIONS/304 (T-A14), except to finish a
+    // migration, whose old session is destroyed only after the new one is stored.
+    const migrated = this.migrated;
+    if (migrated === null) {
+      return this.quiet || status === 304 ? null : this.sessions.commitHeaders(this.session);
+    }
+    return this.sessions.commitHeaders(this.session).then(async (result) => {
+      await migrated.finish();
+      return {
+        setCookie: [...result.setCookie, migrated.clear],
+        headers: result.headers,
+        ...(result.token === undefined ? {} : { token: result.token }),
+      };
+    });
+  }
+
+  onError(error: unknown): void {
+    this.next(toNextError(error));
+  }
 }
 
 /**
@@ -98,26 +134,8 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   ): void {
     // The manager's own session: it refuses changes itself once its commit began (AD-04).
     req.session = session;
-    // No session write on HEAD/OPTIONS/304 (T-A14), except to finish a
-    // migration, whose old session is destroyed only after the new one is stored.
     const quiet = req.method === "HEAD" || req.method === "OPTIONS";
-    holdHeaders(
-      res,
-      (status) => {
-        if (migrated === null) {
-          return quiet || status === 304 ? null : sessions.commitHeaders(session);
-        }
-        return sessions.commitHeaders(session).then(async (result) => {
-          await migrated.finish();
-          return {
-            setCookie: [...result.setCookie, migrated.clear],
-            headers: result.headers,
-            ...(result.token === undefined ? {} : { token: result.token }),
-          };
-        });
-      },
-      (error) => next(toNextError(error)),
-    );
+    holdHeaders(res, new RequestCommit(sessions, session, quiet, migrated, next));
     next();
   }
 
@@ -126,22 +144,35 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   const bearer = sessions.tokenMode === "authorization";
   const migrate = bearer ? undefined : migration;
 
+  async function run(
+    req: NodeRequest,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+    header: string | undefined,
+  ): Promise<void> {
+    let session: Session<Data, Flash>;
+    let migrated: Migrated | null = null;
+    try {
+      session = await sessions.load(header, meta(req));
+      const quiet = req.method === "HEAD" || req.method === "OPTIONS";
+      if (migrate !== undefined && session.isNew && !quiet && header !== undefined) {
+        migrated = await migrate.run(header, session as unknown as Session<Data, SessionData>);
+      }
+    } catch (error) {
+      next(toNextError(error));
+      return;
+    }
+    // Outside the try: an error thrown by a later middleware must not be taken for ours.
+    attach(req, res, next, session, migrated);
+  }
+
+  // One async call per request, no per-request closures.
   return function tesseraSession(req, res, next) {
-    const r = req as NodeRequest;
-    const header = bearer ? req.headers.authorization : req.headers.cookie;
-    sessions.load(header, meta(r)).then(
-      (session) => {
-        const quiet = req.method === "HEAD" || req.method === "OPTIONS";
-        if (migrate === undefined || !session.isNew || quiet || header === undefined) {
-          attach(r, res, next, session, null);
-          return;
-        }
-        migrate.run(header, session as unknown as Session<Data, SessionData>).then(
-          (migrated) => attach(r, res, next, session, migrated),
-          (error: unknown) => next(toNextError(error)),
-        );
-      },
-      (error: unknown) => next(toNextError(error)),
+    void run(
+      req as NodeRequest,
+      res,
+      next,
+      bearer ? req.headers.authorization : req.headers.cookie,
     );
   };
 }

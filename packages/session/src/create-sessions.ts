@@ -8,6 +8,7 @@ import type { Context } from "./lib/context.js";
 import { loadStateful, loadStateless } from "./lib/load.js";
 import { PendingRevocations } from "./lib/pending.js";
 import { createPrimitives } from "./lib/primitives.js";
+import type { SessionMeta } from "./lib/record.js";
 import { revokeUserBefore } from "./lib/revocation.js";
 import { SessionImpl } from "./lib/session-impl.js";
 import { validateCookieSettings } from "./lib/set-cookie.js";
@@ -486,6 +487,7 @@ export function createSessions<
     },
     now,
     emit,
+    listening: onEvent !== undefined,
   };
 
   const stateful = ctx.store !== undefined;
@@ -543,18 +545,17 @@ export function createSessions<
     load(source, meta) {
       pending.kick();
       const header = tokenMode === "authorization" ? authorizationOf(source) : headerOf(source);
-      let m = meta;
-      if (m === undefined && stateful) {
-        const ua = userAgentOf(source);
-        if (ua !== undefined) m = { userAgent: ua };
+      let clean: SessionMeta | undefined;
+      if (meta === undefined) {
+        const ua = stateful ? userAgentOf(source) : undefined;
+        if (ua !== undefined) clean = { userAgent: ua };
+      } else {
+        // Only strings get in; one object, built without spreads (per-request path).
+        const { userAgent, ip } = meta;
+        clean = {};
+        if (typeof userAgent === "string") clean.userAgent = userAgent;
+        if (typeof ip === "string") clean.ip = ip;
       }
-      const clean =
-        m === undefined
-          ? undefined
-          : {
-              ...(typeof m.userAgent === "string" ? { userAgent: m.userAgent } : {}),
-              ...(typeof m.ip === "string" ? { ip: m.ip } : {}),
-            };
       return stateful
         ? loadStateful<Data, Flash>(ctx, header, clean)
         : loadStateless<Data, Flash>(ctx, header, clean);

@@ -44,6 +44,7 @@ const INTERNAL = new Set([
   "rotate",
   "enforceLimit",
   "ensureIdentity",
+  "ownChanges",
 ]);
 
 async function stored(mode: "stateful" | "stateless") {

@@ -4,12 +4,16 @@ type Method = "writeHead" | "write" | "end" | "flushHeaders";
 type AnyFn = (...args: unknown[]) => unknown;
 
 /**
- * What to do just before the response's headers are produced: `null` lets
- * them go out unchanged now; a promise holds every write until it settles and
- * then adds the resolved `Set-Cookie` values (or, on rejection, drops the held
- * writes and calls `onError`, so an error handler can answer instead).
+ * The per-request side of the hold, one object with methods (no closures per
+ * request). `before` runs just before the response's headers are produced:
+ * `null` lets them go out unchanged now; a promise holds every write until it
+ * settles and then adds the resolved `Set-Cookie` values (or, on rejection,
+ * drops the held writes and calls `onError`, so an error handler can answer).
  */
-export type BeforeHeaders = (status: number) => Promise<SessionHeaders> | null;
+export interface HeadersHook {
+  before(status: number): Promise<SessionHeaders> | null;
+  onError(error: unknown): void;
+}
 
 /** What a commit adds to the response. */
 export interface SessionHeaders {
@@ -90,8 +94,7 @@ const HOLD = Symbol("@tessera/express.hold");
 interface Hold {
   state: 0 | 1 | 2; // open, held, done
   queue: Array<[Method, unknown[]]>;
-  before: BeforeHeaders;
-  onError: (error: unknown) => void;
+  hook: HeadersHook;
   originals: Record<Method, AnyFn>;
 }
 
@@ -113,7 +116,7 @@ function intercept(res: Held, method: Method, args: unknown[]): unknown {
   }
   let pending: Promise<SessionHeaders> | null;
   try {
-    pending = hold.before(statusOf(res, method, args));
+    pending = hold.hook.before(statusOf(res, method, args));
   } catch (error) {
     pending = Promise.reject(error);
   }
@@ -123,21 +126,26 @@ function intercept(res: Held, method: Method, args: unknown[]): unknown {
   }
   hold.state = 1;
   hold.queue.push([method, args]);
-  pending.then(
-    (added) => {
-      hold.state = 2;
-      const calls = hold.queue;
-      hold.queue = [];
-      if (!res.headersSent) addCookies(res, calls[0]!, added);
-      for (const [m, a] of calls) hold.originals[m].apply(res, a);
-    },
-    (error: unknown) => {
-      hold.state = 2;
-      hold.queue = [];
-      hold.onError(error);
-    },
-  );
+  void replay(res, hold, pending);
   return heldResult(res, method);
+}
+
+/** Adds the cookies and replays the held calls once the commit settled; one async call, no closures. */
+async function replay(res: Held, hold: Hold, pending: Promise<SessionHeaders>): Promise<void> {
+  let added: SessionHeaders;
+  try {
+    added = await pending;
+  } catch (error) {
+    hold.state = 2;
+    hold.queue = [];
+    hold.hook.onError(error);
+    return;
+  }
+  hold.state = 2;
+  const calls = hold.queue;
+  hold.queue = [];
+  if (!res.headersSent) addCookies(res, calls[0]!, added);
+  for (const [m, a] of calls) hold.originals[m].apply(res, a);
 }
 
 // One function object per method for every response: no closures per request.
@@ -195,11 +203,11 @@ function hasOwnHook(res: ServerResponse): boolean {
 
 /**
  * Intercepts the calls that produce a response's headers (`writeHead`,
- * `write`, `end`, `flushHeaders`). The first one asks `before`; when it
+ * `write`, `end`, `flushHeaders`). The first one asks `hook.before`; when it
  * returns a promise, that call and every later one are queued (writes report
  * success; the queue only lives for one commit's latency) and replayed in
  * order once the cookies are added; on rejection the queue is dropped and
- * `onError` called, so an error handler can answer instead. Headers are never
+ * `hook.onError` called, so an error handler can answer instead. Headers are never
  * sent before the commit finished: this is what lets an async store write
  * complete before a synchronous `writeHead` (AD-04).
  *
@@ -208,19 +216,15 @@ function hasOwnHook(res: ServerResponse): boolean {
  * a response whose methods were already wrapped per instance by an earlier
  * middleware is hooked per instance too, so those wrappers are not bypassed.
  */
-export function holdHeaders(
-  res: ServerResponse,
-  before: BeforeHeaders,
-  onError: (error: unknown) => void,
-): void {
+export function holdHeaders(res: ServerResponse, hook: HeadersHook): void {
   const target = res as Held;
   const proto = Object.getPrototypeOf(res) as object | null;
   if (proto !== null && proto !== ServerResponse.prototype && !hasOwnHook(res)) {
     const originals = patchPrototype(proto);
-    target[HOLD] = { state: 0, queue: [], before, onError, originals };
+    target[HOLD] = { state: 0, queue: [], hook, originals };
     return;
   }
-  target[HOLD] = { state: 0, queue: [], before, onError, originals: originalsOf(res) };
+  target[HOLD] = { state: 0, queue: [], hook, originals: originalsOf(res) };
   const methods = target as unknown as Record<Method, AnyFn>;
   methods.writeHead = hooks.writeHead;
   methods.write = hooks.write;

@@ -3,6 +3,8 @@ import type { SessionMeta } from "./record.js";
 /** What a binding check compares (DET-01, T-D21). */
 export type BindingChange = "userAgent" | "ip";
 
+const UNCHANGED: readonly BindingChange[] = Object.freeze([]);
+
 /**
  * A coarse browser family and platform, so a browser update (a new version
  * number in the User-Agent) is not reported as a different client. Order
@@ -93,9 +95,11 @@ export function sameNetwork(a: string, b: string): boolean {
 export function bindingChanges(
   recorded: SessionMeta | undefined,
   seen: SessionMeta | undefined,
-): BindingChange[] {
+): readonly BindingChange[] {
+  // Same client is the per-request common case: answer it without allocating.
+  if (recorded === undefined || seen === undefined) return UNCHANGED;
+  if (recorded.userAgent === seen.userAgent && recorded.ip === seen.ip) return UNCHANGED;
   const changed: BindingChange[] = [];
-  if (recorded === undefined || seen === undefined) return changed;
   const a = recorded.userAgent;
   const b = seen.userAgent?.slice(0, 512);
   if (a !== undefined && b !== undefined && a !== b && userAgentFamily(a) !== userAgentFamily(b)) {
@@ -104,5 +108,5 @@ export function bindingChanges(
   const x = recorded.ip;
   const y = seen.ip?.slice(0, 64);
   if (x !== undefined && y !== undefined && !sameNetwork(x, y)) changed.push("ip");
-  return changed;
+  return changed.length === 0 ? UNCHANGED : changed;
 }

@@ -13,6 +13,13 @@ export function noChanges(): Changes {
   return { data: new Map(), flash: new Map() };
 }
 
+/**
+ * The shared "nothing changed" value: most requests change nothing, and two
+ * Maps per request (and again after each commit) were pure garbage. Never
+ * written: SessionImpl swaps in its own `noChanges()` before the first change.
+ */
+export const NO_CHANGES: Readonly<Changes> = Object.freeze(noChanges());
+
 export function hasChanges(changes: Changes): boolean {
   return changes.data.size > 0 || changes.flash.size > 0;
 }

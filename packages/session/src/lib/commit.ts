@@ -1,6 +1,7 @@
+import type { SetResult } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { SessionData } from "../session.js";
-import { mergeInto, noChanges } from "./changes.js";
+import { mergeInto, NO_CHANGES } from "./changes.js";
 import type { Context } from "./context.js";
 import { absoluteDeadline, effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
 import { isForward, openForward, renew, renewalDue } from "./renewal.js";
@@ -63,7 +64,13 @@ function nothingToStore(ctx: Context, s: AnySession): string[] {
   return s.hadCookie ? clearSetCookies(ctx.cookie, s.incoming) : [];
 }
 
-export async function commitStateful(ctx: Context, s: AnySession): Promise<string[]> {
+export function commitStateful(ctx: Context, s: AnySession): Promise<string[]> {
+  // No renewal configured: hand back the write's own promise, no extra layer.
+  if (ctx.renewAfterMs === undefined) return writeStateful(ctx, s);
+  return writeThenRenew(ctx, s);
+}
+
+async function writeThenRenew(ctx: Context, s: AnySession): Promise<string[]> {
   const lines = await writeStateful(ctx, s);
   const now = ctx.now();
   if (!renewalDue(ctx, s, now) || !(await renew(ctx, s, now))) return lines;
@@ -82,11 +89,16 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
     s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
     if (ctx.renewAfterMs !== undefined) s.record.issuedAt = now;
     const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
-    const value = await toStored(ctx, key, s.record, deadline, now);
+    const stored = toStored(ctx, key, s.record, deadline, now);
+    const value = typeof stored === "string" ? stored : await stored;
     const entry = { value, expiresAt: deadline, userId: s.record.userId };
-    const result = await storeCall(ctx, "set", key, () =>
-      store.set(key, entry, { expectVersion: 0 }),
-    );
+    let result: SetResult;
+    try {
+      result = await store.set(key, entry, { expectVersion: 0 });
+    } catch (error) {
+      reportStoreError(ctx, "set", error, key);
+      throw error;
+    }
     if (!result.ok || result.version === 0) {
       throw new SessionError(
         "ERR_SESSION_CONFLICT",
@@ -95,7 +107,7 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
     }
     s.version = result.version;
     s.fresh = false;
-    s.changes = noChanges();
+    s.changes = NO_CHANGES;
     s.metaChanged = false;
     s.storeExpiresAt = deadline;
     ctx.emit({ type: "created", at: now, session: key });
@@ -107,11 +119,17 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
     s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
     for (let attempt = 0; ; attempt++) {
       const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
-      const value = await toStored(ctx, key, s.record, deadline, now);
+      const encoded = toStored(ctx, key, s.record, deadline, now);
+      const value = typeof encoded === "string" ? encoded : await encoded;
       const entry = { value, expiresAt: deadline, userId: s.record.userId };
-      const result = await storeCall(ctx, "set", key, () =>
-        store.set(key, entry, { expectVersion: s.version }),
-      );
+      // Inline rather than through storeCall: one closure and one promise layer less per write.
+      let result: SetResult;
+      try {
+        result = await store.set(key, entry, { expectVersion: s.version });
+      } catch (error) {
+        reportStoreError(ctx, "set", error, key);
+        throw error;
+      }
       if (result.ok) {
         if (result.version === 0) {
           // The store dropped an entry whose deadline had passed: the session ended.
@@ -119,7 +137,7 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
           return clearSetCookies(ctx.cookie, s.incoming);
         }
         s.version = result.version;
-        s.changes = noChanges();
+        s.changes = NO_CHANGES;
         s.metaChanged = false;
         s.storeExpiresAt = deadline;
         return ctx.cookie.persistent || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
@@ -207,7 +225,7 @@ export async function commitStateless(ctx: Context, s: AnySession): Promise<stri
   const cookies = sealedSetCookies(ctx.cookie, sealed, s.incoming, maxAge);
   s.fresh = false;
   s.version = 1;
-  s.changes = noChanges();
+  s.changes = NO_CHANGES;
   s.metaChanged = false;
   if (wasFresh) ctx.emit({ type: "created", at: now, session: key });
   return cookies;

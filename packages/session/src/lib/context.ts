@@ -73,4 +73,6 @@ export interface Context {
   noteRejected(reason: RejectReason, ip: string | undefined, now: number): void;
   now(): number;
   emit(event: SessionEvent): void;
+  /** An `onEvent` listener exists: per-request events are built only then. */
+  listening: boolean;
 }

@@ -1,6 +1,6 @@
 import type { StoreEntry } from "@tessera/store";
 import type { RejectReason } from "../events.js";
-import { bindingChanges } from "./binding.js";
+import { type BindingChange, bindingChanges } from "./binding.js";
 import type { Context } from "./context.js";
 import { checkExpiry } from "./expiry.js";
 import { MAX_SEALED_LENGTH } from "./primitives.js";
@@ -21,6 +21,8 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const SIGNED = /^[A-Za-z0-9_.-]{43,256}$/;
 /** Sealed stateless values are compact JWEs: five base64url segments. */
 const SEALED = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){4}$/;
+
+const NO_BINDING_CHANGE: readonly BindingChange[] = Object.freeze([]);
 
 export function newRecord(now: number): SessionRecord {
   return { v: 1, createdAt: now, lastSeenAt: now, data: emptyBag() };
@@ -139,7 +141,8 @@ export async function loadStateful<D extends object, F extends object>(
   return open(ctx, now, incoming, meta, token, key, entry, opened.reissue);
 }
 
-async function open<D extends object, F extends object>(
+/** Synchronous unless the value is encrypted at rest or the entry must be deleted: no promise on the hot path. */
+function open<D extends object, F extends object>(
   ctx: Context,
   now: number,
   incoming: Record<string, string>,
@@ -148,30 +151,49 @@ async function open<D extends object, F extends object>(
   key: string,
   entry: StoreEntry,
   reissue: boolean,
-): Promise<SessionImpl<D, F>> {
-  const record = await fromStored(ctx, key, entry.value, now);
+): SessionImpl<D, F> | Promise<SessionImpl<D, F>> {
+  const record = fromStored(ctx, key, entry.value, now);
+  if (record instanceof Promise) {
+    return record.then((r) => openRecord(ctx, now, incoming, meta, token, key, entry, reissue, r));
+  }
+  return openRecord(ctx, now, incoming, meta, token, key, entry, reissue, record);
+}
+
+function openRecord<D extends object, F extends object>(
+  ctx: Context,
+  now: number,
+  incoming: Record<string, string>,
+  meta: SessionMeta | undefined,
+  token: string,
+  key: string,
+  entry: StoreEntry,
+  reissue: boolean,
+  record: SessionRecord | null,
+): SessionImpl<D, F> | Promise<SessionImpl<D, F>> {
   if (record === null) return fresh(ctx, now, incoming, meta, "malformed", key);
   const verdict = checkExpiry(record, now, ctx.timeouts, entry.expiresAt);
   if (verdict !== null) {
-    await expire(ctx, key);
-    return fresh(ctx, now, incoming, meta, verdict, key);
+    return expire(ctx, key).then(() => fresh<D, F>(ctx, now, incoming, meta, verdict, key));
   }
-  const changed = ctx.binding === "off" ? [] : bindingChanges(record.meta, meta);
+  const changed = ctx.binding === "off" ? NO_BINDING_CHANGE : bindingChanges(record.meta, meta);
   if (changed.length > 0 && ctx.binding === "revoke") {
-    ctx.emit({ type: "binding_changed", at: now, session: key, changed });
-    await expire(ctx, key);
-    ctx.emit({ type: "destroyed", at: now, session: key, reason: "revoked" });
-    return fresh(ctx, now, incoming, meta, "binding_changed", key);
+    ctx.emit({ type: "binding_changed", at: now, session: key, changed: [...changed] });
+    return expire(ctx, key).then(() => {
+      ctx.emit({ type: "destroyed", at: now, session: key, reason: "revoked" });
+      return fresh<D, F>(ctx, now, incoming, meta, "binding_changed", key);
+    });
   }
-  ctx.emit({
-    type: "loaded",
-    at: now,
-    session: key,
-    ...(record.userId === undefined ? {} : { userId: record.userId }),
-  });
+  if (ctx.listening) {
+    ctx.emit({
+      type: "loaded",
+      at: now,
+      session: key,
+      ...(record.userId === undefined ? {} : { userId: record.userId }),
+    });
+  }
   if (changed.length > 0) {
     // Log-only (DET-01): a changed network or browser is common and not proof of theft.
-    ctx.emit({ type: "binding_changed", at: now, session: key, changed });
+    ctx.emit({ type: "binding_changed", at: now, session: key, changed: [...changed] });
   }
   return new SessionImpl<D, F>(ctx, {
     record,

@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeRecord, emptyBag, encodeRecord, type SessionRecord, utf8Length } from "./record.js";
+import {
+  decodeRecord,
+  emptyBag,
+  encodeRecord,
+  jsonTooDeep,
+  type SessionRecord,
+  tooDeep,
+  utf8Length,
+} from "./record.js";
 
 const base: SessionRecord = { v: 1, createdAt: 1000, lastSeenAt: 2000, data: emptyBag() };
 
@@ -65,5 +73,30 @@ describe("utf8Length", () => {
     ["four-byte", "😀", 4],
   ])("measures %s", (_, text, expected) => {
     expect(utf8Length(text, 0)).toBe(expected);
+  });
+});
+
+describe("jsonTooDeep (the text-side depth check that replaced the object walk)", () => {
+  it.each([
+    ["{}", 1, false],
+    ["{}", 0, true],
+    ['{"a":{"b":[1]}}', 3, false],
+    ['{"a":{"b":[1]}}', 2, true],
+    // Brackets inside strings are not nesting, escaped quotes do not end a string.
+    ['{"a":"[[[[{{{{"}', 1, false],
+    ['{"a":"\\"[[[[","b":1}', 1, false],
+    ['{"a":"x\\\\","b":[[1]]}', 2, true],
+    ["[[],[],[],[]]", 2, false],
+  ])("%s with max %i → %s", (text, max, expected) => {
+    expect(jsonTooDeep(text, max)).toBe(expected);
+  });
+
+  it("agrees with the object walk on every JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 9 }), (value, max) => {
+        expect(jsonTooDeep(JSON.stringify(value), max)).toBe(tooDeep(value, max));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

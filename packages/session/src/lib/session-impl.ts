@@ -2,7 +2,7 @@ import { supportsUserIndex, type UserSession } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { RejectReason } from "../events.js";
 import type { DestroyResult, LoginOptions, Session, SessionKey } from "../session.js";
-import { type Changes, hasChanges, noChanges } from "./changes.js";
+import { type Changes, hasChanges, NO_CHANGES, noChanges } from "./changes.js";
 import type { Context } from "./context.js";
 import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
 import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
@@ -41,7 +41,7 @@ export class SessionImpl<Data extends object, Flash extends object>
   /** The entry's expiresAt as read, for touch decisions. */
   storeExpiresAt: number | undefined;
   record: SessionRecord;
-  changes: Changes = noChanges();
+  changes: Changes = NO_CHANGES;
   /** Whole-record write under a new token (new session, regenerate, login). */
   fresh: boolean;
   persistRequested = false;
@@ -91,7 +91,11 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.storeExpiresAt = init.storeExpiresAt;
     this.rejected = init.rejected;
     this.incoming = init.incoming;
-    this.hadCookie = Object.keys(init.incoming).length > 0;
+    this.hadCookie = false;
+    for (const _ in init.incoming) {
+      this.hadCookie = true;
+      break;
+    }
     this.fresh = init.token === undefined;
     this.tokenChanged = this.reissue;
     if (init.meta) this.updateMeta(init.meta);
@@ -101,13 +105,14 @@ export class SessionImpl<Data extends object, Flash extends object>
     // Only stores list sessions; a sealed cookie should not carry the client's IP around.
     if (this.ctx.store === undefined) return;
     const old = this.record.meta;
-    const ua = meta.userAgent?.slice(0, 512);
-    const ip = meta.ip?.slice(0, 64);
-    const next: SessionMeta = { ...old };
+    const ua = meta.userAgent?.slice(0, 512) ?? old?.userAgent;
+    const ip = meta.ip?.slice(0, 64) ?? old?.ip;
+    // The binding check (DET-01) runs in load, before this session exists.
+    // Compared before any allocation: the same client is the common case.
+    if (ua === old?.userAgent && ip === old?.ip) return;
+    const next: SessionMeta = {};
     if (ua !== undefined) next.userAgent = ua;
     if (ip !== undefined) next.ip = ip;
-    // The binding check (DET-01) runs in load, before this session exists.
-    if (next.userAgent === old?.userAgent && next.ip === old?.ip) return;
     this.record.meta = next;
     this.metaChanged = true;
   }
@@ -152,6 +157,12 @@ export class SessionImpl<Data extends object, Flash extends object>
     }
   }
 
+  /** This session's own change log, made on the first change (NO_CHANGES is shared). */
+  private ownChanges(): Changes {
+    if (this.changes === NO_CHANGES) this.changes = noChanges();
+    return this.changes;
+  }
+
   get<K extends SessionKey<Data>>(key: K): Data[K] | undefined {
     return this.record.data[key] as Data[K] | undefined;
   }
@@ -169,14 +180,14 @@ export class SessionImpl<Data extends object, Flash extends object>
       return;
     }
     this.record.data[key] = value;
-    this.changes.data.set(key, { op: "set", value });
+    this.ownChanges().data.set(key, { op: "set", value });
   }
 
   delete<K extends SessionKey<Data>>(key: K): void {
     this.writable();
     if (!(key in this.record.data) && !this.changes.data.has(key)) return;
     delete this.record.data[key];
-    this.changes.data.set(key, { op: "delete" });
+    this.ownChanges().data.set(key, { op: "delete" });
   }
 
   has<K extends SessionKey<Data>>(key: K): boolean {
@@ -198,7 +209,7 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.writable();
     this.record.flash ??= emptyBag();
     this.record.flash[key] = value;
-    this.changes.flash.set(key, { op: "set", value });
+    this.ownChanges().flash.set(key, { op: "set", value });
   }
 
   consumeFlash<K extends SessionKey<Flash>>(key: K): Flash[K] | undefined {
@@ -209,7 +220,7 @@ export class SessionImpl<Data extends object, Flash extends object>
     const value = flash[key] as Flash[K];
     if (!this.isDestroyed) {
       delete flash[key];
-      this.changes.flash.set(key, { op: "delete" });
+      this.ownChanges().flash.set(key, { op: "delete" });
     }
     return value;
   }
@@ -257,7 +268,7 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.storeExpiresAt = undefined;
     this.fresh = true;
     // A whole-record write follows; per-key changes are subsumed by it.
-    this.changes = noChanges();
+    this.changes = NO_CHANGES;
     if (previous !== undefined) {
       this.ctx.emit({
         type: "regenerated",

@@ -3,6 +3,7 @@ import type { Context } from "./context.js";
 import {
   decodeRecord,
   encodeRecord,
+  jsonTooDeep,
   type SessionRecord,
   tooDeep,
   utf8Length,
@@ -12,16 +13,35 @@ import {
 /** Seal context of values encrypted at rest; distinct from any cookie name's context. */
 const AT_REST = "tessera-store";
 
-/** JSON of a record, refused above `maxSize` before any store call or sealing (ST-06, T-D25). */
+function tooDeepError(maxDepth: number, cause?: unknown): SessionError {
+  return new SessionError(
+    "ERR_SESSION_TOO_DEEP",
+    `session data nests deeper than maxDepth ${maxDepth} (or contains a cycle)`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * JSON of a record, refused when nested deeper than `maxDepth` or larger than
+ * `maxSize` before any store call or sealing (ST-06, T-D25, T-S11). Both
+ * checks run on the text, the same one load checks, each with a cheap bound
+ * first (bracket count; UTF-16 length × 3), so an ordinary record is
+ * serialized once and never walked.
+ */
 export function encodeChecked(ctx: Context, record: SessionRecord): string {
-  // Before JSON.stringify, which would recurse through the whole structure (ST-06, T-S11).
-  if (tooDeep(record.data, ctx.maxDepth) || tooDeep(record.flash, ctx.maxDepth)) {
-    throw new SessionError(
-      "ERR_SESSION_TOO_DEEP",
-      `session data nests deeper than maxDepth ${ctx.maxDepth} (or contains a cycle)`,
-    );
+  let text: string;
+  try {
+    text = encodeRecord(record);
+  } catch (error) {
+    // A cycle (TypeError) or nesting past the engine's stack (RangeError) is too
+    // deep; anything else (a BigInt) is the app's own error, rethrown as is.
+    if (tooDeep(record.data, ctx.maxDepth) || tooDeep(record.flash, ctx.maxDepth)) {
+      throw tooDeepError(ctx.maxDepth, error);
+    }
+    throw error;
   }
-  const text = encodeRecord(record);
+  // The record is one level of the text (its members other than data and flash are flat).
+  if (jsonTooDeep(text, ctx.maxDepth + 1)) throw tooDeepError(ctx.maxDepth);
   const size = utf8Length(text, ctx.maxSize);
   if (size > ctx.maxSize) {
     throw new SessionError(
@@ -35,39 +55,44 @@ export function encodeChecked(ctx: Context, record: SessionRecord): string {
 /**
  * The store value for a record. Encrypted at rest, the sealed plaintext
  * carries the store key it belongs to, so a blob pasted under another key
- * fails to open (ST-02, T-S03) without deriving a key per session.
+ * fails to open (ST-02, T-S03) without deriving a key per session. A plain
+ * string when not encrypting: the hot path takes no extra promise.
  */
-export async function toStored(
+export function toStored(
   ctx: Context,
   key: string,
   record: SessionRecord,
   deadline: number,
   now: number,
-): Promise<string> {
+): string | Promise<string> {
   const text = encodeChecked(ctx, record);
   if (!ctx.encryptAtRest) return text;
   const ttl = Math.max(1, Math.ceil((deadline - now) / 1000));
   return ctx.crypto.seal({ k: key, r: record }, AT_REST, ttl, now);
 }
 
-/** The record in a store value, or null when it does not decode, open or belong to `key`. */
-export async function fromStored(
+/**
+ * The record in a store value, or null when it does not decode, open or
+ * belong to `key`. Synchronous unless encrypted at rest.
+ */
+export function fromStored(
   ctx: Context,
   key: string,
   value: string,
   now: number,
-): Promise<SessionRecord | null> {
+): SessionRecord | null | Promise<SessionRecord | null> {
   // A stored value the manager could never have written is malformed, not parsed (ST-06).
   if (typeof value !== "string" || value.length > storedLimit(ctx)) return null;
   if (!ctx.encryptAtRest) {
     if (utf8Length(value, ctx.maxSize) > ctx.maxSize) return null;
     return decodeRecord(value, ctx.maxDepth);
   }
-  const opened = await ctx.crypto.unseal(value, AT_REST, now);
-  if (!opened.ok) return null;
-  const payload = opened.value as { k?: unknown; r?: unknown } | null;
-  if (typeof payload !== "object" || payload === null || payload.k !== key) return null;
-  return validateRecord(payload.r, ctx.maxDepth);
+  return ctx.crypto.unseal(value, AT_REST, now).then((opened) => {
+    if (!opened.ok) return null;
+    const payload = opened.value as { k?: unknown; r?: unknown } | null;
+    if (typeof payload !== "object" || payload === null || payload.k !== key) return null;
+    return validateRecord(payload.r, ctx.maxDepth);
+  });
 }
 
 /** Longest store value worth opening: maxSize of JSON, base64url-grown and JWE-wrapped when sealed. */
