@@ -7,7 +7,9 @@
  * - Stateless, node:http: @tessera/session's sealed cookie against
  *   iron-session's sealed cookie.
  * - Diagnostic: the same @tessera/session calls inline in an Express handler
- *   (no adapter), which separates the adapter's cost from the session's.
+ *   (no adapter), which separates the adapter's cost from the session's; and
+ *   bare Express with two empty async hops (before the handler, before the
+ *   response), the floor any async session middleware pays.
  *
  * Two figures per side: req/s (what autocannon saw) and the server process's
  * CPU time per request (process.cpuUsage around each measurement), which is
@@ -37,6 +39,7 @@ import { type Benchmark, median, type Row } from "../harness.js";
 const CONNECTIONS = 50;
 type Scenario =
   | "bare"
+  | "bare-async"
   | "tessera"
   | "tessera-inline"
   | "express-session"
@@ -82,7 +85,21 @@ async function startServer(scenario: Scenario): Promise<number> {
     const express = (await import("express")).default;
     const app = express();
     app.set("etag", false);
-    if (scenario === "bare") {
+    if (scenario === "bare" || scenario === "bare-async") {
+      if (scenario === "bare-async") {
+        // The floor of any async session middleware: an awaited store read before
+        // the handler and an awaited write before the response, with no work in them.
+        app.use((_req, res, next) => {
+          const end = res.end;
+          res.end = function (this: typeof res, ...args: unknown[]) {
+            void Promise.resolve().then(() =>
+              (end as (...a: unknown[]) => unknown).apply(this, args),
+            );
+            return this;
+          } as typeof res.end;
+          void Promise.resolve().then(() => next());
+        });
+      }
       let n = 0;
       app.get("/", (_req, res) => {
         n++;
@@ -251,6 +268,7 @@ async function measure(server: Running, seconds: number): Promise<Measured> {
 
 const SCENARIOS: Scenario[] = [
   "bare",
+  "bare-async",
   "tessera",
   "tessera-inline",
   "express-session",
@@ -325,6 +343,15 @@ const benchmark: Benchmark = {
           ratio: c("bare") / c("tessera"),
           target: 0.9,
           note: "same runs; CPU time of the server process / requests served",
+        },
+        {
+          case: "server CPU per request, diagnostic: bare Express with two empty async hops (the floor of any async session middleware) vs bare Express",
+          ours: c("bare-async"),
+          peer: c("bare"),
+          peerName: "express@5.3.0, no session",
+          unit: "µs/req",
+          ratio: c("bare") / c("bare-async"),
+          note: "same runs; no session work at all: what deferring the handler and the response costs",
         },
         {
           case: "server CPU per request, Express 5 + MemoryStore: Tessera adapter vs the same session calls inline (no adapter)",
