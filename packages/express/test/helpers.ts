@@ -1,6 +1,3 @@
-import { request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { connect } from "node:net";
 import { createSessions, type SessionsOptions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore, type SessionStore, StoreUnavailableError } from "@tessera/store";
@@ -56,79 +53,11 @@ export class FlakyStore implements SessionStore {
   }
 }
 
-export interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  setCookie: string[];
-  body: string;
-}
-
-export async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-export async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-/** One request over real HTTP; `cookie` is sent as a single Cookie header. */
-export function send(
-  base: string,
-  path: string,
-  init: { method?: string; cookie?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${base}${path}`,
-      {
-        method: init.method ?? "GET",
-        agent: false,
-        headers: {
-          ...(init.cookie ? { cookie: init.cookie } : {}),
-          ...init.headers,
-        },
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          body += c;
-        });
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            setCookie: res.headers["set-cookie"] ?? [],
-            body,
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(init.body);
-  });
-}
-
-/** `name=value` of the first Set-Cookie with that name. */
-export function cookieOf(reply: Reply, name: string): string | undefined {
-  const line = reply.setCookie.find((c) => c.startsWith(`${name}=`));
-  return line?.slice(0, line.indexOf(";"));
-}
-
-/** A raw HTTP/1.1 request, for header shapes a client library would normalize. */
-export function rawRequest(base: string, lines: string[]): Promise<string> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let data = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (c: string) => {
-      data += c;
-    });
-    socket.on("end", () => resolve(data));
-    socket.on("error", reject);
-    socket.write(`${lines.join("\r\n")}\r\n\r\n`);
-  });
-}
+export {
+  close,
+  cookieOf,
+  listen,
+  type Reply,
+  rawRequest,
+  send,
+} from "../../../scripts/http-test-kit.js";
