@@ -33,8 +33,8 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
-import autocannon from "autocannon";
 import { type Benchmark, median, type Row } from "../harness.js";
+import { loadWithSessions } from "../http-load.js";
 
 const CONNECTIONS = 50;
 type Scenario =
@@ -242,28 +242,15 @@ interface Measured {
 }
 
 async function measure(server: Running, seconds: number): Promise<Measured> {
-  let next = 0;
   const cpuBefore = await cpuOf(server.process);
-  const result = await autocannon({
+  const result = await loadWithSessions({
     url: `http://127.0.0.1:${server.port}/`,
+    cookies: server.cookies,
+    seconds,
     connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        setupRequest: (req, context) => {
-          // One session per connection, fixed for the whole run.
-          const ctx = context as { cookie?: string };
-          ctx.cookie ??= server.cookies[next++ % server.cookies.length]!;
-          return { ...req, headers: { cookie: ctx.cookie } };
-        },
-      },
-    ],
   });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${server.scenario}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  }
   const cpu = (await cpuOf(server.process)) - cpuBefore;
-  return { rps: result.requests.average, cpuPerRequest: cpu / result.requests.total };
+  return { rps: result.rps, cpuPerRequest: cpu / result.total };
 }
 
 const SCENARIOS: Scenario[] = [

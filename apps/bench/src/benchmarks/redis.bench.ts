@@ -21,6 +21,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import type { Request, Response } from "express";
 import { type Benchmark, median, type Row } from "../harness.js";
+import { loadWithSessions } from "../http-load.js";
 
 const SIDE_ENV = "TESSERA_REDIS_BENCH_SERVER";
 const CONNECTIONS = 50;
@@ -162,32 +163,10 @@ async function stats(server: Server): Promise<Stats> {
 }
 
 async function load(server: Server, path: string, seconds: number): Promise<number> {
-  const { default: autocannon } = await import("autocannon");
-  let next = 0;
-  const result = await autocannon({
-    url: server.base,
-    connections: CONNECTIONS,
-    duration: seconds,
-    initialContext: {},
-    requests: [
-      {
-        method: "GET",
-        path,
-        // The context is per connection: each connection keeps its own session.
-        setupRequest: (request, context) => {
-          const ctx = context as { cookie?: string };
-          ctx.cookie ??= server.cookies[next++ % server.cookies.length];
-          return { ...request, headers: { ...request.headers, cookie: ctx.cookie ?? "" } };
-        },
-      },
-    ],
-  });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(
-      `load run failed: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
-    );
-  }
-  return result.requests.average;
+  const url = `${server.base}${path}`;
+  return (
+    await loadWithSessions({ url, cookies: server.cookies, seconds, connections: CONNECTIONS })
+  ).rps;
 }
 
 interface Scenario {

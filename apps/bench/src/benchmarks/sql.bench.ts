@@ -16,6 +16,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { type Benchmark, median, type Row } from "../harness.js";
+import { loadWithSessions } from "../http-load.js";
 
 const SIDE_ENV = "TESSERA_SQL_BENCH_SERVER";
 const CONNECTIONS = 50;
@@ -168,32 +169,8 @@ async function stats(server: Server): Promise<Stats> {
 }
 
 async function load(server: Server, seconds: number): Promise<number> {
-  const { default: autocannon } = await import("autocannon");
-  let next = 0;
-  const result = await autocannon({
-    url: server.base,
-    connections: CONNECTIONS,
-    duration: seconds,
-    initialContext: {},
-    requests: [
-      {
-        method: "GET",
-        path: "/",
-        // The context is per connection: each connection keeps its own session.
-        setupRequest: (request, context) => {
-          const ctx = context as { cookie?: string };
-          ctx.cookie ??= server.cookies[next++ % server.cookies.length];
-          return { ...request, headers: { ...request.headers, cookie: ctx.cookie ?? "" } };
-        },
-      },
-    ],
-  });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(
-      `load run failed: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
-    );
-  }
-  return result.requests.average;
+  const { base: url, cookies } = server;
+  return (await loadWithSessions({ url, cookies, seconds, connections: CONNECTIONS })).rps;
 }
 
 const benchmark: Benchmark = {
