@@ -35,6 +35,7 @@ import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { loadWithSessions } from "../http-load.js";
+import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
 
 const CONNECTIONS = 50;
 type Scenario =
@@ -214,6 +215,7 @@ function spawnOnce(scenario: Scenario): Promise<{ process: ChildProcess; port: n
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );
+  pinServer(proc.pid);
   return new Promise((resolve, reject) => {
     proc.once("message", (m) => resolve({ process: proc, port: (m as { port: number }).port }));
     proc.once("exit", (code) => reject(new Error(`${scenario} server exited with ${code}`)));
@@ -253,7 +255,7 @@ async function measure(server: Running, seconds: number): Promise<Measured> {
   return { rps: result.rps, cpuPerRequest: cpu / result.total };
 }
 
-const SCENARIOS: Scenario[] = [
+const ALL_SCENARIOS: Scenario[] = [
   "bare",
   "bare-async",
   "tessera",
@@ -262,118 +264,129 @@ const SCENARIOS: Scenario[] = [
   "tessera-stateless",
   "iron-session",
 ];
+/**
+ * HTTP_BENCH_SCENARIOS=bare,tessera measures a subset (for quick A/B work);
+ * rows whose scenarios were not measured are left out.
+ */
+const SCENARIOS: Scenario[] = process.env.HTTP_BENCH_SCENARIOS
+  ? ALL_SCENARIOS.filter((s) => process.env.HTTP_BENCH_SCENARIOS!.split(",").includes(s))
+  : ALL_SCENARIOS;
 
 const benchmark: Benchmark = {
   id: "http",
   title: "HTTP: session counter through the Express adapter and stateless cookies (autocannon)",
-  async run(options) {
-    const seconds = Number(process.env.HTTP_BENCH_SECONDS ?? 3);
-    const rounds = Math.max(3, options.rounds);
-    const servers: Running[] = [];
-    try {
-      for (const scenario of SCENARIOS) {
-        const started = await spawnServer(scenario);
-        const cookies: string[] = [];
-        for (let i = 0; i < CONNECTIONS; i++) cookies.push(await warmUp(started.port));
-        servers.push({ scenario, ...started, cookies });
-      }
-      for (const s of servers) await measure(s, 1);
-      const rps = new Map<Scenario, number[]>(SCENARIOS.map((s) => [s, []]));
-      const cpu = new Map<Scenario, number[]>(SCENARIOS.map((s) => [s, []]));
-      for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? servers : [...servers].reverse();
-        for (const s of order) {
-          const r = await measure(s, seconds);
-          rps.get(s.scenario)!.push(r.rps);
-          cpu.get(s.scenario)!.push(r.cpuPerRequest);
-        }
-      }
-      const m = (s: Scenario) => median(rps.get(s)!);
-      const c = (s: Scenario) => median(cpu.get(s)!);
-      const note = `median of ${rounds} rounds of ${seconds} s, ${CONNECTIONS} connections`;
-      const rows: Row[] = [
-        {
-          case: "Express 5, session counter on MemoryStore: Tessera vs bare Express (no session)",
-          ours: m("tessera"),
-          peer: m("bare"),
-          peerName: "express@5.3.0, no session",
-          unit: "req/s",
-          ratio: m("tessera") / m("bare"),
-          target: 0.9,
-          note,
-        },
-        {
-          case: "Express 5, session counter on MemoryStore: Tessera vs express-session",
-          ours: m("tessera"),
-          peer: m("express-session"),
-          peerName: "express-session@1.19.0 MemoryStore",
-          unit: "req/s",
-          ratio: m("tessera") / m("express-session"),
-          note: `${note}; express-session = ${(m("express-session") / m("bare")).toFixed(2)}x bare Express`,
-        },
-        {
-          case: "node:http, sealed-cookie counter: Tessera stateless vs iron-session",
-          ours: m("tessera-stateless"),
-          peer: m("iron-session"),
-          peerName: "iron-session@9.0.1",
-          unit: "req/s",
-          ratio: m("tessera-stateless") / m("iron-session"),
-          target: 4,
-          note: `${note}; iron-session = ${(m("iron-session") / m("bare")).toFixed(2)}x bare Express`,
-        },
-        {
-          case: "server CPU per request, Express 5 + MemoryStore: Tessera vs bare Express",
-          ours: c("tessera"),
-          peer: c("bare"),
-          peerName: "express@5.3.0, no session",
-          unit: "µs/req",
-          ratio: c("bare") / c("tessera"),
-          target: 0.9,
-          note: "same runs; CPU time of the server process / requests served",
-        },
-        {
-          case: "server CPU per request, diagnostic: bare Express with two empty async hops (the floor of any async session middleware) vs bare Express",
-          ours: c("bare-async"),
-          peer: c("bare"),
-          peerName: "express@5.3.0, no session",
-          unit: "µs/req",
-          ratio: c("bare") / c("bare-async"),
-          note: "same runs; no session work at all: what deferring the handler and the response costs",
-        },
-        {
-          case: "server CPU per request, Express 5 + MemoryStore: Tessera adapter vs the same session calls inline (no adapter)",
-          ours: c("tessera"),
-          peer: c("tessera-inline"),
-          peerName: "@tessera/session load/commit in the handler",
-          unit: "µs/req",
-          ratio: c("tessera-inline") / c("tessera"),
-          note: "same runs; what the adapter itself costs",
-        },
-        {
-          case: "server CPU per request, Express 5 + MemoryStore: Tessera vs express-session",
-          ours: c("tessera"),
-          peer: c("express-session"),
-          peerName: "express-session@1.19.0 MemoryStore",
-          unit: "µs/req",
-          ratio: c("express-session") / c("tessera"),
-          note: `same runs; express-session = ${(c("bare") / c("express-session")).toFixed(2)}x bare Express`,
-        },
-        {
-          case: "server CPU per request, node:http sealed cookie: Tessera stateless vs iron-session",
-          ours: c("tessera-stateless"),
-          peer: c("iron-session"),
-          peerName: "iron-session@9.0.1",
-          unit: "µs/req",
-          ratio: c("iron-session") / c("tessera-stateless"),
-          target: 4,
-          note: "same runs",
-        },
-      ];
-      return rows;
-    } finally {
-      for (const s of servers) s.process.kill("SIGINT");
-    }
+  run(options) {
+    return withPinnedLoad(() => measureAll(options.rounds));
   },
 };
+
+async function measureAll(requestedRounds: number): Promise<Row[]> {
+  const seconds = Number(process.env.HTTP_BENCH_SECONDS ?? 3);
+  const rounds = Math.max(3, requestedRounds);
+  const servers: Running[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      const started = await spawnServer(scenario);
+      const cookies: string[] = [];
+      for (let i = 0; i < CONNECTIONS; i++) cookies.push(await warmUp(started.port));
+      servers.push({ scenario, ...started, cookies });
+    }
+    for (const s of servers) await measure(s, 1);
+    const rps = new Map<Scenario, number[]>(SCENARIOS.map((s) => [s, []]));
+    const cpu = new Map<Scenario, number[]>(SCENARIOS.map((s) => [s, []]));
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? servers : [...servers].reverse();
+      for (const s of order) {
+        const r = await measure(s, seconds);
+        rps.get(s.scenario)!.push(r.rps);
+        cpu.get(s.scenario)!.push(r.cpuPerRequest);
+      }
+    }
+    const m = (s: Scenario) => median(rps.get(s) ?? []);
+    const c = (s: Scenario) => median(cpu.get(s) ?? []);
+    const note = `median of ${rounds} rounds of ${seconds} s, ${CONNECTIONS} connections, ${pinningNote()}`;
+    const rows: Row[] = [
+      {
+        case: "Express 5, session counter on MemoryStore: Tessera vs bare Express (no session)",
+        ours: m("tessera"),
+        peer: m("bare"),
+        peerName: "express@5.3.0, no session",
+        unit: "req/s",
+        ratio: m("tessera") / m("bare"),
+        target: 0.9,
+        note,
+      },
+      {
+        case: "Express 5, session counter on MemoryStore: Tessera vs express-session",
+        ours: m("tessera"),
+        peer: m("express-session"),
+        peerName: "express-session@1.19.0 MemoryStore",
+        unit: "req/s",
+        ratio: m("tessera") / m("express-session"),
+        note: `${note}; express-session = ${(m("express-session") / m("bare")).toFixed(2)}x bare Express`,
+      },
+      {
+        case: "node:http, sealed-cookie counter: Tessera stateless vs iron-session",
+        ours: m("tessera-stateless"),
+        peer: m("iron-session"),
+        peerName: "iron-session@9.0.1",
+        unit: "req/s",
+        ratio: m("tessera-stateless") / m("iron-session"),
+        target: 4,
+        note: `${note}; iron-session = ${(m("iron-session") / m("bare")).toFixed(2)}x bare Express`,
+      },
+      {
+        case: "server CPU per request, Express 5 + MemoryStore: Tessera vs bare Express",
+        ours: c("tessera"),
+        peer: c("bare"),
+        peerName: "express@5.3.0, no session",
+        unit: "µs/req",
+        ratio: c("bare") / c("tessera"),
+        target: 0.9,
+        note: "same runs; CPU time of the server process / requests served",
+      },
+      {
+        case: "server CPU per request, diagnostic: bare Express with two empty async hops (the floor of any async session middleware) vs bare Express",
+        ours: c("bare-async"),
+        peer: c("bare"),
+        peerName: "express@5.3.0, no session",
+        unit: "µs/req",
+        ratio: c("bare") / c("bare-async"),
+        note: "same runs; no session work at all: what deferring the handler and the response costs",
+      },
+      {
+        case: "server CPU per request, Express 5 + MemoryStore: Tessera adapter vs the same session calls inline (no adapter)",
+        ours: c("tessera"),
+        peer: c("tessera-inline"),
+        peerName: "@tessera/session load/commit in the handler",
+        unit: "µs/req",
+        ratio: c("tessera-inline") / c("tessera"),
+        note: "same runs; what the adapter itself costs",
+      },
+      {
+        case: "server CPU per request, Express 5 + MemoryStore: Tessera vs express-session",
+        ours: c("tessera"),
+        peer: c("express-session"),
+        peerName: "express-session@1.19.0 MemoryStore",
+        unit: "µs/req",
+        ratio: c("express-session") / c("tessera"),
+        note: `same runs; express-session = ${(c("bare") / c("express-session")).toFixed(2)}x bare Express`,
+      },
+      {
+        case: "server CPU per request, node:http sealed cookie: Tessera stateless vs iron-session",
+        ours: c("tessera-stateless"),
+        peer: c("iron-session"),
+        peerName: "iron-session@9.0.1",
+        unit: "µs/req",
+        ratio: c("iron-session") / c("tessera-stateless"),
+        target: 4,
+        note: "same runs",
+      },
+    ];
+    return rows.filter((r) => Number.isFinite(r.ours) && Number.isFinite(r.peer));
+  } finally {
+    for (const s of servers) s.process.kill("SIGINT");
+  }
+}
 
 export default benchmark;

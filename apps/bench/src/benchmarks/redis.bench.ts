@@ -73,7 +73,9 @@ async function serve(side: Side): Promise<void> {
         const setCookie = await sessions.commit(session);
         if (setCookie.length > 0) res.setHeader("set-cookie", setCookie);
         res.send(String(n));
-      } catch {
+      } catch (error) {
+        // The load driver fails the run on any non-2xx; say why first.
+        console.error("tessera side:", error);
         res.status(503).end();
       }
     };
@@ -114,6 +116,8 @@ async function serve(side: Side): Promise<void> {
 
 const childSide = process.env[SIDE_ENV];
 if (childSide === "ours" || childSide === "peer") {
+  // A clean exit on SIGINT lets a --cpu-prof run write its profile.
+  process.on("SIGINT", () => process.exit(0));
   serve(childSide).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
