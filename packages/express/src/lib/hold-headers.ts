@@ -97,11 +97,15 @@ interface Hold {
 }
 
 /**
- * Each held response's state, kept beside the response rather than on it.
- * Under Express every request/response object already has a map (hidden
- * class) of its own, so adding a property to one builds a new map each time:
- * measured at ~2.5 µs per request, against well under 1 µs for a WeakMap
- * entry. A WeakMap also leaves the response's shape as Node made it.
+ * Each held response's state, kept beside the response rather than on it,
+ * and only until the hold is done (the commit settled or was not needed).
+ * Under Express every request/response object has a hidden class of its
+ * own, so adding a property to one copies a map per request (callgrind:
+ * ~5-10k instructions per add). A WeakMap entry left in place is worse: the
+ * table lives in the old generation, so every value it holds (the session,
+ * the held body) survives young-generation GCs and is promoted, and
+ * measured over HTTP that cost more than the whole session's work. Deleted
+ * when done, an entry lives for one commit's latency and dies young.
  */
 const holds = new WeakMap<ServerResponse, Hold>();
 
@@ -125,13 +129,19 @@ function intercept(res: ServerResponse, hold: Hold, method: Method, args: unknow
     pending = Promise.reject(error);
   }
   if (pending === null) {
-    hold.state = 2;
+    done(res, hold);
     return hold.originals[method].apply(res, args);
   }
   hold.state = 1;
   hold.queue.push([method, args]);
   void replay(res, hold, pending);
   return heldResult(res, method);
+}
+
+/** Ends the hold: later calls go straight to the originals. */
+function done(res: ServerResponse, hold: Hold): void {
+  hold.state = 2;
+  holds.delete(res);
 }
 
 /** Adds the cookies and replays the held calls once the commit settled; one async call, no closures. */
@@ -144,33 +154,17 @@ async function replay(
   try {
     added = await pending;
   } catch (error) {
-    hold.state = 2;
+    done(res, hold);
     hold.queue = [];
     hold.hook.onError(error);
     return;
   }
-  hold.state = 2;
+  done(res, hold);
   const calls = hold.queue;
   hold.queue = [];
   if (!res.headersSent) addCookies(res, calls[0]!, added);
   for (const [m, a] of calls) hold.originals[m].apply(res, a);
 }
-
-// One function object per method for every response: no closures per request.
-const hooks: Record<Method, AnyFn> = {
-  writeHead(this: ServerResponse, ...args: unknown[]) {
-    return intercept(this, holds.get(this)!, "writeHead", args);
-  },
-  write(this: ServerResponse, ...args: unknown[]) {
-    return intercept(this, holds.get(this)!, "write", args);
-  },
-  end(this: ServerResponse, ...args: unknown[]) {
-    return intercept(this, holds.get(this)!, "end", args);
-  },
-  flushHeaders(this: ServerResponse, ...args: unknown[]) {
-    return intercept(this, holds.get(this)!, "flushHeaders", args);
-  },
-};
 
 type Originals = Record<Method, AnyFn>;
 const METHODS: readonly Method[] = ["writeHead", "write", "end", "flushHeaders"];
@@ -232,10 +226,12 @@ export function holdHeaders(res: ServerResponse, hook: HeadersHook): void {
     holds.set(res, { state: 0, queue: [], hook, originals });
     return;
   }
-  holds.set(res, { state: 0, queue: [], hook, originals: originalsOf(res) });
+  // Connect, plain node:http, or a response already wrapped per instance:
+  // hooks on the instance, each closing over its hold (not in the map).
+  const hold: Hold = { state: 0, queue: [], hook, originals: originalsOf(res) };
   const methods = res as unknown as Record<Method, AnyFn>;
-  methods.writeHead = hooks.writeHead;
-  methods.write = hooks.write;
-  methods.end = hooks.end;
-  methods.flushHeaders = hooks.flushHeaders;
+  methods.writeHead = (...args: unknown[]) => intercept(res, hold, "writeHead", args);
+  methods.write = (...args: unknown[]) => intercept(res, hold, "write", args);
+  methods.end = (...args: unknown[]) => intercept(res, hold, "end", args);
+  methods.flushHeaders = (...args: unknown[]) => intercept(res, hold, "flushHeaders", args);
 }
