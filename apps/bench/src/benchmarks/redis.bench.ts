@@ -5,23 +5,31 @@
  * server from scripts/services (REDIS_URL; the run fails with the start hint
  * when it is not up).
  *
- * Each side runs in its own child process (the server gets a core of its
- * own; autocannon drives it from this process): 50 connections, one
- * pre-created session per connection, 127.0.0.1. Two handlers: one reads the
+ * Each side runs in its own child process pinned to one core (autocannon
+ * drives it from this process, pinned to the other; Redis floats): 50
+ * connections, one pre-created session per connection, 127.0.0.1. Two handlers: one reads the
  * counter, increments it and saves (a changed session); one only reads it (an
  * unchanged session). Rounds alternate between the sides; medians are
  * reported, with the Redis commands each side's client sent per request
  * (counted at the client, so commands run inside Lua scripts do not count:
- * they are not round trips).
+ * they are not round trips), the server process's CPU per request, and
+ * Redis's own CPU per request (INFO cpu before and after each run: Redis
+ * shares the machine's cores with the server and the load generator, so a
+ * costlier script is a slower server).
+ *
+ * REDIS_BENCH_PATHS=/ measures the changed-session scenario only (quick A/B);
+ * REDIS_BENCH_PROFILE=ours (or peer) writes a --cpu-prof of that server child
+ * into apps/bench/tmp/prof when the run ends.
  *
  * Express glue for Tessera is inline (a dozen lines) until @tessera/express lands.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
 import type { Request, Response } from "express";
 import { type Benchmark, median, type Row } from "../harness.js";
-import { loadWithSessions } from "../http-load.js";
+import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
 
 const SIDE_ENV = "TESSERA_REDIS_BENCH_SERVER";
 const CONNECTIONS = 50;
@@ -133,11 +141,19 @@ interface Server {
 }
 
 async function start(side: Side): Promise<Server> {
+  const profile =
+    process.env.REDIS_BENCH_PROFILE === side
+      ? [
+          "--cpu-prof",
+          `--cpu-prof-dir=${fileURLToPath(new URL("../../tmp/prof", import.meta.url))}`,
+        ]
+      : [];
   const child = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, [SIDE_ENV]: side },
-    execArgv: process.execArgv,
+    execArgv: [...process.execArgv, ...profile],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  pinServer(child.pid);
   const [message] = (await Promise.race([
     once(child, "message"),
     once(child, "exit").then(() => {
@@ -166,11 +182,39 @@ async function stats(server: Server): Promise<Stats> {
   return (await (await fetch(`${server.base}/stats`)).json()) as Stats;
 }
 
+/**
+ * One bounded autocannon run; each connection keeps one session cookie for
+ * the whole run. The cookie is set per client in setupClient: autocannon
+ * resets a setupRequest context every time it wraps around its requests
+ * list (after every request when there is one), so a context-held cookie
+ * moves between connections and two connections end up writing one session
+ * at once, which a versioned store answers with conflicts and retries.
+ */
 async function load(server: Server, path: string, seconds: number): Promise<number> {
-  const url = `${server.base}${path}`;
-  return (
-    await loadWithSessions({ url, cookies: server.cookies, seconds, connections: CONNECTIONS })
-  ).rps;
+  let next = 0;
+  const result = await autocannon({
+    url: `${server.base}${path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    setupClient: (client) => {
+      client.setHeaders({ cookie: server.cookies[next++ % server.cookies.length] ?? "" });
+    },
+  });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(
+      `load run failed on ${path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return result.requests.average;
+}
+
+type RedisInfo = { sendCommand(args: string[]): Promise<unknown> };
+
+/** Seconds of CPU the redis-server process has used (user + system), from INFO cpu. */
+async function redisCpuSeconds(redis: RedisInfo): Promise<number> {
+  const info = String(await redis.sendCommand(["INFO", "cpu"]));
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1]);
+  return field("used_cpu_sys") + field("used_cpu_user");
 }
 
 interface Scenario {
@@ -179,7 +223,7 @@ interface Scenario {
   target?: number;
 }
 
-const SCENARIOS: Scenario[] = [
+const ALL_SCENARIOS: Scenario[] = [
   {
     case: "session counter over HTTP: load, increment, save (changed session)",
     path: "/",
@@ -187,75 +231,107 @@ const SCENARIOS: Scenario[] = [
   },
   { case: "session read over HTTP: load, read, no change (unchanged session)", path: "/read" },
 ];
+const SCENARIOS = process.env.REDIS_BENCH_PATHS
+  ? ALL_SCENARIOS.filter((s) => process.env.REDIS_BENCH_PATHS!.split(",").includes(s.path))
+  : ALL_SCENARIOS;
+
+const PEER = "express-session@1.19.0 + connect-redis@10.0.0";
 
 const benchmark: Benchmark = {
   id: "redis",
   title: "@tessera/store-redis against connect-redis (HTTP, Express, node-redis)",
-  async run(options) {
-    const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
-    const servers = { ours: await start("ours"), peer: await start("peer") };
-    try {
-      const rows: Row[] = [];
-      for (const scenario of SCENARIOS) {
-        // Warm-up: JIT, connections, script cache.
-        await load(servers.ours, scenario.path, 2);
-        await load(servers.peer, scenario.path, 2);
-        const rates: Record<Side, number[]> = { ours: [], peer: [] };
-        const trips: Record<Side, number[]> = { ours: [], peer: [] };
-        const cpu: Record<Side, number[]> = { ours: [], peer: [] };
-        for (let round = 0; round < options.rounds; round++) {
-          const order: Side[] = round % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
-          for (const side of order) {
-            const before = await stats(servers[side]);
-            rates[side].push(await load(servers[side], scenario.path, seconds));
-            const after = await stats(servers[side]);
-            const served = after.requests - before.requests;
-            trips[side].push((after.commands - before.commands) / served);
-            cpu[side].push((after.cpuMicros - before.cpuMicros) / served);
-          }
-        }
-        const ours = median(rates.ours);
-        const peer = median(rates.peer);
-        rows.push({
-          case: scenario.case,
-          ours: Math.round(ours),
-          peer: Math.round(peer),
-          peerName: "express-session@1.19.0 + connect-redis@10.0.0",
-          unit: "req/s",
-          ratio: ours / peer,
-          ...(scenario.target === undefined ? {} : { target: scenario.target }),
-          note: `${options.rounds} rounds of ${seconds} s, 50 connections`,
-        });
-        // Commands each side's client sent per request: a cost, so the ratio is peer/ours.
-        const ourTrips = median(trips.ours);
-        const peerTrips = median(trips.peer);
-        rows.push({
-          case: `Redis round trips per request (${scenario.path === "/" ? "changed" : "unchanged"} session)`,
-          ours: Number(ourTrips.toFixed(2)),
-          peer: Number(peerTrips.toFixed(2)),
-          peerName: "express-session@1.19.0 + connect-redis@10.0.0",
-          unit: "commands/req",
-          ratio: peerTrips / ourTrips,
-          note: "counted at the node-redis client; commands inside Lua scripts are not round trips",
-        });
-        // Server process CPU per request: steadier than req/s on a shared, busy machine.
-        const ourCpu = median(cpu.ours);
-        const peerCpu = median(cpu.peer);
-        rows.push({
-          case: `server CPU per request (${scenario.path === "/" ? "changed" : "unchanged"} session)`,
-          ours: Math.round(ourCpu),
-          peer: Math.round(peerCpu),
-          peerName: "express-session@1.19.0 + connect-redis@10.0.0",
-          unit: "µs/req",
-          ratio: peerCpu / ourCpu,
-          note: "process.cpuUsage() of the server child over the timed run",
-        });
-      }
-      return rows;
-    } finally {
-      for (const server of Object.values(servers)) server.child.kill();
-    }
+  run(options) {
+    return withPinnedLoad(() => measureAll(options.rounds));
   },
 };
+
+async function measureAll(rounds: number): Promise<Row[]> {
+  const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+  const { createClient } = await import("redis");
+  const { requireService } = await import("../../../../scripts/test-env.js");
+  const redis = createClient({ url: await requireService("REDIS_URL") });
+  redis.on("error", () => undefined);
+  await redis.connect();
+  const servers = { ours: await start("ours"), peer: await start("peer") };
+  try {
+    const rows: Row[] = [];
+    for (const scenario of SCENARIOS) {
+      const which = scenario.path === "/" ? "changed" : "unchanged";
+      // Warm-up: JIT, connections, script cache.
+      await load(servers.ours, scenario.path, 2);
+      await load(servers.peer, scenario.path, 2);
+      const rates: Record<Side, number[]> = { ours: [], peer: [] };
+      const trips: Record<Side, number[]> = { ours: [], peer: [] };
+      const cpu: Record<Side, number[]> = { ours: [], peer: [] };
+      const redisCpu: Record<Side, number[]> = { ours: [], peer: [] };
+      for (let round = 0; round < rounds; round++) {
+        const order: Side[] = round % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
+        for (const side of order) {
+          const before = await stats(servers[side]);
+          const redisBefore = await redisCpuSeconds(redis);
+          rates[side].push(await load(servers[side], scenario.path, seconds));
+          const redisAfter = await redisCpuSeconds(redis);
+          const after = await stats(servers[side]);
+          const served = after.requests - before.requests;
+          trips[side].push((after.commands - before.commands) / served);
+          cpu[side].push((after.cpuMicros - before.cpuMicros) / served);
+          redisCpu[side].push(((redisAfter - redisBefore) * 1e6) / served);
+        }
+      }
+      const ours = median(rates.ours);
+      const peer = median(rates.peer);
+      rows.push({
+        case: scenario.case,
+        ours: Math.round(ours),
+        peer: Math.round(peer),
+        peerName: PEER,
+        unit: "req/s",
+        ratio: ours / peer,
+        ...(scenario.target === undefined ? {} : { target: scenario.target }),
+        note: `${rounds} rounds of ${seconds} s, ${CONNECTIONS} connections, ${pinningNote()}`,
+      });
+      // Commands each side's client sent per request: a cost, so the ratio is peer/ours.
+      const ourTrips = median(trips.ours);
+      const peerTrips = median(trips.peer);
+      rows.push({
+        case: `Redis round trips per request (${which} session)`,
+        ours: Number(ourTrips.toFixed(2)),
+        peer: Number(peerTrips.toFixed(2)),
+        peerName: PEER,
+        unit: "commands/req",
+        ratio: peerTrips / ourTrips,
+        note: "counted at the node-redis client; commands inside Lua scripts are not round trips",
+      });
+      // Server process CPU per request: steadier than req/s on a shared, busy machine.
+      const ourCpu = median(cpu.ours);
+      const peerCpu = median(cpu.peer);
+      rows.push({
+        case: `server CPU per request (${which} session)`,
+        ours: Math.round(ourCpu),
+        peer: Math.round(peerCpu),
+        peerName: PEER,
+        unit: "µs/req",
+        ratio: peerCpu / ourCpu,
+        note: `process.cpuUsage() of the server child over the timed run, ${pinningNote()}`,
+      });
+      // Redis shares the cores: its CPU per request is part of what a request costs.
+      const ourRedis = median(redisCpu.ours);
+      const peerRedis = median(redisCpu.peer);
+      rows.push({
+        case: `Redis server CPU per request (${which} session)`,
+        ours: Math.round(ourRedis),
+        peer: Math.round(peerRedis),
+        peerName: PEER,
+        unit: "µs/req",
+        ratio: peerRedis / ourRedis,
+        note: "INFO cpu (used_cpu_user + used_cpu_sys) of redis-server over the timed run; includes any other client of that server",
+      });
+    }
+    return rows;
+  } finally {
+    for (const server of Object.values(servers)) server.child.kill("SIGINT");
+    await redis.quit();
+  }
+}
 
 export default benchmark;
