@@ -33,6 +33,8 @@ export interface RedisExecutor {
   /**
    * Sends `args` (command name first) and resolves to the raw reply: strings,
    * integers, `null` and arrays of those. Rejects with the client's own error.
+   * The store builds a fresh `args` array for every call and never touches it
+   * again, so a binding may hand it to its client without copying.
    */
   send(firstKey: string, args: readonly string[], options: RedisCommandOptions): Promise<unknown>;
   /**

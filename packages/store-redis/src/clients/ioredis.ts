@@ -33,7 +33,10 @@ export interface IoredisLike {
  */
 export function fromIoredis(client: IoredisLike): RedisExecutor {
   return {
-    send: (_firstKey: string, args: readonly string[]) => client.call(args[0]!, ...args.slice(1)),
+    // One spread, no slice: ioredis takes the command name off its own rest array. ioredis
+    // sets no per-command timer unless its `commandTimeout` option is set.
+    send: (_firstKey: string, args: readonly string[]) =>
+      client.call(...(args as readonly string[] as [string, ...string[]])),
     // ioredis rejects with redis-errors' ReplyError for every error reply.
     isReplyError: (error: unknown) => error instanceof Error && error.name === "ReplyError",
   };

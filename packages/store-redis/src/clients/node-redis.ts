@@ -33,6 +33,14 @@ export interface NodeRedisClusterLike {
   ): Promise<unknown>;
 }
 
+// node-redis (v5, v6) gives every command a default 5 s timeout (its client's
+// `commandOptions.timeout`), built from AbortSignal.timeout and an abort listener per
+// command: more CPU than the rest of the command's bookkeeping. The store bounds every
+// call with its own commandTimeout already, and node-redis's timeout only rejects the
+// promise of a command it has written anyway, so 0 (falsy: no signal) changes nothing
+// callers can see. One frozen object, shared by every command.
+const NO_CLIENT_TIMEOUT = Object.freeze({ timeout: 0 });
+
 // node-redis error classes do not set `name`; ErrorReply (and its subclasses
 // SimpleError, BlobError) are the server's replies, everything else is transport.
 function isNodeRedisReply(error: unknown): boolean {
@@ -62,11 +70,10 @@ function isNodeRedisReply(error: unknown): boolean {
  */
 export function fromNodeRedis(client: NodeRedisClientLike): RedisExecutor {
   return {
-    // Fresh array: node-redis may keep a reference to the arguments until the reply.
-    // No `timeout` command option: node-redis implements it with AbortSignal.timeout,
-    // whose per-command timers and listeners cost more CPU than the command itself;
-    // the store's own commandTimeout race bounds every call already.
-    send: (_firstKey: string, args: readonly string[]) => client.sendCommand([...args]),
+    // No copy: node-redis keeps the array until the reply, and the store builds a
+    // fresh one for every command (RedisExecutor.send's contract).
+    send: (_firstKey: string, args: readonly string[]) =>
+      client.sendCommand(args as string[], NO_CLIENT_TIMEOUT),
     isReplyError: isNodeRedisReply,
   };
 }
@@ -90,7 +97,7 @@ export function fromNodeRedis(client: NodeRedisClientLike): RedisExecutor {
 export function fromNodeRedisCluster(cluster: NodeRedisClusterLike): RedisExecutor {
   return {
     send: (firstKey: string, args: readonly string[]) =>
-      cluster.sendCommand(firstKey, false, [...args]),
+      cluster.sendCommand(firstKey, false, args as string[], NO_CLIENT_TIMEOUT),
     isReplyError: isNodeRedisReply,
   };
 }
