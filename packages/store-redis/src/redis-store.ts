@@ -17,6 +17,7 @@ import {
 } from "@tessera/store";
 import type { RedisExecutor } from "./executor.js";
 import { command, runScript } from "./lib/call.js";
+import { Deadlines } from "./lib/deadlines.js";
 import { SCRIPTS } from "./lib/scripts.js";
 import { fnv1a, shardTags } from "./lib/slots.js";
 
@@ -62,7 +63,6 @@ export interface RedisStoreOptions {
   maxValueBytes?: number;
 }
 
-const FIELDS = ["v", "e", "u", "n"] as const;
 // Printable ASCII minus the hash-tag braces and the glob metacharacters.
 const PREFIX = /^[\x21-\x29\x2b-\x3e\x40-\x5a\x5e-\x7a\x7c\x7e]{1,128}$/;
 
@@ -135,6 +135,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
   readonly #client: RedisExecutor;
   readonly #maxValueBytes: number;
   readonly #tags: readonly string[];
+  readonly #deadlines = new Deadlines();
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -199,20 +200,20 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     const redisKey = this.#base(key) + key;
     const reply = await command(
       this.#client,
+      this.#deadlines,
       redisKey,
-      ["HMGET", redisKey, ...FIELDS],
+      ["HMGET", redisKey, "v", "e", "u", "n"],
       this.commandTimeout,
     );
     if (!Array.isArray(reply)) throw backend(`redis HMGET: unexpected reply ${String(reply)}`);
-    const [value, expires, userId, version] = reply.map(text);
-    if (value === null || value === undefined || expires === null || expires === undefined) {
-      return null;
-    }
+    const value = text(reply[0]);
+    const expires = text(reply[1]);
+    if (value === null || expires === null) return null;
     const expiresAt = Number(expires);
     if (!(expiresAt > Date.now())) return null;
-    return userId === null || userId === undefined
-      ? { value, expiresAt, version: Number(version) }
-      : { value, expiresAt, userId, version: Number(version) };
+    const userId = text(reply[2]);
+    const version = Number(text(reply[3]));
+    return userId === null ? { value, expiresAt, version } : { value, expiresAt, userId, version };
   }
 
   /**
@@ -231,11 +232,17 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     validateEntry(entry, this.#maxValueBytes);
     const expected = validateSetOptions(options);
     const base = this.#base(key);
+    const redisKey = base + key;
     const reply = await runScript(
       this.#client,
+      this.#deadlines,
       SCRIPTS.set,
-      base + key,
+      redisKey,
       [
+        "EVALSHA",
+        SCRIPTS.set.sha,
+        "1",
+        redisKey,
         entry.value,
         String(entry.expiresAt),
         entry.userId ?? "",
@@ -264,11 +271,22 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     validateKey(key);
     validateExpiresAt(expiresAt);
     const base = this.#base(key);
+    const redisKey = base + key;
     await runScript(
       this.#client,
+      this.#deadlines,
       SCRIPTS.touch,
-      base + key,
-      [String(expiresAt), String(Date.now()), `${base}u:`, key],
+      redisKey,
+      [
+        "EVALSHA",
+        SCRIPTS.touch.sha,
+        "1",
+        redisKey,
+        String(expiresAt),
+        String(Date.now()),
+        `${base}u:`,
+        key,
+      ],
       this.commandTimeout,
     );
   }
@@ -285,11 +303,13 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     this.#open();
     validateKey(key);
     const base = this.#base(key);
+    const redisKey = base + key;
     await runScript(
       this.#client,
+      this.#deadlines,
       SCRIPTS.delete,
-      base + key,
-      [`${base}u:`, key],
+      redisKey,
+      ["EVALSHA", SCRIPTS.delete.sha, "1", redisKey, `${base}u:`, key],
       this.commandTimeout,
     );
   }
@@ -310,11 +330,13 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     const replies = await Promise.all(
       this.#tags.map((tag) => {
         const base = `${this.prefix}{${tag}}:`;
+        const ix = `${base}u:${userId}`;
         return runScript(
           this.#client,
+          this.#deadlines,
           SCRIPTS.list,
-          `${base}u:${userId}`,
-          [now, base, userId],
+          ix,
+          ["EVALSHA", SCRIPTS.list.sha, "1", ix, now, base, userId],
           this.commandTimeout,
         );
       }),
@@ -355,11 +377,13 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     const replies = await Promise.all(
       this.#tags.map((tag) => {
         const base = `${this.prefix}{${tag}}:`;
+        const ix = `${base}u:${userId}`;
         return runScript(
           this.#client,
+          this.#deadlines,
           SCRIPTS.deleteUser,
-          `${base}u:${userId}`,
-          [now, base, userId, except ?? ""],
+          ix,
+          ["EVALSHA", SCRIPTS.deleteUser.sha, "1", ix, now, base, userId, except ?? ""],
           this.commandTimeout,
         );
       }),
@@ -369,7 +393,9 @@ export class RedisStore implements SessionStore, UserIndexedStore {
 
   /**
    * Marks the store closed: every later call rejects with
-   * `StoreClosedError`. The client stays open; it is yours to `quit()`.
+   * `StoreClosedError`. Calls already in flight still settle (or time out);
+   * the store's timeout timer stops once they have. The client stays open;
+   * it is yours to `quit()`.
    *
    * @example
    * ```ts
@@ -379,5 +405,6 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#deadlines.close();
   }
 }

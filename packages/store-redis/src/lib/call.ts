@@ -1,14 +1,9 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import type { RedisExecutor } from "../executor.js";
+import type { Deadlines } from "./deadlines.js";
 import type { Script } from "./scripts.js";
 
-/** Rejection of the store's own `commandTimeout` race; kept as `cause`. */
-export class CommandTimeoutError extends Error {
-  constructor(command: string, ms: number) {
-    super(`redis ${command} did not answer within ${ms} ms`);
-    this.name = "CommandTimeoutError";
-  }
-}
+export { CommandTimeoutError } from "./deadlines.js";
 
 // Error replies that mean "not now" rather than "never": a cluster mid-failover
 // or resharding (MOVED/ASK the client could not follow, TRYAGAIN, CLUSTERDOWN),
@@ -35,58 +30,35 @@ export function toStoreError(client: RedisExecutor, command: string, error: unkn
 }
 
 /**
- * Runs `send` against `timeoutMs`. Promise.race subscribes to both sides, so
- * a reply (or rejection) that arrives after the timeout is consumed silently,
- * never reported as an unhandled rejection.
- */
-export async function sendWithTimeout(
-  client: RedisExecutor,
-  key: string,
-  args: readonly string[],
-  timeoutMs: number,
-): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CommandTimeoutError(args[0]!, timeoutMs)), timeoutMs);
-  });
-  try {
-    // A synchronous throw from a client is a rejection like any other.
-    const reply = Promise.resolve().then(() => client.send(key, args, { timeoutMs }));
-    return await Promise.race([reply, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
  * EVALSHA, and on NOSCRIPT (a node that has not seen the script yet: first
  * use, a restart, SCRIPT FLUSH, a Cluster failover) EVAL, which also caches it
  * on that node. One command per call once every node has the script.
+ *
+ * `args` is the whole EVALSHA command, `["EVALSHA", script.sha, "1", key, ...ARGV]`,
+ * built fresh by the caller (the client may hold on to it until the reply).
  */
 export async function runScript(
   client: RedisExecutor,
+  deadlines: Deadlines,
   script: Script,
   key: string,
-  args: readonly string[],
+  args: string[],
   timeoutMs: number,
 ): Promise<unknown> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = deadlines.now() + timeoutMs;
   try {
-    return await sendWithTimeout(
-      client,
-      key,
-      ["EVALSHA", script.sha, "1", key, ...args],
-      timeoutMs,
-    );
+    return await deadlines.send(client, key, args, deadline, timeoutMs);
   } catch (error) {
     if (!(client.isReplyError(error) && messageOf(error).startsWith("NOSCRIPT"))) {
       throw toStoreError(client, "EVALSHA", error);
     }
   }
+  const evalArgs = args.slice();
+  evalArgs[0] = "EVAL";
+  evalArgs[1] = script.source;
   try {
-    // The fallback shares the call's deadline: commandTimeout bounds the whole operation.
-    const left = Math.max(1, deadline - Date.now());
-    return await sendWithTimeout(client, key, ["EVAL", script.source, "1", key, ...args], left);
+    // The fallback keeps the EVALSHA's deadline: commandTimeout bounds the whole operation.
+    return await deadlines.send(client, key, evalArgs, deadline, timeoutMs);
   } catch (error) {
     throw toStoreError(client, "EVAL", error);
   }
@@ -95,12 +67,13 @@ export async function runScript(
 /** A plain command, errors wrapped. */
 export async function command(
   client: RedisExecutor,
+  deadlines: Deadlines,
   key: string,
-  args: readonly string[],
+  args: string[],
   timeoutMs: number,
 ): Promise<unknown> {
   try {
-    return await sendWithTimeout(client, key, args, timeoutMs);
+    return await deadlines.send(client, key, args, deadlines.now() + timeoutMs, timeoutMs);
   } catch (error) {
     throw toStoreError(client, args[0]!, error);
   }
