@@ -81,6 +81,22 @@ describe("key layout (standalone)", () => {
     expect(await keysUnder(prefix)).toEqual([]);
   });
 
+  // The SET script overwrites the hash in place; dropping the owner must still lose `u`.
+  it("an update that drops the owner leaves no owner field and no index member", async () => {
+    const prefix = uniquePrefix("drop-owner");
+    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const expiresAt = Date.now() + 60_000;
+    await store.set("s", { value: "a", expiresAt, userId: "u" });
+    await store.set("s", { value: "b", expiresAt: expiresAt + 1 }, { expectVersion: 1 });
+    expect(await store.get("s")).toEqual({ value: "b", expiresAt: expiresAt + 1, version: 2 });
+    const keys = await keysUnder(prefix);
+    expect(keys).toHaveLength(1);
+    const fields = (await raw.sendCommand(["HKEYS", keys[0]!])) as string[];
+    expect([...fields].sort()).toEqual(["e", "n", "v"]);
+    expect(await store.listByUser("u")).toEqual([]);
+    await store.delete("s");
+  });
+
   it("evicted key (maxmemory, T-F11): next read is null and a stale versioned save cannot resurrect it", async () => {
     const prefix = uniquePrefix("evict");
     const store = new RedisStore({ client: client.executor, prefix });

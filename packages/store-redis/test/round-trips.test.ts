@@ -96,11 +96,12 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
         ),
       );
       expect(write.sent).toEqual(["EVALSHA"]);
-      // Inside the script: read, version check, replace, PEXPIREAT (never SET then EXPIRE
-      // from the client, T-S07), and the owner's index in the same slot.
+      // Inside the script: read, version check, overwrite in place, PEXPIREAT (never SET
+      // then EXPIRE from the client, T-S07), and the owner's index in the same slot.
       expect(write.lua).toEqual(
-        expect.arrayContaining(["HMGET", "DEL", "HSET", "PEXPIREAT", "ZADD", "ZREMRANGEBYSCORE"]),
+        expect.arrayContaining(["HMGET", "HSET", "PEXPIREAT", "ZADD", "ZREMRANGEBYSCORE"]),
       );
+      expect(write.lua).not.toContain("DEL");
 
       const touch = await observe(() => store.touch(key, Date.now() + 120_000));
       expect(touch.sent).toEqual(["EVALSHA"]);
@@ -113,6 +114,23 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
 
       const del = await observe(() => store.delete(key));
       expect(del.sent).toEqual(["EVALSHA"]);
+    });
+
+    it("a write that changes neither owner nor expiry leaves the owner's index alone", async () => {
+      const store = new RedisStore({ client: client.executor, prefix: uniquePrefix("rt-same") });
+      const expiresAt = Date.now() + 60_000;
+      await store.set("s", { value: "0", expiresAt, userId: "u" });
+      const same = await observe(() =>
+        store.set("s", { value: "1", expiresAt, userId: "u" }, { expectVersion: 1 }),
+      );
+      expect(same.lua).toEqual(["HMGET", "HSET", "PEXPIREAT"]);
+      const later = await observe(() =>
+        store.set("s", { value: "2", expiresAt: expiresAt + 1, userId: "u" }, { expectVersion: 2 }),
+      );
+      expect(later.lua).toEqual(expect.arrayContaining(["ZADD", "ZREMRANGEBYSCORE"]));
+      expect((await store.listByUser("u")).map((s) => [s.key, s.entry.version])).toEqual([
+        ["s", 3],
+      ]);
     });
 
     it("a node without the script gets EVAL once after NOSCRIPT, then EVALSHA again", async () => {

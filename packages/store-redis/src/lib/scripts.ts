@@ -32,6 +32,16 @@ end
 /**
  * SET: KEYS[1] session; ARGV value, expiresAt, userId or "", expectVersion or "",
  * now, index prefix, member. Returns the new version, 0 (deleted), or -1 (conflict).
+ *
+ * Redis shares the machine with the application, so every call here counts.
+ * The write overwrites the hash in place (HSET of v, e, n and u) instead of
+ * DEL then HSET: the hash never holds other fields, so the result is the
+ * same. Only a write that drops the owner still deletes first, to lose `u`
+ * (DEL rather than HDEL keeps the README's ACL command list unchanged). The
+ * owner's index is left alone when neither the owner nor the expiry of a
+ * live entry changed: its member already has that score (pruning only drops
+ * members at or before now), and nothing was added that pruning would have
+ * to offset, so the index still never grows without bound.
  */
 export const SET_SCRIPT = `${INDEX}
 local key = KEYS[1]
@@ -44,19 +54,22 @@ local version = 0
 if cur[1] and tonumber(cur[1]) > now then version = tonumber(cur[3]) or 0 end
 if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= version then return -1 end
 if cur[2] and cur[2] ~= uid then redis.call('ZREM', ixp .. cur[2], member) end
-redis.call('DEL', key)
 if tonumber(ARGV[2]) <= now then
+  redis.call('DEL', key)
   if uid ~= '' then redis.call('ZREM', ixp .. uid, member) end
   return 0
 end
 version = version + 1
 if uid == '' then
+  if cur[2] then redis.call('DEL', key) end
   redis.call('HSET', key, 'v', ARGV[1], 'e', ARGV[2], 'n', version)
 else
   redis.call('HSET', key, 'v', ARGV[1], 'e', ARGV[2], 'u', uid, 'n', version)
 end
 redis.call('PEXPIREAT', key, ARGV[2])
-if uid ~= '' then index(ixp .. uid, ARGV[2], member, ARGV[5]) end
+if uid ~= '' and (cur[2] ~= uid or cur[1] ~= ARGV[2]) then
+  index(ixp .. uid, ARGV[2], member, ARGV[5])
+end
 return version
 `;
 
