@@ -41,6 +41,7 @@ const CONNECTIONS = 50;
 type Scenario =
   | "bare"
   | "bare-async"
+  | "bare-prop"
   | "tessera"
   | "tessera-inline"
   | "express-session"
@@ -86,7 +87,16 @@ async function startServer(scenario: Scenario): Promise<number> {
     const express = (await import("express")).default;
     const app = express();
     app.set("etag", false);
-    if (scenario === "bare" || scenario === "bare-async") {
+    if (scenario === "bare" || scenario === "bare-async" || scenario === "bare-prop") {
+      if (scenario === "bare-prop") {
+        // The floor of any middleware exposing req.session: one property added
+        // to Express's request, nothing else. Express 5 gives every request
+        // object a hidden class of its own, so each added property copies a map.
+        app.use((req, _res, next) => {
+          (req as unknown as { session: object }).session = { n: 0 };
+          next();
+        });
+      }
       if (scenario === "bare-async") {
         // The floor of any async session middleware: an awaited store read before
         // the handler and an awaited write before the response, with no work in them.
@@ -258,6 +268,7 @@ async function measure(server: Running, seconds: number): Promise<Measured> {
 const ALL_SCENARIOS: Scenario[] = [
   "bare",
   "bare-async",
+  "bare-prop",
   "tessera",
   "tessera-inline",
   "express-session",
@@ -353,6 +364,15 @@ async function measureAll(requestedRounds: number): Promise<Row[]> {
         unit: "µs/req",
         ratio: c("bare") / c("bare-async"),
         note: "same runs; no session work at all: what deferring the handler and the response costs",
+      },
+      {
+        case: "server CPU per request, diagnostic: bare Express plus a middleware that only sets req.session (the floor of any middleware exposing it) vs bare Express",
+        ours: c("bare-prop"),
+        peer: c("bare"),
+        peerName: "express@5.3.0, no session",
+        unit: "µs/req",
+        ratio: c("bare") / c("bare-prop"),
+        note: "same runs; no session work: one middleware layer and one property added to the request",
       },
       {
         case: "server CPU per request, Express 5 + MemoryStore: Tessera adapter vs the same session calls inline (no adapter)",
