@@ -26,26 +26,27 @@ export interface LoadResult {
   total: number;
 }
 
-/** Runs one bounded autocannon load; throws when any request failed. */
+/**
+ * Runs one bounded autocannon load; throws when any request failed.
+ *
+ * The cookie is fixed per connection in `setupClient`. A `setupRequest`
+ * context is not per connection for long: autocannon resets it each time a
+ * client wraps around its requests list (after every request when there is
+ * one), so a context-held cookie moved between connections and two
+ * connections wrote one session at once, which a versioned store answers
+ * with conflicts and merge retries (a store without versions silently loses
+ * updates instead, so only one side paid for it).
+ */
 export async function loadWithSessions(load: SessionLoad): Promise<LoadResult> {
   let next = 0;
   const result = await autocannon({
     url: load.url,
     connections: load.connections,
     duration: load.seconds,
-    requests: [
-      {
-        // The context is per connection: each connection keeps its own session.
-        setupRequest: (request, context) => {
-          const ctx = context as { cookie?: string };
-          ctx.cookie ??= load.cookies[next++ % load.cookies.length] ?? "";
-          return {
-            ...request,
-            headers: { ...request.headers, ...load.headers, cookie: ctx.cookie },
-          };
-        },
-      },
-    ],
+    setupClient: (client) => {
+      const cookie = load.cookies[next++ % load.cookies.length] ?? "";
+      client.setHeaders({ ...load.headers, cookie });
+    },
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(

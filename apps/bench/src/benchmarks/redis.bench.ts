@@ -26,9 +26,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import type { Request, Response } from "express";
 import { type Benchmark, median, type Row } from "../harness.js";
+import { loadWithSessions } from "../http-load.js";
 import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
 
 const SIDE_ENV = "TESSERA_REDIS_BENCH_SERVER";
@@ -182,30 +182,11 @@ async function stats(server: Server): Promise<Stats> {
   return (await (await fetch(`${server.base}/stats`)).json()) as Stats;
 }
 
-/**
- * One bounded autocannon run; each connection keeps one session cookie for
- * the whole run. The cookie is set per client in setupClient: autocannon
- * resets a setupRequest context every time it wraps around its requests
- * list (after every request when there is one), so a context-held cookie
- * moves between connections and two connections end up writing one session
- * at once, which a versioned store answers with conflicts and retries.
- */
 async function load(server: Server, path: string, seconds: number): Promise<number> {
-  let next = 0;
-  const result = await autocannon({
-    url: `${server.base}${path}`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    setupClient: (client) => {
-      client.setHeaders({ cookie: server.cookies[next++ % server.cookies.length] ?? "" });
-    },
-  });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(
-      `load run failed on ${path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
-    );
-  }
-  return result.requests.average;
+  const url = `${server.base}${path}`;
+  return (
+    await loadWithSessions({ url, cookies: server.cookies, seconds, connections: CONNECTIONS })
+  ).rps;
 }
 
 type RedisInfo = { sendCommand(args: string[]): Promise<unknown> };
