@@ -21,7 +21,11 @@
  * REDIS_BENCH_PROFILE=ours (or peer) writes a --cpu-prof of that server child
  * into apps/bench/tmp/prof when the run ends.
  *
- * Express glue for Tessera is inline (a dozen lines) until @tessera/express lands.
+ * Both sides are Express middleware: @tessera/express on one, express-session
+ * on the other, configured alike. The changed session is measured twice:
+ * with a browser-session cookie on both sides (no Set-Cookie per change),
+ * and with a persistent cookie on both (Max-Age, re-sent on every change:
+ * express-session's maxAge, Tessera's cookie.persistent).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
@@ -64,6 +68,10 @@ async function serve(side: Side): Promise<void> {
   app.disable("etag");
   const prefix = `bench:${side}:${process.pid}:`;
 
+  // Set per child by the driver. "persistent": both sides send a cookie with
+  // Max-Age and refresh it on every change (Tessera's persistent cookie,
+  // express-session's maxAge); otherwise a browser-session cookie on both.
+  const persistent = process.env.REDIS_BENCH_COOKIE === "persistent";
   if (side === "ours") {
     const { createSessions } = await import("@tessera/session");
     const { RedisStore, fromNodeRedis } = await import("@tessera/store-redis");
@@ -71,24 +79,28 @@ async function serve(side: Side): Promise<void> {
     const sessions = createSessions<{ n: number }>({
       keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
       store: new RedisStore({ client: fromNodeRedis(client), prefix }),
+      ...(persistent ? { cookie: { persistent: true } } : {}),
     });
-    const handle = (change: boolean) => async (req: Request, res: Response) => {
+    // @tessera/express is not a dependency of apps/bench; read its build directly.
+    const { sessionMiddleware } = await import("../../../../packages/express/dist/index.js");
+    app.use(sessionMiddleware(sessions));
+    type Counter = { get(k: "n"): number | undefined; set(k: "n", v: number): void };
+    app.get("/", (req, res) => {
       requests++;
-      try {
-        const session = await sessions.load(req.headers.cookie ?? "");
-        let n = session.get("n") ?? 0;
-        if (change) session.set("n", ++n);
-        const setCookie = await sessions.commit(session);
-        if (setCookie.length > 0) res.setHeader("set-cookie", setCookie);
-        res.send(String(n));
-      } catch (error) {
-        // The load driver fails the run on any non-2xx; say why first.
-        console.error("tessera side:", error);
-        res.status(503).end();
-      }
-    };
-    app.get("/", handle(true));
-    app.get("/read", handle(false));
+      const session = req.session as unknown as Counter;
+      const n = (session.get("n") ?? 0) + 1;
+      session.set("n", n);
+      res.send(String(n));
+    });
+    app.get("/read", (req, res) => {
+      requests++;
+      res.send(String((req.session as unknown as Counter).get("n") ?? 0));
+    });
+    // The load driver fails the run on any non-2xx; say why first.
+    app.use((error: unknown, _req: Request, res: Response, _next: () => void) => {
+      console.error("tessera side:", error);
+      res.status(503).end();
+    });
   } else {
     const { default: expressSession } = await import("express-session");
     const { RedisStore: ConnectRedis } = await import("connect-redis");
@@ -98,7 +110,9 @@ async function serve(side: Side): Promise<void> {
         secret: "a".repeat(32),
         resave: false,
         saveUninitialized: false,
-        cookie: { httpOnly: true, sameSite: "lax", maxAge: 86_400_000 },
+        // A browser-session cookie, as Tessera's default: no Set-Cookie on
+        // every changed response (express-session sends one when maxAge is set).
+        cookie: { httpOnly: true, sameSite: "lax", ...(persistent ? { maxAge: 86_400_000 } : {}) },
       }),
     );
     app.get("/", (req, res) => {
@@ -140,7 +154,7 @@ interface Server {
   cookies: string[];
 }
 
-async function start(side: Side): Promise<Server> {
+async function start(side: Side, cookie: CookieMode): Promise<Server> {
   const profile =
     process.env.REDIS_BENCH_PROFILE === side
       ? [
@@ -149,7 +163,7 @@ async function start(side: Side): Promise<Server> {
         ]
       : [];
   const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, [SIDE_ENV]: side },
+    env: { ...process.env, [SIDE_ENV]: side, REDIS_BENCH_COOKIE: cookie },
     execArgv: [...process.execArgv, ...profile],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -198,19 +212,39 @@ async function redisCpuSeconds(redis: RedisInfo): Promise<number> {
   return field("used_cpu_sys") + field("used_cpu_user");
 }
 
+type CookieMode = "session" | "persistent";
+
 interface Scenario {
   case: string;
   path: string;
+  /** Browser-session cookie on both sides, or a persistent one (Max-Age) on both. */
+  cookie: CookieMode;
+  /** Short label for the diagnostic rows. */
+  label: string;
   target?: number;
 }
 
 const ALL_SCENARIOS: Scenario[] = [
   {
-    case: "session counter over HTTP: load, increment, save (changed session)",
+    case: "session counter over HTTP: load, increment, save (changed session; browser-session cookie on both sides)",
     path: "/",
+    cookie: "session",
+    label: "changed session, browser-session cookie",
     target: 1.5,
   },
-  { case: "session read over HTTP: load, read, no change (unchanged session)", path: "/read" },
+  {
+    case: "session counter over HTTP: load, increment, save (changed session; persistent cookie with Max-Age re-sent on every change, both sides)",
+    path: "/",
+    cookie: "persistent",
+    label: "changed session, persistent cookie",
+    target: 1.5,
+  },
+  {
+    case: "session read over HTTP: load, read, no change (unchanged session; browser-session cookie)",
+    path: "/read",
+    cookie: "session",
+    label: "unchanged session",
+  },
 ];
 const SCENARIOS = process.env.REDIS_BENCH_PATHS
   ? ALL_SCENARIOS.filter((s) => process.env.REDIS_BENCH_PATHS!.split(",").includes(s.path))
@@ -233,11 +267,19 @@ async function measureAll(rounds: number): Promise<Row[]> {
   const redis = createClient({ url: await requireService("REDIS_URL") });
   redis.on("error", () => undefined);
   await redis.connect();
-  const servers = { ours: await start("ours"), peer: await start("peer") };
+  const started = new Map<CookieMode, Record<Side, Server>>();
   try {
     const rows: Row[] = [];
     for (const scenario of SCENARIOS) {
-      const which = scenario.path === "/" ? "changed" : "unchanged";
+      const which = scenario.label;
+      let servers = started.get(scenario.cookie);
+      if (servers === undefined) {
+        servers = {
+          ours: await start("ours", scenario.cookie),
+          peer: await start("peer", scenario.cookie),
+        };
+        started.set(scenario.cookie, servers);
+      }
       // Warm-up: JIT, connections, script cache.
       await load(servers.ours, scenario.path, 2);
       await load(servers.peer, scenario.path, 2);
@@ -275,7 +317,7 @@ async function measureAll(rounds: number): Promise<Row[]> {
       const ourTrips = median(trips.ours);
       const peerTrips = median(trips.peer);
       rows.push({
-        case: `Redis round trips per request (${which} session)`,
+        case: `Redis round trips per request (${which})`,
         ours: Number(ourTrips.toFixed(2)),
         peer: Number(peerTrips.toFixed(2)),
         peerName: PEER,
@@ -287,7 +329,7 @@ async function measureAll(rounds: number): Promise<Row[]> {
       const ourCpu = median(cpu.ours);
       const peerCpu = median(cpu.peer);
       rows.push({
-        case: `server CPU per request (${which} session)`,
+        case: `server CPU per request (${which})`,
         ours: Math.round(ourCpu),
         peer: Math.round(peerCpu),
         peerName: PEER,
@@ -299,7 +341,7 @@ async function measureAll(rounds: number): Promise<Row[]> {
       const ourRedis = median(redisCpu.ours);
       const peerRedis = median(redisCpu.peer);
       rows.push({
-        case: `Redis server CPU per request (${which} session)`,
+        case: `Redis server CPU per request (${which})`,
         ours: Math.round(ourRedis),
         peer: Math.round(peerRedis),
         peerName: PEER,
@@ -310,7 +352,9 @@ async function measureAll(rounds: number): Promise<Row[]> {
     }
     return rows;
   } finally {
-    for (const server of Object.values(servers)) server.child.kill("SIGINT");
+    for (const servers of started.values()) {
+      for (const server of Object.values(servers)) server.child.kill("SIGINT");
+    }
     await redis.quit();
   }
 }
