@@ -4,12 +4,20 @@
  * express-session + connect-memcached (the `memcached` client), both on
  * Express 5, both talking to the same Memcached server.
  *
- * Each side's server runs in its own child process (one core, like the
- * baseline); autocannon drives it from this process with 50 connections, one
- * pre-created session per connection. Each request loads the session,
- * increments a counter, saves it and returns the count. Rounds alternate the
- * two sides; medians are reported. Memcached commands per request are counted
- * from the server's own `stats` (cmd_get + cmd_set + cmd_touch + delete_*).
+ * Both sides are Express middleware: @tessera/express on one, express-session
+ * on the other, configured alike (a `__Host-sid` cookie, Secure behind a
+ * trusted proxy header, HttpOnly, SameSite=Lax). The changed session is
+ * measured twice: with a browser-session cookie on both sides (no Set-Cookie
+ * per change), and with a persistent cookie on both (Max-Age, re-sent on
+ * every change: express-session's maxAge, Tessera's cookie.persistent).
+ *
+ * Each side's server runs in its own child process pinned to one core
+ * (autocannon drives it from this process, pinned to the other; Memcached
+ * floats): 50 connections, one pre-created session per connection. Each
+ * request loads the session, increments a counter, saves it and returns the
+ * count. Rounds alternate the two sides; medians are reported, with the
+ * Memcached commands per request from the server's own `stats` (cmd_get +
+ * cmd_set + cmd_touch + delete_*) and the server process's CPU per request.
  *
  * Run: cd apps/bench && BENCH_ROUNDS=5 npx tsx src/run.ts memcached
  * (needs `pnpm services:up memcached`; MEMCACHED_SERVERS).
@@ -18,9 +26,11 @@ import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
+import type { Request, Response } from "express";
 import { requireService } from "../../../../scripts/test-env.js";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { type LoadResult, loadWithSessions } from "../http-load.js";
+import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
 
 const CONNECTIONS = 50;
 const ROLE = "TESSERA_MEMCACHED_BENCH_ROLE";
@@ -28,41 +38,38 @@ const here = fileURLToPath(import.meta.url);
 
 type Side = "tessera" | "peer";
 
+/** Browser-session cookie on both sides, or a persistent one (Max-Age) on both. */
+type CookieMode = "session" | "persistent";
+
 // ---------------------------------------------------------------- servers ---
 
-interface ExpressRequest {
-  headers: Record<string, string | undefined>;
-  session?: Record<string, unknown> & { n?: number };
-}
-interface ExpressResponse {
-  setHeader(name: string, value: string | string[]): void;
-  json(body: unknown): void;
-  status(code: number): ExpressResponse;
-  end(): void;
-}
-type Handler = (req: ExpressRequest, res: ExpressResponse, next: (err?: unknown) => void) => void;
-interface ExpressApp {
-  set(name: string, value: unknown): void;
-  use(handler: Handler): void;
-  get(path: string, handler: Handler): void;
-  listen(port: number, host: string, callback: () => void): { address(): { port: number } };
-}
-
-async function serve(side: Side, server: string, prefix: string): Promise<void> {
-  const require = createRequire(import.meta.url);
-  const express = require("express") as () => ExpressApp;
+async function serve(
+  side: Side,
+  server: string,
+  prefix: string,
+  cookie: CookieMode,
+): Promise<void> {
+  const { default: express } = await import("express");
   const app = express();
+  // Both sides alike, as in the Redis and SQL benches: no ETag (a hash of every body).
+  app.disable("x-powered-by");
+  app.disable("etag");
   app.set("trust proxy", true);
   const { createKeyring, randomToken } = await import("@tessera/signing");
   const secret = randomToken(32);
+  // "persistent": both sides send a cookie with Max-Age and refresh it on
+  // every change (Tessera's cookie.persistent, express-session's maxAge);
+  // otherwise a browser-session cookie on both.
+  const persistent = cookie === "persistent";
+  let requests = 0;
 
   if (side === "peer") {
-    const session = require("express-session") as ((options: unknown) => Handler) & object;
-    const connectMemcached = require("connect-memcached") as (
+    const { default: session } = await import("express-session");
+    const connectMemcached = createRequire(import.meta.url)("connect-memcached") as (
       s: unknown,
     ) => new (
       options: unknown,
-    ) => unknown;
+    ) => import("express-session").Store;
     const MemcachedStore = connectMemcached(session);
     app.use(
       session({
@@ -72,11 +79,20 @@ async function serve(side: Side, server: string, prefix: string): Promise<void> 
         saveUninitialized: false,
         proxy: true,
         name: "__Host-sid",
-        cookie: { secure: true, httpOnly: true, sameSite: "lax", path: "/" },
+        // No maxAge in "session" mode, as Tessera's default cookie: with
+        // maxAge express-session sends a Set-Cookie on every changed response.
+        cookie: {
+          secure: true,
+          httpOnly: true,
+          sameSite: "lax",
+          path: "/",
+          ...(persistent ? { maxAge: 86_400_000 } : {}),
+        },
       }),
     );
     app.get("/", (req, res) => {
-      const s = req.session!;
+      requests++;
+      const s = req.session as unknown as { n?: number };
       s.n = (s.n ?? 0) + 1;
       res.json({ n: s.n });
     });
@@ -96,49 +112,75 @@ async function serve(side: Side, server: string, prefix: string): Promise<void> 
     const sessions = createSessions<{ n: number }>({
       keys: createKeyring([{ id: "k1", secret }]),
       store: new MemcachedStore({ client: memjsClient(client), prefix }),
+      ...(persistent ? { cookie: { persistent: true } } : {}),
     });
-    // Minimal glue until @tessera/express lands: Cookie header in, Set-Cookie out.
-    app.get("/", (req, res, next) => {
-      (async () => {
-        const session = await sessions.load(req.headers.cookie ?? "");
-        const n = (session.get("n") ?? 0) + 1;
-        session.set("n", n);
-        const setCookie = await sessions.commit(session);
-        if (setCookie.length > 0) res.setHeader("set-cookie", setCookie);
-        res.json({ n });
-      })().catch(next);
+    // @tessera/express is not a dependency of apps/bench; read its build directly.
+    const { sessionMiddleware } = await import("../../../../packages/express/dist/index.js");
+    app.use(sessionMiddleware(sessions));
+    type Counter = { get(k: "n"): number | undefined; set(k: "n", v: number): void };
+    app.get("/", (req, res) => {
+      requests++;
+      const session = req.session as unknown as Counter;
+      const n = (session.get("n") ?? 0) + 1;
+      session.set("n", n);
+      res.json({ n });
+    });
+    // The load driver fails the run on any non-2xx; say why first.
+    app.use((error: unknown, _req: Request, res: Response, _next: () => void) => {
+      console.error("tessera side:", error);
+      res.status(503).end();
     });
   }
+  app.get("/stats", (_req, res) => {
+    const cpu = process.cpuUsage();
+    res.json({ requests, cpuMicros: cpu.user + cpu.system });
+  });
 
   const listener = app.listen(0, "127.0.0.1", () => {
-    process.send?.({ port: listener.address().port });
+    const address = listener.address();
+    process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
   });
 }
 
 if (process.env[ROLE] !== undefined) {
-  const [side, server, prefix] = JSON.parse(process.env[ROLE]) as [Side, string, string];
-  await serve(side, server, prefix);
+  const [side, server, prefix, cookie] = JSON.parse(process.env[ROLE]) as [
+    Side,
+    string,
+    string,
+    CookieMode,
+  ];
+  await serve(side, server, prefix, cookie);
 }
 
 // ----------------------------------------------------------------- driver ---
 
 interface Running {
   child: ChildProcess;
+  base: string;
   url: string;
+  cookies: string[];
 }
 
-async function start(side: Side, server: string): Promise<Running> {
-  const prefix = `bench-${side}-${Date.now().toString(36)}:`;
+async function start(side: Side, server: string, cookie: CookieMode): Promise<Running> {
+  const prefix = `bench-${side}-${cookie}-${Date.now().toString(36)}:`;
   const child = fork(here, [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, [ROLE]: JSON.stringify([side, server, prefix]) },
+    env: { ...process.env, [ROLE]: JSON.stringify([side, server, prefix, cookie]) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once("message", (m) => resolve((m as { port: number }).port));
-    child.once("exit", (code) => reject(new Error(`${side} server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/` };
+  pinServer(child.pid);
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once("message", (m) => resolve((m as { port: number }).port));
+      child.once("exit", (code) => reject(new Error(`${side} server exited with ${code}`)));
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const url = `${base}/`;
+    return { child, base, url, cookies: await createCookies(url) };
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
 }
 
 /** One session per connection: a first request without a cookie, keeping its Set-Cookie. */
@@ -159,6 +201,15 @@ async function createCookies(url: string): Promise<string[]> {
   const body = (await again.json()) as { n: number };
   if (body.n !== 2) throw new Error(`session not resumed: n=${body.n}`);
   return cookies;
+}
+
+interface Stats {
+  requests: number;
+  cpuMicros: number;
+}
+
+async function stats(running: Running): Promise<Stats> {
+  return (await (await fetch(`${running.base}/stats`)).json()) as Stats;
 }
 
 /** Memcached's own command counters (text protocol `stats`). */
@@ -187,70 +238,115 @@ function memcachedCommands(server: string): Promise<number> {
   });
 }
 
-function load(url: string, cookies: string[], seconds: number): Promise<LoadResult> {
+function load(running: Running, seconds: number): Promise<LoadResult> {
   const headers = { "x-forwarded-proto": "https" };
+  const { url, cookies } = running;
   return loadWithSessions({ url, cookies, seconds, connections: CONNECTIONS, headers });
+}
+
+interface Scenario {
+  case: string;
+  cookie: CookieMode;
+  /** Short label for the diagnostic rows. */
+  label: string;
+  target: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    case: "load, increment, save (one session per connection; browser-session cookie on both sides)",
+    cookie: "session",
+    label: "browser-session cookie",
+    target: 1.3,
+  },
+  {
+    case: "load, increment, save (one session per connection; persistent cookie with Max-Age re-sent on every change, both sides)",
+    cookie: "persistent",
+    label: "persistent cookie",
+    target: 1.3,
+  },
+];
+
+const PEER = "express-session@1.19.0 + connect-memcached@3.0.0";
+
+async function measureAll(rounds: number): Promise<Row[]> {
+  const servers = (await requireService("MEMCACHED_SERVERS")).split(",");
+  const server = servers[0]!.trim();
+  const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+  const rows: Row[] = [];
+  for (const scenario of SCENARIOS) {
+    // A pair of servers per cookie mode, stopped before the next pair starts.
+    const started: Running[] = [];
+    try {
+      started.push(await start("tessera", server, scenario.cookie));
+      started.push(await start("peer", server, scenario.cookie));
+      const [tessera, peerServer] = started as [Running, Running];
+      const sides: Record<Side, Running> = { tessera, peer: peerServer };
+      const rps: Record<Side, number[]> = { tessera: [], peer: [] };
+      const perRequest: Record<Side, number[]> = { tessera: [], peer: [] };
+      const cpu: Record<Side, number[]> = { tessera: [], peer: [] };
+      await load(sides.tessera, 1); // warm-up
+      await load(sides.peer, 1);
+      for (let round = 0; round < rounds; round++) {
+        const order: Side[] = round % 2 === 0 ? ["tessera", "peer"] : ["peer", "tessera"];
+        for (const side of order) {
+          const before = await memcachedCommands(server);
+          const statsBefore = await stats(sides[side]);
+          const result = await load(sides[side], seconds);
+          const statsAfter = await stats(sides[side]);
+          const after = await memcachedCommands(server);
+          rps[side].push(result.rps);
+          perRequest[side].push((after - before) / result.total);
+          const served = statsAfter.requests - statsBefore.requests;
+          cpu[side].push((statsAfter.cpuMicros - statsBefore.cpuMicros) / served);
+          process.stdout.write(
+            `  ${scenario.label}, round ${round + 1} ${side}: ${result.rps.toFixed(0)} req/s\n`,
+          );
+        }
+      }
+      const ours = median(rps.tessera);
+      const peer = median(rps.peer);
+      rows.push(
+        {
+          case: scenario.case,
+          ours,
+          peer,
+          peerName: PEER,
+          unit: "req/s",
+          ratio: ours / peer,
+          target: scenario.target,
+          note: `median of ${rounds} rounds x ${seconds} s, ${pinningNote()}`,
+        },
+        {
+          case: `Memcached commands per request (${scenario.label})`,
+          ours: median(perRequest.tessera),
+          peer: median(perRequest.peer),
+          peerName: PEER,
+          unit: "cmd/req",
+          note: "from the server's stats counters",
+        },
+        {
+          case: `server CPU per request (${scenario.label})`,
+          ours: Math.round(median(cpu.tessera)),
+          peer: Math.round(median(cpu.peer)),
+          peerName: PEER,
+          unit: "µs/req",
+          ratio: median(cpu.peer) / median(cpu.tessera),
+          note: `process.cpuUsage() of the server child over the timed run, ${pinningNote()}`,
+        },
+      );
+    } finally {
+      for (const running of started) running.child.kill();
+    }
+  }
+  return rows;
 }
 
 const bench: Benchmark = {
   id: "memcached",
   title: "HTTP session counter on Memcached (autocannon, 50 connections, Express 5)",
-  async run({ rounds }) {
-    const servers = (await requireService("MEMCACHED_SERVERS")).split(",");
-    const server = servers[0]!.trim();
-    const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
-    const sides: Record<Side, Running> = {
-      tessera: await start("tessera", server),
-      peer: await start("peer", server),
-    };
-    try {
-      const cookies = {
-        tessera: await createCookies(sides.tessera.url),
-        peer: await createCookies(sides.peer.url),
-      };
-      const rps: Record<Side, number[]> = { tessera: [], peer: [] };
-      const perRequest: Record<Side, number[]> = { tessera: [], peer: [] };
-      await load(sides.tessera.url, cookies.tessera, 1); // warm-up
-      await load(sides.peer.url, cookies.peer, 1);
-      for (let round = 0; round < rounds; round++) {
-        const order: Side[] = round % 2 === 0 ? ["tessera", "peer"] : ["peer", "tessera"];
-        for (const side of order) {
-          const before = await memcachedCommands(server);
-          const result = await load(sides[side].url, cookies[side], seconds);
-          const after = await memcachedCommands(server);
-          rps[side].push(result.rps);
-          perRequest[side].push((after - before) / result.total);
-          process.stdout.write(`  round ${round + 1} ${side}: ${result.rps.toFixed(0)} req/s\n`);
-        }
-      }
-      const ours = median(rps.tessera);
-      const peer = median(rps.peer);
-      const note = `median of ${rounds} rounds x ${seconds} s`;
-      const rows: Row[] = [
-        {
-          case: "load, increment, save (one session per connection)",
-          ours,
-          peer,
-          peerName: "express-session@1.19.0 + connect-memcached@3.0.0",
-          unit: "req/s",
-          ratio: ours / peer,
-          target: 1.3,
-          note,
-        },
-        {
-          case: "Memcached commands per request",
-          ours: median(perRequest.tessera),
-          peer: median(perRequest.peer),
-          peerName: "express-session@1.19.0 + connect-memcached@3.0.0",
-          unit: "cmd/req",
-          note: "from the server's stats counters",
-        },
-      ];
-      return rows;
-    } finally {
-      sides.tessera.child.kill();
-      sides.peer.child.kill();
-    }
+  run({ rounds }) {
+    return withPinnedLoad(() => measureAll(rounds));
   },
 };
 
