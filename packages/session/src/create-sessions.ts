@@ -427,7 +427,7 @@ export function createSessions<
     domain: c.domain,
     secure,
   };
-  validateCookieSettings(cookie);
+  const writeSessionCookie = validateCookieSettings(cookie);
 
   const emit = onEvent
     ? (event: SessionEvent) => {
@@ -460,6 +460,7 @@ export function createSessions<
     store: store as SessionStore | undefined,
     crypto: createPrimitives(keys as Keyring, name),
     cookie,
+    writeSessionCookie,
     timeouts: { idleMs: idle * 1000, absoluteMs: absolute * 1000, touchAfterMs: touchAfter * 1000 },
     maxRetries,
     maxSize,

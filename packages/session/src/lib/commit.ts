@@ -6,7 +6,7 @@ import type { Context } from "./context.js";
 import { absoluteDeadline, effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
 import { isForward, openForward, renew, renewalDue } from "./renewal.js";
 import type { SessionImpl } from "./session-impl.js";
-import { clearSetCookies, sealedSetCookies, sessionSetCookie } from "./set-cookie.js";
+import { clearSetCookies, sealedSetCookies } from "./set-cookie.js";
 import { reportStoreError } from "./store-call.js";
 import { encodeChecked, fromStored, toStored } from "./stored.js";
 
@@ -14,7 +14,9 @@ type AnySession = SessionImpl<SessionData, SessionData>;
 
 function cookieFor(ctx: Context, s: AnySession, deadline: number, now: number): string {
   const maxAge = ctx.cookie.persistent ? maxAgeSeconds(deadline, now) : undefined;
-  return sessionSetCookie(ctx.cookie, ctx.crypto.signToken(s.token!), maxAge);
+  // The cookie this request arrived with, when it already is what signing would produce.
+  const signed = s.signedFor === s.token && s.signed !== undefined ? s.signed : undefined;
+  return ctx.writeSessionCookie(signed ?? ctx.crypto.signToken(s.token!), maxAge);
 }
 
 async function storeCall<T>(

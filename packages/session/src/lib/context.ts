@@ -2,6 +2,7 @@ import type { SessionStore } from "@tessera/store";
 import type { RejectReason, SessionEvent } from "../events.js";
 import type { Timeouts } from "./expiry.js";
 import type { PendingRevocations } from "./pending.js";
+import type { SessionCookieWriter } from "./set-cookie.js";
 
 /** A verified value, or why it was refused. */
 export type Opened<T> =
@@ -47,6 +48,8 @@ export interface Context {
   store: SessionStore | undefined;
   crypto: Primitives;
   cookie: CookieSettings;
+  /** The session cookie for a signed token, attributes serialized once at startup. */
+  writeSessionCookie: SessionCookieWriter;
   timeouts: Timeouts;
   maxRetries: number;
   maxSize: number;

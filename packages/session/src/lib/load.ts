@@ -138,7 +138,9 @@ export async function loadStateful<D extends object, F extends object>(
     }
     return open(ctx, now, incoming, meta, fwd.token, nextKey, next, true);
   }
-  return open(ctx, now, incoming, meta, token, key, entry, opened.reissue);
+  // Verified with the primary key, the cookie is exactly what signing the token gives.
+  const signed = opened.reissue ? undefined : raw;
+  return open(ctx, now, incoming, meta, token, key, entry, opened.reissue, signed);
 }
 
 /** Synchronous unless the value is encrypted at rest or the entry must be deleted: no promise on the hot path. */
@@ -151,12 +153,15 @@ function open<D extends object, F extends object>(
   key: string,
   entry: StoreEntry,
   reissue: boolean,
+  signed?: string,
 ): SessionImpl<D, F> | Promise<SessionImpl<D, F>> {
   const record = fromStored(ctx, key, entry.value, now);
   if (record instanceof Promise) {
-    return record.then((r) => openRecord(ctx, now, incoming, meta, token, key, entry, reissue, r));
+    return record.then((r) =>
+      openRecord(ctx, now, incoming, meta, token, key, entry, reissue, r, signed),
+    );
   }
-  return openRecord(ctx, now, incoming, meta, token, key, entry, reissue, record);
+  return openRecord(ctx, now, incoming, meta, token, key, entry, reissue, record, signed);
 }
 
 function openRecord<D extends object, F extends object>(
@@ -169,6 +174,7 @@ function openRecord<D extends object, F extends object>(
   entry: StoreEntry,
   reissue: boolean,
   record: SessionRecord | null,
+  signed?: string,
 ): SessionImpl<D, F> | Promise<SessionImpl<D, F>> {
   if (record === null) return fresh(ctx, now, incoming, meta, "malformed", key);
   const verdict = checkExpiry(record, now, ctx.timeouts, entry.expiresAt);
@@ -203,6 +209,7 @@ function openRecord<D extends object, F extends object>(
     version: entry.version,
     storeExpiresAt: entry.expiresAt,
     incoming,
+    ...(signed === undefined ? {} : { signed }),
     ...(meta === undefined ? {} : { meta }),
   });
 }

@@ -65,6 +65,10 @@ export class SessionImpl<Data extends object, Flash extends object>
   committed = false;
   /** Verified with a non-primary key: send a cookie made with the primary one (KEY-05, T-B39). */
   reissue: boolean;
+  /** The signed cookie value of {@link signedFor}, when the request carried it signed with the primary key. */
+  signed: string | undefined;
+  /** The token {@link signed} belongs to; a new token (regenerate, login, renewal) makes it stale. */
+  signedFor: string | undefined;
   readonly rejected: RejectReason | undefined;
   readonly ctx: Context;
 
@@ -80,6 +84,7 @@ export class SessionImpl<Data extends object, Flash extends object>
       rejected?: RejectReason;
       incoming: Record<string, string>;
       meta?: SessionMeta;
+      signed?: string;
     },
   ) {
     this.ctx = ctx;
@@ -87,6 +92,8 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.token = init.token;
     this.key = init.key;
     this.reissue = init.reissue ?? false;
+    this.signed = init.signed;
+    this.signedFor = init.signed === undefined ? undefined : init.token;
     this.version = init.version ?? 0;
     this.storeExpiresAt = init.storeExpiresAt;
     this.rejected = init.rejected;
