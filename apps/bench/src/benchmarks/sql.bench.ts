@@ -4,19 +4,26 @@
  * express-session with connect-pg-simple, both on Express 5 with a pg Pool
  * of the same size, against the same server from scripts/services.
  *
- * Each side runs in its own child process (the server gets a core of its
- * own; autocannon drives it from this process): 50 connections, one
- * pre-created session per connection, 127.0.0.1. Every request loads the
- * session, increments a counter, saves it and returns it. Rounds alternate
- * between the sides; medians are reported, with PostgreSQL queries per request.
+ * Each side runs in its own child process pinned to one core (autocannon
+ * drives it from this process, pinned to the other; PostgreSQL floats): 50
+ * connections, one pre-created session per connection, 127.0.0.1. Every
+ * request loads the session, increments a counter, saves it and returns it.
+ * Rounds alternate between the sides; medians are reported, with PostgreSQL
+ * queries per request and the server process's CPU per request.
  *
- * Express glue for Tessera is inline (a dozen lines) until @tessera/express lands.
+ * Both sides are Express middleware: @tessera/express on one, express-session
+ * on the other, configured alike. The changed session is measured twice:
+ * with a browser-session cookie on both sides (no Set-Cookie per change),
+ * and with a persistent cookie on both (Max-Age, re-sent on every change:
+ * express-session's maxAge, Tessera's cookie.persistent).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import type { Request, Response } from "express";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { loadWithSessions } from "../http-load.js";
+import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
 
 const SIDE_ENV = "TESSERA_SQL_BENCH_SERVER";
 const CONNECTIONS = 50;
@@ -24,6 +31,9 @@ const OUR_TABLE = "bench_tessera_sessions";
 const PEER_TABLE = "bench_peer_sessions";
 
 type Side = "ours" | "peer";
+
+/** Browser-session cookie on both sides, or a persistent one (Max-Age) on both. */
+type CookieMode = "session" | "persistent";
 
 // ---- the servers (child processes) -------------------------------------
 
@@ -45,6 +55,10 @@ async function serve(side: Side): Promise<void> {
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
+  // Set per child by the driver. "persistent": both sides send a cookie with
+  // Max-Age and refresh it on every change (Tessera's persistent cookie,
+  // express-session's maxAge); otherwise a browser-session cookie on both.
+  const persistent = process.env.SQL_BENCH_COOKIE === "persistent";
 
   if (side === "ours") {
     const { createSessions } = await import("@tessera/session");
@@ -56,19 +70,23 @@ async function serve(side: Side): Promise<void> {
     const sessions = createSessions<{ n: number }>({
       keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
       store,
+      ...(persistent ? { cookie: { persistent: true } } : {}),
     });
-    app.get("/", async (req, res) => {
+    // @tessera/express is not a dependency of apps/bench; read its build directly.
+    const { sessionMiddleware } = await import("../../../../packages/express/dist/index.js");
+    app.use(sessionMiddleware(sessions));
+    type Counter = { get(k: "n"): number | undefined; set(k: "n", v: number): void };
+    app.get("/", (req, res) => {
       requests++;
-      try {
-        const session = await sessions.load(req.headers.cookie ?? "");
-        const n = (session.get("n") ?? 0) + 1;
-        session.set("n", n);
-        const setCookie = await sessions.commit(session);
-        if (setCookie.length > 0) res.setHeader("set-cookie", setCookie);
-        res.send(String(n));
-      } catch {
-        res.status(503).end();
-      }
+      const session = req.session as unknown as Counter;
+      const n = (session.get("n") ?? 0) + 1;
+      session.set("n", n);
+      res.send(String(n));
+    });
+    // The load driver fails the run on any non-2xx; say why first.
+    app.use((error: unknown, _req: Request, res: Response, _next: () => void) => {
+      console.error("tessera side:", error);
+      res.status(503).end();
     });
   } else {
     const { default: expressSession } = await import("express-session");
@@ -88,7 +106,10 @@ async function serve(side: Side): Promise<void> {
         secret: "a".repeat(32),
         resave: false,
         saveUninitialized: false,
-        cookie: { httpOnly: true, sameSite: "lax", maxAge: 86_400_000 },
+        // maxAge only in "persistent" mode: with it express-session sends a
+        // Set-Cookie on every changed response, which Tessera's default
+        // browser-session cookie does not (it was set in both modes before).
+        cookie: { httpOnly: true, sameSite: "lax", ...(persistent ? { maxAge: 86_400_000 } : {}) },
       }),
     );
     app.get("/", (req, res) => {
@@ -124,12 +145,13 @@ interface Server {
   cookies: string[];
 }
 
-async function start(side: Side): Promise<Server> {
+async function start(side: Side, cookie: CookieMode): Promise<Server> {
   const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, [SIDE_ENV]: side },
+    env: { ...process.env, [SIDE_ENV]: side, SQL_BENCH_COOKIE: cookie },
     execArgv: process.execArgv,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  pinServer(child.pid);
   try {
     return await handshake(side, child);
   } catch (error) {
@@ -173,15 +195,43 @@ async function load(server: Server, seconds: number): Promise<number> {
   return (await loadWithSessions({ url, cookies, seconds, connections: CONNECTIONS })).rps;
 }
 
+interface Scenario {
+  case: string;
+  cookie: CookieMode;
+  target: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    case: "session counter over HTTP: load, increment, save (pg Pool, 50 connections; browser-session cookie on both sides)",
+    cookie: "session",
+    target: 1.3,
+  },
+  {
+    case: "session counter over HTTP: load, increment, save (pg Pool, 50 connections; persistent cookie with Max-Age re-sent on every change, both sides)",
+    cookie: "persistent",
+    target: 1.3,
+  },
+];
+
 const benchmark: Benchmark = {
   id: "sql",
   title: "@tessera/store-sql on PostgreSQL against connect-pg-simple (HTTP, Express)",
-  async run(options) {
-    const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+  run(options) {
+    return withPinnedLoad(() => measureAll(options.rounds));
+  },
+};
+
+async function measureAll(rounds: number): Promise<Row[]> {
+  const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+  const rows: Row[] = [];
+  for (const scenario of SCENARIOS) {
+    // A pair of servers per cookie mode, stopped before the next pair starts
+    // (each server empties its side's table when it starts).
     const started: Partial<Record<Side, Server>> = {};
     try {
-      started.ours = await start("ours");
-      started.peer = await start("peer");
+      started.ours = await start("ours", scenario.cookie);
+      started.peer = await start("peer", scenario.cookie);
       const servers = started as Record<Side, Server>;
       // Warm-up: JIT, pool connections, prepared statements, table pages.
       await load(servers.ours, 2);
@@ -189,7 +239,7 @@ const benchmark: Benchmark = {
       const rates: Record<Side, number[]> = { ours: [], peer: [] };
       const trips: Record<Side, number[]> = { ours: [], peer: [] };
       const cpu: Record<Side, number[]> = { ours: [], peer: [] };
-      for (let round = 0; round < options.rounds; round++) {
+      for (let round = 0; round < rounds; round++) {
         const order: Side[] = round % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
         for (const side of order) {
           const before = await stats(servers[side]);
@@ -203,21 +253,22 @@ const benchmark: Benchmark = {
       const ours = median(rates.ours);
       const peer = median(rates.peer);
       const row: Row = {
-        case: "session counter over HTTP: load, increment, save (pg Pool, 50 connections)",
+        case: scenario.case,
         ours: Math.round(ours),
         peer: Math.round(peer),
         peerName: "express-session@1.19.0 + connect-pg-simple@10.0.0",
         unit: "req/s",
         ratio: ours / peer,
-        target: 1.3,
-        note: `${options.rounds} rounds of ${seconds} s; PostgreSQL queries per request: ours ${median(trips.ours).toFixed(2)}, peer ${median(trips.peer).toFixed(2)}; server CPU per request: ours ${Math.round(median(cpu.ours))} µs, peer ${Math.round(median(cpu.peer))} µs`,
+        target: scenario.target,
+        note: `${rounds} rounds of ${seconds} s, ${pinningNote()}; PostgreSQL queries per request: ours ${median(trips.ours).toFixed(2)}, peer ${median(trips.peer).toFixed(2)}; server CPU per request: ours ${Math.round(median(cpu.ours))} µs, peer ${Math.round(median(cpu.peer))} µs`,
       };
       process.stdout.write(`${row.note}\n`);
-      return [row];
+      rows.push(row);
     } finally {
       for (const server of Object.values(started)) server.child.kill();
     }
-  },
-};
+  }
+  return rows;
+}
 
 export default benchmark;
