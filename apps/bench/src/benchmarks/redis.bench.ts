@@ -269,26 +269,37 @@ async function measureAll(rounds: number): Promise<Row[]> {
   await redis.connect();
   const started = new Map<CookieMode, Record<Side, Server>>();
   try {
-    const rows: Row[] = [];
     for (const scenario of SCENARIOS) {
-      const which = scenario.label;
-      let servers = started.get(scenario.cookie);
-      if (servers === undefined) {
-        servers = {
-          ours: await start("ours", scenario.cookie),
-          peer: await start("peer", scenario.cookie),
-        };
-        started.set(scenario.cookie, servers);
-      }
-      // Warm-up: JIT, connections, script cache.
+      if (started.has(scenario.cookie)) continue;
+      started.set(scenario.cookie, {
+        ours: await start("ours", scenario.cookie),
+        peer: await start("peer", scenario.cookie),
+      });
+    }
+    type Samples = Record<Side, number[]>;
+    const empty = (): Samples => ({ ours: [], peer: [] });
+    const samples = SCENARIOS.map(() => ({
+      rates: empty(),
+      trips: empty(),
+      cpu: empty(),
+      redisCpu: empty(),
+    }));
+    // Warm-up: JIT, connections, script cache, for every server and path.
+    for (const scenario of SCENARIOS) {
+      const servers = started.get(scenario.cookie)!;
       await load(servers.ours, scenario.path, 2);
       await load(servers.peer, scenario.path, 2);
-      const rates: Record<Side, number[]> = { ours: [], peer: [] };
-      const trips: Record<Side, number[]> = { ours: [], peer: [] };
-      const cpu: Record<Side, number[]> = { ours: [], peer: [] };
-      const redisCpu: Record<Side, number[]> = { ours: [], peer: [] };
-      for (let round = 0; round < rounds; round++) {
-        const order: Side[] = round % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
+    }
+    // Rounds visit every scenario, starting from a different one each round
+    // and alternating which side goes first: whatever runs first in a round
+    // measured slower on this machine, and no row may always be that one.
+    for (let round = 0; round < rounds; round++) {
+      for (let k = 0; k < SCENARIOS.length; k++) {
+        const index = (round + k) % SCENARIOS.length;
+        const scenario = SCENARIOS[index]!;
+        const servers = started.get(scenario.cookie)!;
+        const { rates, trips, cpu, redisCpu } = samples[index]!;
+        const order: Side[] = (round + k) % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
         for (const side of order) {
           const before = await stats(servers[side]);
           const redisBefore = await redisCpuSeconds(redis);
@@ -301,6 +312,11 @@ async function measureAll(rounds: number): Promise<Row[]> {
           redisCpu[side].push(((redisAfter - redisBefore) * 1e6) / served);
         }
       }
+    }
+    const rows: Row[] = [];
+    for (const [index, scenario] of SCENARIOS.entries()) {
+      const which = scenario.label;
+      const { rates, trips, cpu, redisCpu } = samples[index]!;
       const ours = median(rates.ours);
       const peer = median(rates.peer);
       rows.push({
