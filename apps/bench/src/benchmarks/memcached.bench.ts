@@ -285,8 +285,10 @@ async function measureAll(rounds: number): Promise<Row[]> {
       const rps: Record<Side, number[]> = { tessera: [], peer: [] };
       const perRequest: Record<Side, number[]> = { tessera: [], peer: [] };
       const cpu: Record<Side, number[]> = { tessera: [], peer: [] };
-      await load(sides.tessera, 1); // warm-up
-      await load(sides.peer, 1);
+      // Warm-up, long enough for both servers and the load generator itself:
+      // with 1 s the first scenario of a run measured slower on both sides.
+      for (const side of ["tessera", "peer", "tessera", "peer"] as const)
+        await load(sides[side], 2);
       for (let round = 0; round < rounds; round++) {
         const order: Side[] = round % 2 === 0 ? ["tessera", "peer"] : ["peer", "tessera"];
         for (const side of order) {
