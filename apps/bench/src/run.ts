@@ -23,6 +23,13 @@ const wanted = new Set(process.argv.slice(2));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const timeMs = Number(process.env.BENCH_TIME_MS ?? 300);
 
+// The effort settings this run was given, so each section names the command that made it.
+const settings = Object.keys(process.env)
+  .filter((name) => /^(BENCH|HTTP_BENCH|REDIS_BENCH)_/.test(name))
+  .sort()
+  .map((name) => `${name}=${process.env[name]} `)
+  .join("");
+
 const files = (await readdir(`${here}benchmarks`)).filter((f) => f.endsWith(".bench.ts")).sort();
 let doc: string;
 try {
@@ -39,7 +46,7 @@ for (const file of files) {
   const rows = await bench.run({ rounds, timeMs });
   const table = renderTable(rows);
   process.stdout.write(`${table}\n`);
-  const stamp = `Node ${process.version}, ${os.cpus().length} cores, ${rounds} rounds of ${timeMs} ms, ${new Date().toISOString().slice(0, 10)}. Command: \`pnpm bench ${bench.id}\``;
+  const stamp = `Node ${process.version}, ${os.cpus().length} cores, ${rounds} rounds of ${timeMs} ms, ${new Date().toISOString().slice(0, 10)}. Command: \`${settings}pnpm bench ${bench.id}\``;
   doc = upsertSection(doc, bench.id, `## ${bench.title}\n\n${stamp}\n\n${table}`);
 }
 await writeFile(docPath, doc);
