@@ -4,6 +4,7 @@
  * as a browser would. A run with any non-2xx answer, error or timeout throws:
  * a figure from a failing server is not a figure.
  */
+import { type Agent, request } from "node:http";
 import autocannon from "autocannon";
 
 /** What {@link loadWithSessions} needs. */
@@ -54,4 +55,24 @@ export async function loadWithSessions(load: SessionLoad): Promise<LoadResult> {
     );
   }
   return { rps: result.requests.average, total: result.requests.total };
+}
+
+/**
+ * One request to `/` with `cookie` (none for a first visit): resolves with
+ * the `name=value` pairs of the Set-Cookie headers it answered with, which
+ * for a first visit is the session that connection keeps.
+ */
+export function visit(port: number, cookie = "", agent: Agent | false = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const headers = cookie === "" ? {} : { cookie };
+    const req = request({ host: "127.0.0.1", port, path: "/", agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () => {
+        const set = res.headers["set-cookie"] ?? [];
+        resolve(set.map((c) => c.slice(0, c.indexOf(";"))).join("; "));
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

@@ -16,10 +16,11 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { visit } from "./http-load.js";
 
 const REQUESTS = Number(process.env.REQUESTS ?? 1500);
 const WARMUP = Number(process.env.WARMUP ?? 3000);
@@ -50,21 +51,7 @@ async function count(scenario: string): Promise<number> {
       child.once("exit", (code) => reject(new Error(`${scenario}: server exited with ${code}`)));
     });
     const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-    const get = (cookie: string) =>
-      new Promise<string>((resolve, reject) => {
-        const req = request(
-          { host: "127.0.0.1", port, path: "/", agent, headers: cookie ? { cookie } : {} },
-          (res) => {
-            res.resume();
-            res.on("end", () => {
-              const set = res.headers["set-cookie"] ?? [];
-              resolve(set.map((c) => c.slice(0, c.indexOf(";"))).join("; "));
-            });
-          },
-        );
-        req.on("error", reject);
-        req.end();
-      });
+    const get = (cookie: string) => visit(port, cookie, agent);
     const cookies: string[] = [];
     for (let i = 0; i < CONNECTIONS; i++) cookies.push(await get(""));
     const run = async (n: number) => {

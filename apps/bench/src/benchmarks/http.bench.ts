@@ -23,18 +23,13 @@
  * HTTP_BENCH_SECONDS (default 3) sets the length of one measurement.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
 import { type Benchmark, median, type Row } from "../harness.js";
-import { loadWithSessions } from "../http-load.js";
+import { loadWithSessions, visit } from "../http-load.js";
 import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
 
 const CONNECTIONS = 50;
@@ -232,21 +227,6 @@ function spawnOnce(scenario: Scenario): Promise<{ process: ChildProcess; port: n
   });
 }
 
-/** One request without a cookie: the session it creates is that connection's. */
-function warmUp(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path: "/", agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => {
-        const set = res.headers["set-cookie"] ?? [];
-        resolve(set.map((c) => c.slice(0, c.indexOf(";"))).join("; "));
-      });
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 interface Measured {
   rps: number;
   /** Server CPU microseconds per request: steadier than req/s on a shared machine. */
@@ -299,7 +279,7 @@ async function measureAll(requestedRounds: number): Promise<Row[]> {
     for (const scenario of SCENARIOS) {
       const started = await spawnServer(scenario);
       const cookies: string[] = [];
-      for (let i = 0; i < CONNECTIONS; i++) cookies.push(await warmUp(started.port));
+      for (let i = 0; i < CONNECTIONS; i++) cookies.push(await visit(started.port));
       servers.push({ scenario, ...started, cookies });
     }
     for (const s of servers) await measure(s, 1);

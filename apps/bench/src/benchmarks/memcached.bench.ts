@@ -26,11 +26,11 @@ import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { Request, Response } from "express";
 import { requireService } from "../../../../scripts/test-env.js";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { type LoadResult, loadWithSessions } from "../http-load.js";
 import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
+import { mountTessera } from "../tessera-app.js";
 
 const CONNECTIONS = 50;
 const ROLE = "TESSERA_MEMCACHED_BENCH_ROLE";
@@ -55,7 +55,7 @@ async function serve(
   app.disable("x-powered-by");
   app.disable("etag");
   app.set("trust proxy", true);
-  const { createKeyring, randomToken } = await import("@tessera/signing");
+  const { randomToken } = await import("@tessera/signing");
   const secret = randomToken(32);
   // "persistent": both sides send a cookie with Max-Age and refresh it on
   // every change (Tessera's cookie.persistent, express-session's maxAge);
@@ -97,7 +97,6 @@ async function serve(
       res.json({ n: s.n });
     });
   } else {
-    const { createSessions } = await import("@tessera/session");
     const { MemcachedStore, memjsClient } = await import("@tessera/store-memcached");
     const memjs = createRequire(import.meta.url)("memjs") as {
       Client: { create(servers: string, options: object): unknown };
@@ -109,26 +108,11 @@ async function serve(
       keepAlive: true,
       logger: { log() {} },
     }) as Parameters<typeof memjsClient>[0];
-    const sessions = createSessions<{ n: number }>({
-      keys: createKeyring([{ id: "k1", secret }]),
+    await mountTessera(app, {
       store: new MemcachedStore({ client: memjsClient(client), prefix }),
-      ...(persistent ? { cookie: { persistent: true } } : {}),
-    });
-    // @tessera/express is not a dependency of apps/bench; read its build directly.
-    const { sessionMiddleware } = await import("../../../../packages/express/dist/index.js");
-    app.use(sessionMiddleware(sessions));
-    type Counter = { get(k: "n"): number | undefined; set(k: "n", v: number): void };
-    app.get("/", (req, res) => {
-      requests++;
-      const session = req.session as unknown as Counter;
-      const n = (session.get("n") ?? 0) + 1;
-      session.set("n", n);
-      res.json({ n });
-    });
-    // The load driver fails the run on any non-2xx; say why first.
-    app.use((error: unknown, _req: Request, res: Response, _next: () => void) => {
-      console.error("tessera side:", error);
-      res.status(503).end();
+      persistent,
+      onRequest: () => requests++,
+      reply: (res, n) => res.json({ n }),
     });
   }
   app.get("/stats", (_req, res) => {

@@ -30,10 +30,10 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import type { Request, Response } from "express";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { loadWithSessions } from "../http-load.js";
 import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
+import { mountTessera } from "../tessera-app.js";
 
 const SIDE_ENV = "TESSERA_REDIS_BENCH_SERVER";
 const CONNECTIONS = 50;
@@ -73,33 +73,12 @@ async function serve(side: Side): Promise<void> {
   // express-session's maxAge); otherwise a browser-session cookie on both.
   const persistent = process.env.REDIS_BENCH_COOKIE === "persistent";
   if (side === "ours") {
-    const { createSessions } = await import("@tessera/session");
     const { RedisStore, fromNodeRedis } = await import("@tessera/store-redis");
-    const { createKeyring, randomToken } = await import("@tessera/signing");
-    const sessions = createSessions<{ n: number }>({
-      keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
+    await mountTessera(app, {
       store: new RedisStore({ client: fromNodeRedis(client), prefix }),
-      ...(persistent ? { cookie: { persistent: true } } : {}),
-    });
-    // @tessera/express is not a dependency of apps/bench; read its build directly.
-    const { sessionMiddleware } = await import("../../../../packages/express/dist/index.js");
-    app.use(sessionMiddleware(sessions));
-    type Counter = { get(k: "n"): number | undefined; set(k: "n", v: number): void };
-    app.get("/", (req, res) => {
-      requests++;
-      const session = req.session as unknown as Counter;
-      const n = (session.get("n") ?? 0) + 1;
-      session.set("n", n);
-      res.send(String(n));
-    });
-    app.get("/read", (req, res) => {
-      requests++;
-      res.send(String((req.session as unknown as Counter).get("n") ?? 0));
-    });
-    // The load driver fails the run on any non-2xx; say why first.
-    app.use((error: unknown, _req: Request, res: Response, _next: () => void) => {
-      console.error("tessera side:", error);
-      res.status(503).end();
+      persistent,
+      onRequest: () => requests++,
+      reply: (res, n) => res.send(String(n)),
     });
   } else {
     const { default: expressSession } = await import("express-session");
