@@ -22,14 +22,14 @@
  * Run: cd apps/bench && BENCH_ROUNDS=5 npx tsx src/run.ts memcached
  * (needs `pnpm services:up memcached`; MEMCACHED_SERVERS).
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { requireService } from "../../../../scripts/test-env.js";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { type LoadResult, loadWithSessions } from "../http-load.js";
-import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
+import { pinningNote, withPinnedLoad } from "../pin.js";
+import { type ServerChild, startServerChild } from "../server-child.js";
 import { mountTessera } from "../tessera-app.js";
 
 const CONNECTIONS = 50;
@@ -138,53 +138,30 @@ if (process.env[ROLE] !== undefined) {
 
 // ----------------------------------------------------------------- driver ---
 
-interface Running {
-  child: ChildProcess;
-  base: string;
-  url: string;
-  cookies: string[];
-}
+type Running = ServerChild;
+
+/** Sessions are made and used behind a trusted proxy that terminated TLS (Secure cookies). */
+const PROXY_HEADERS = { "x-forwarded-proto": "https" };
 
 async function start(side: Side, server: string, cookie: CookieMode): Promise<Running> {
   const prefix = `bench-${side}-${cookie}-${Date.now().toString(36)}:`;
-  const child = fork(here, [], {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, [ROLE]: JSON.stringify([side, server, prefix, cookie]) },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  const running = await startServerChild({
+    file: here,
+    env: { [ROLE]: JSON.stringify([side, server, prefix, cookie]) },
+    label: side,
+    sessions: CONNECTIONS,
+    headers: PROXY_HEADERS,
   });
-  pinServer(child.pid);
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once("message", (m) => resolve((m as { port: number }).port));
-      child.once("exit", (code) => reject(new Error(`${side} server exited with ${code}`)));
-    });
-    const base = `http://127.0.0.1:${port}`;
-    const url = `${base}/`;
-    return { child, base, url, cookies: await createCookies(url) };
-  } catch (error) {
-    child.kill();
-    throw error;
-  }
-}
-
-/** One session per connection: a first request without a cookie, keeping its Set-Cookie. */
-async function createCookies(url: string): Promise<string[]> {
-  const cookies: string[] = [];
-  for (let i = 0; i < CONNECTIONS; i++) {
-    const response = await fetch(url, { headers: { "x-forwarded-proto": "https" } });
-    const setCookie = response.headers.getSetCookie()[0];
-    if (response.status !== 200 || setCookie === undefined) {
-      throw new Error(`session creation failed: ${response.status} ${await response.text()}`);
-    }
-    cookies.push(setCookie.slice(0, setCookie.indexOf(";")));
-  }
   // The counter must keep counting: a check that the cookie is accepted.
-  const again = await fetch(url, {
-    headers: { cookie: cookies[0]!, "x-forwarded-proto": "https" },
+  const again = await fetch(`${running.base}/`, {
+    headers: { ...PROXY_HEADERS, cookie: running.cookies[0]! },
   });
   const body = (await again.json()) as { n: number };
-  if (body.n !== 2) throw new Error(`session not resumed: n=${body.n}`);
-  return cookies;
+  if (body.n !== 2) {
+    running.child.kill();
+    throw new Error(`${side}: session not resumed: n=${body.n}`);
+  }
+  return running;
 }
 
 interface Stats {
@@ -223,9 +200,15 @@ function memcachedCommands(server: string): Promise<number> {
 }
 
 function load(running: Running, seconds: number): Promise<LoadResult> {
-  const headers = { "x-forwarded-proto": "https" };
-  const { url, cookies } = running;
-  return loadWithSessions({ url, cookies, seconds, connections: CONNECTIONS, headers });
+  const url = `${running.base}/`;
+  const { cookies } = running;
+  return loadWithSessions({
+    url,
+    cookies,
+    seconds,
+    connections: CONNECTIONS,
+    headers: PROXY_HEADERS,
+  });
 }
 
 interface Scenario {

@@ -27,12 +27,12 @@
  * and with a persistent cookie on both (Max-Age, re-sent on every change:
  * express-session's maxAge, Tessera's cookie.persistent).
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { loadWithSessions } from "../http-load.js";
-import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
+import { pinningNote, withPinnedLoad } from "../pin.js";
+import { type ServerChild, startServerChild } from "../server-child.js";
 import { mountTessera } from "../tessera-app.js";
 
 const SIDE_ENV = "TESSERA_REDIS_BENCH_SERVER";
@@ -127,13 +127,9 @@ if (childSide === "ours" || childSide === "peer") {
 
 // ---- the driver (this process) -----------------------------------------
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-  cookies: string[];
-}
+type Server = ServerChild;
 
-async function start(side: Side, cookie: CookieMode): Promise<Server> {
+function start(side: Side, cookie: CookieMode): Promise<Server> {
   const profile =
     process.env.REDIS_BENCH_PROFILE === side
       ? [
@@ -141,28 +137,13 @@ async function start(side: Side, cookie: CookieMode): Promise<Server> {
           `--cpu-prof-dir=${fileURLToPath(new URL("../../tmp/prof", import.meta.url))}`,
         ]
       : [];
-  const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, [SIDE_ENV]: side, REDIS_BENCH_COOKIE: cookie },
-    execArgv: [...process.execArgv, ...profile],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  return startServerChild({
+    file: fileURLToPath(import.meta.url),
+    env: { [SIDE_ENV]: side, REDIS_BENCH_COOKIE: cookie },
+    execArgv: profile,
+    label: `${side} (is Redis up? pnpm services:up)`,
+    sessions: CONNECTIONS,
   });
-  pinServer(child.pid);
-  const [message] = (await Promise.race([
-    once(child, "message"),
-    once(child, "exit").then(() => {
-      throw new Error(`${side} server exited during startup (is Redis up? pnpm services:up)`);
-    }),
-  ])) as [{ port: number }];
-  const base = `http://127.0.0.1:${message.port}`;
-  // One session per connection, created over HTTP like a first visit.
-  const cookies: string[] = [];
-  for (let i = 0; i < CONNECTIONS; i++) {
-    const response = await fetch(`${base}/`);
-    const setCookie = response.headers.getSetCookie()[0];
-    if (!response.ok || setCookie === undefined) throw new Error(`${side}: no session created`);
-    cookies.push(setCookie.slice(0, setCookie.indexOf(";")));
-  }
-  return { child, base, cookies };
 }
 
 interface Stats {

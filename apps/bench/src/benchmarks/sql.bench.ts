@@ -17,12 +17,12 @@
  * and with a persistent cookie on both (Max-Age, re-sent on every change:
  * express-session's maxAge, Tessera's cookie.persistent).
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { type Benchmark, median, type Row } from "../harness.js";
 import { loadWithSessions } from "../http-load.js";
-import { pinningNote, pinServer, withPinnedLoad } from "../pin.js";
+import { pinningNote, withPinnedLoad } from "../pin.js";
+import { type ServerChild, startServerChild } from "../server-child.js";
 import { mountTessera } from "../tessera-app.js";
 
 const SIDE_ENV = "TESSERA_SQL_BENCH_SERVER";
@@ -122,44 +122,15 @@ if (childSide === "ours" || childSide === "peer") {
 
 // ---- the driver (this process) -----------------------------------------
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-  cookies: string[];
-}
+type Server = ServerChild;
 
-async function start(side: Side, cookie: CookieMode): Promise<Server> {
-  const child = fork(fileURLToPath(import.meta.url), [], {
-    env: { ...process.env, [SIDE_ENV]: side, SQL_BENCH_COOKIE: cookie },
-    execArgv: process.execArgv,
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+function start(side: Side, cookie: CookieMode): Promise<Server> {
+  return startServerChild({
+    file: fileURLToPath(import.meta.url),
+    env: { [SIDE_ENV]: side, SQL_BENCH_COOKIE: cookie },
+    label: side,
+    sessions: CONNECTIONS,
   });
-  pinServer(child.pid);
-  try {
-    return await handshake(side, child);
-  } catch (error) {
-    child.kill();
-    throw error;
-  }
-}
-
-async function handshake(side: Side, child: ChildProcess): Promise<Server> {
-  const [message] = (await Promise.race([
-    once(child, "message"),
-    once(child, "exit").then(() => {
-      throw new Error(`${side} server exited during startup`);
-    }),
-  ])) as [{ port: number }];
-  const base = `http://127.0.0.1:${message.port}`;
-  // One session per connection, created over HTTP like a first visit.
-  const cookies: string[] = [];
-  for (let i = 0; i < CONNECTIONS; i++) {
-    const response = await fetch(`${base}/`);
-    const setCookie = response.headers.getSetCookie()[0];
-    if (!response.ok || setCookie === undefined) throw new Error(`${side}: no session created`);
-    cookies.push(setCookie.slice(0, setCookie.indexOf(";")));
-  }
-  return { child, base, cookies };
 }
 
 interface Stats {
