@@ -62,7 +62,9 @@ export async function serveScenario(
     equal(((await me.json()) as { userId: string | null }).userId, null);
   });
   await step("a tampered cookie is no session, not an error", async () => {
-    const response = await get("/whoami", `${cookie.slice(0, -3)}abc`);
+    // One MAC character changed for a different one (a fixed suffix could be the original).
+    const at = cookie.at(-5) === "A" ? "B" : "A";
+    const response = await get("/whoami", `${cookie.slice(0, -5)}${at}${cookie.slice(-4)}`);
     equal(response.status, 200);
     equal(((await response.json()) as { userId: string | null }).userId, null);
   });
