@@ -6,11 +6,16 @@
  *   `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
  * - `ERR_EXPRESS_STORE_UNAVAILABLE`: the session store could not be reached;
  *   carries `status`/`statusCode` 503 and the store's error as `cause`.
+ * - `ERR_EXPRESS_SESSION_CONFLICT`: the session could not be saved because
+ *   concurrent requests kept changing it (`ERR_SESSION_CONFLICT` after the
+ *   manager's merge retries); carries `status`/`statusCode` 409 and the
+ *   session's error as `cause`. Nothing was stored: the client may retry.
  * - `ERR_EXPRESS_INVALID_OPTION`: a middleware option with a bad value.
  */
 export type ExpressSessionErrorCode =
   | "ERR_EXPRESS_HEADERS_SENT"
   | "ERR_EXPRESS_STORE_UNAVAILABLE"
+  | "ERR_EXPRESS_SESSION_CONFLICT"
   | "ERR_EXPRESS_INVALID_OPTION";
 
 const BRAND = Symbol.for("@tessera/express/ExpressSessionError");
@@ -19,7 +24,7 @@ const BRAND = Symbol.for("@tessera/express/ExpressSessionError");
  * The one error class of `@tessera/express`. Check `code`, never the message;
  * `isInstance` works across duplicate copies of the package (dual ESM/CJS).
  * `status` and `statusCode` are what Express's error handlers read: 503 for
- * a store outage, 500 otherwise.
+ * a store outage, 409 for a lost write race, 500 otherwise.
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@ import { createSessions, SessionError } from "@tessera/session";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RequestSession, sessionMiddleware } from "../src/index.js";
+import { ExpressSessionError, type RequestSession, sessionMiddleware } from "../src/index.js";
 import {
   close,
   cookieOf,
@@ -255,6 +255,50 @@ describe.each([
       expect(r.body).not.toContain(cookie.split("=")[1]!.slice(0, 20));
       expect(r.headers["retry-after"]).toBe("5");
     }
+  });
+
+  it("answers 409, stores nothing and sends no cookie when every write loses the race", async () => {
+    const store = new FlakyStore();
+    const { base } = await start(express, makeSessions({ store, maxRetries: 1 }));
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    store.conflict = true;
+    const r = await send(base, "/inc", { cookie });
+    expect(r.status).toBe(409);
+    expect(r.setCookie).toEqual([]);
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.body).not.toMatch(/\bat\s|\.ts:|\.js:/);
+    store.conflict = false;
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(1);
+  });
+
+  it("hands next an ExpressSessionError ERR_EXPRESS_SESSION_CONFLICT with the session's error as cause", async () => {
+    const store = new FlakyStore();
+    const seen: unknown[] = [];
+    const app = express();
+    app.use(sessionMiddleware(makeSessions({ store, maxRetries: 0 })));
+    app.get("/", (req, res) => {
+      const session = (req as unknown as { session: RequestSession }).session;
+      session.set("n", (session.get("n") ?? 0) + 1);
+      res.send(String(session.get("n")));
+    });
+    app.use((error: unknown, _req: express5.Request, res: express5.Response, _next: unknown) => {
+      seen.push(error);
+      res.status(418).end();
+    });
+    const server = createServer(app);
+    servers.push(server);
+    const base = await listen(server);
+    const cookie = cookieOf(await send(base, "/"), "__Host-sid")!;
+    store.conflict = true;
+    expect((await send(base, "/", { cookie })).status).toBe(418);
+    const error = seen[0] as ExpressSessionError;
+    expect(ExpressSessionError.isInstance(error)).toBe(true);
+    expect([error.code, error.status, error.statusCode]).toEqual([
+      "ERR_EXPRESS_SESSION_CONFLICT",
+      409,
+      409,
+    ]);
+    expect((error.cause as SessionError).code).toBe("ERR_SESSION_CONFLICT");
   });
 
   it("loses nothing when concurrent requests change different keys of one session", async () => {

@@ -6,11 +6,16 @@
  *   from `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
  * - `ERR_FASTIFY_SESSION_STORE_UNAVAILABLE`: the store could not be reached;
  *   `statusCode` 503, the store's error as `cause`.
+ * - `ERR_FASTIFY_SESSION_CONFLICT`: the session could not be saved because
+ *   concurrent requests kept changing it (`ERR_SESSION_CONFLICT` after the
+ *   manager's merge retries); `statusCode` 409, the session's error as
+ *   `cause`. Nothing was stored: the client may retry.
  * - `ERR_FASTIFY_SESSION_INVALID_OPTION`: a plugin option with a bad value.
  */
 export type FastifySessionErrorCode =
   | "ERR_FASTIFY_SESSION_HEADERS_SENT"
   | "ERR_FASTIFY_SESSION_STORE_UNAVAILABLE"
+  | "ERR_FASTIFY_SESSION_CONFLICT"
   | "ERR_FASTIFY_SESSION_INVALID_OPTION";
 
 const BRAND = Symbol.for("@tessera/fastify/FastifySessionError");
@@ -18,7 +23,8 @@ const BRAND = Symbol.for("@tessera/fastify/FastifySessionError");
 /**
  * The one error class of `@tessera/fastify`. Check `code`, never the message;
  * `isInstance` works across duplicate copies of the package. `statusCode` is
- * what Fastify's error handler answers with (503 for a store outage).
+ * what Fastify's error handler answers with (503 for a store outage, 409
+ * for a lost write race).
  *
  * @example
  * ```ts

@@ -189,6 +189,20 @@ describe("fastifySessions", () => {
     }
   });
 
+  it("answers 409 with ERR_FASTIFY_SESSION_CONFLICT and stores nothing when every write loses the race", async () => {
+    const store = new FlakyStore();
+    const { base } = await start(makeSessions({ store, maxRetries: 1 }) as never);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    store.conflict = true;
+    const r = await send(base, "/inc", { cookie });
+    expect(r.status).toBe(409);
+    expect(r.setCookie).toEqual([]);
+    expect(JSON.parse(r.body).code).toBe("ERR_FASTIFY_SESSION_CONFLICT");
+    expect(r.body).not.toMatch(/\bat\s|\.ts:|\.js:/);
+    store.conflict = false;
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(1);
+  });
+
   it("loses nothing when concurrent requests change different keys of one session", async () => {
     const { base } = await start();
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;

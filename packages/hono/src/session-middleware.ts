@@ -51,6 +51,19 @@ function isStoreOutage(error: unknown): boolean {
   return code === "ERR_STORE_UNAVAILABLE" || code === "ERR_STORE_CLOSED";
 }
 
+/** A lost write race: `ERR_SESSION_CONFLICT` after the manager's merge retries. */
+function isConflict(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "ERR_SESSION_CONFLICT";
+}
+
+/** A generic 409: nothing was stored, the client may retry. */
+function conflict(): Response {
+  return new Response("Conflict", {
+    status: 409,
+    headers: { "cache-control": "no-store", "content-type": "text/plain" },
+  });
+}
+
 /** A generic 503: nothing from the store's error (hosts, keys) reaches the client (T-A13). */
 function unavailable(): Response {
   return new Response("Service Unavailable", {
@@ -123,8 +136,9 @@ function withCookies(
  * `c.get("session")`, runs the rest of the chain, then commits and appends each
  * `Set-Cookie` as its own field with `Cache-Control: no-store` and
  * `Vary: Cookie` (AD-02, AD-03). A store outage answers 503 (ERR-02) instead
- * of serving a fresh session. `HEAD`, `OPTIONS` and `304` responses commit
- * nothing (T-A14).
+ * of serving a fresh session; a commit that loses every write race
+ * (`ERR_SESSION_CONFLICT`) answers 409 and stores nothing. `HEAD`, `OPTIONS`
+ * and `304` responses commit nothing (T-A14).
  *
  * @example
  * ```ts
@@ -189,11 +203,12 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     try {
       result = await sessions.commitHeaders(session);
     } catch (error) {
-      if (!isStoreOutage(error)) throw error;
+      const outage = isStoreOutage(error);
+      if (!outage && !isConflict(error)) throw error;
       // Cleared first: Hono's setter copies the old response's headers onto
       // the new one, which here must carry nothing of the failed response.
       c.res = undefined;
-      c.res = unavailable();
+      c.res = outage ? unavailable() : conflict();
       return;
     }
     const names = Object.keys(result.headers);

@@ -22,6 +22,8 @@ export function makeSessions(options: Partial<SessionsOptions> = {}) {
 /** A store whose every method rejects like an unreachable backend, while `down` is true. */
 export class FlakyStore implements SessionStore {
   down = false;
+  /** Versioned writes answer a conflict, as if another request always wrote first. */
+  conflict = false;
   readonly inner = new MemoryStore();
   private check(): void {
     if (this.down) {
@@ -34,6 +36,9 @@ export class FlakyStore implements SessionStore {
   }
   async set(...args: Parameters<SessionStore["set"]>) {
     this.check();
+    if (this.conflict && args[2]?.expectVersion !== undefined) {
+      return { ok: false, conflict: true } as const;
+    }
     return this.inner.set(...args);
   }
   async touch(key: string, expiresAt: number) {

@@ -254,6 +254,20 @@ describe.each(runtimes)("%s", (name, start) => {
     }
   });
 
+  it("answers 409 and stores nothing when every write loses the race", async () => {
+    const store = new FlakyStore();
+    const { base, send } = await start(makeSessions({ store, maxRetries: 1 }) as never);
+    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
+    store.conflict = true;
+    const r = await send(base, "/inc", { cookie });
+    expect(r.status).toBe(409);
+    expect(r.setCookie).toEqual([]);
+    expect(r.body).toBe("Conflict");
+    expect(r.headers["cache-control"]).toBe("no-store");
+    store.conflict = false;
+    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(1);
+  });
+
   it("loses nothing when concurrent requests change different keys of one session", async () => {
     const { base, send } = await start();
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;

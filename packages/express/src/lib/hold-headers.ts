@@ -156,6 +156,13 @@ async function replay(
   } catch (error) {
     done(res, hold);
     hold.queue = [];
+    // The held body is dropped: headers that described it (set by res.send
+    // before its end) would make the error handler's own response wrong. A
+    // stale Content-Length with a shorter body leaves the client waiting.
+    if (!res.headersSent) {
+      res.removeHeader("content-length");
+      res.removeHeader("etag");
+    }
     hold.hook.onError(error);
     return;
   }
@@ -209,8 +216,9 @@ function hasOwnHook(res: ServerResponse): boolean {
  * `write`, `end`, `flushHeaders`). The first one asks `hook.before`; when it
  * returns a promise, that call and every later one are queued (writes report
  * success; the queue only lives for one commit's latency) and replayed in
- * order once the cookies are added; on rejection the queue is dropped and
- * `hook.onError` called, so an error handler can answer instead. Headers are never
+ * order once the cookies are added; on rejection the queue is dropped (with
+ * the Content-Length and ETag that described it) and `hook.onError` called,
+ * so an error handler can answer instead. Headers are never
  * sent before the commit finished: this is what lets an async store write
  * complete before a synchronous `writeHead` (AD-04).
  *

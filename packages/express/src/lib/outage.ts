@@ -22,7 +22,25 @@ export function outageError(cause: unknown): ExpressSessionError {
   return error;
 }
 
-/** Store outages become 503 errors; anything else passes through unchanged. */
+/**
+ * The error handed to `next` when the session could not be saved because
+ * other requests kept changing it (`ERR_SESSION_CONFLICT` after the
+ * manager's merge retries): status 409, never cached. Nothing was stored, so
+ * the client may simply retry; the session's own error stays in `cause`.
+ */
+export function conflictError(cause: unknown): ExpressSessionError {
+  const error = new ExpressSessionError(
+    "ERR_EXPRESS_SESSION_CONFLICT",
+    "session changed by a concurrent request",
+    { cause, status: 409, headers: { "cache-control": "no-store" } },
+  );
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
+}
+
+/** Store outages become 503 errors, lost write races 409; anything else passes through unchanged. */
 export function toNextError(error: unknown): unknown {
-  return isStoreOutage(error) ? outageError(error) : error;
+  if (isStoreOutage(error)) return outageError(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ERR_SESSION_CONFLICT" ? conflictError(error) : error;
 }
