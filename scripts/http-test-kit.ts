@@ -85,3 +85,71 @@ export function rawRequest(base: string, lines: string[]): Promise<string> {
     socket.write(`${lines.join("\r\n")}\r\n\r\n`);
   });
 }
+
+/**
+ * The session-store methods {@link FlakyStore} wraps. Structural, because this
+ * kit imports no `@tessera/*` package (it is imported from the repository root).
+ */
+export interface WrappableStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, entry: never, options?: { expectVersion?: number }): Promise<unknown>;
+  touch(key: string, expiresAt: number): Promise<unknown>;
+  delete(key: string): Promise<unknown>;
+}
+
+type Result<S extends WrappableStore, M extends keyof WrappableStore> = Promise<
+  Awaited<ReturnType<S[M]>>
+>;
+
+/**
+ * A store with two switches for the adapters' failure tests: while `down`,
+ * every method rejects with `outage()` (an unreachable backend); while
+ * `conflict`, every versioned write answers a conflict, as if another request
+ * always wrote first. Otherwise it forwards to `inner`.
+ *
+ * @example
+ * ```ts
+ * const store = new FlakyStore(new MemoryStore(), () => new StoreUnavailableError("down"));
+ * store.down = true; // the next request answers 503
+ * ```
+ */
+export class FlakyStore<S extends WrappableStore> {
+  down = false;
+  conflict = false;
+
+  constructor(
+    readonly inner: S,
+    private readonly outage: () => Error,
+  ) {}
+
+  private check(): void {
+    if (this.down) throw this.outage();
+  }
+
+  async get(key: string): Result<S, "get"> {
+    this.check();
+    return (await this.inner.get(key)) as Awaited<ReturnType<S["get"]>>;
+  }
+
+  async set(...args: Parameters<S["set"]>): Result<S, "set"> {
+    this.check();
+    if (
+      this.conflict &&
+      (args[2] as { expectVersion?: number } | undefined)?.expectVersion !== undefined
+    ) {
+      return { ok: false, conflict: true } as Awaited<ReturnType<S["set"]>>;
+    }
+    const set = this.inner.set as (...a: unknown[]) => Promise<unknown>;
+    return (await set.apply(this.inner, args)) as Awaited<ReturnType<S["set"]>>;
+  }
+
+  async touch(key: string, expiresAt: number): Result<S, "touch"> {
+    this.check();
+    return (await this.inner.touch(key, expiresAt)) as Awaited<ReturnType<S["touch"]>>;
+  }
+
+  async delete(key: string): Result<S, "delete"> {
+    this.check();
+    return (await this.inner.delete(key)) as Awaited<ReturnType<S["delete"]>>;
+  }
+}

@@ -1,6 +1,9 @@
 import { createSessions, type SessionsOptions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
-import { MemoryStore, type SessionStore, StoreUnavailableError } from "@tessera/store";
+import { MemoryStore, StoreUnavailableError } from "@tessera/store";
+import { FlakyStore as KitFlakyStore } from "../../../scripts/http-test-kit.js";
+
+const OUTAGE = "connect ECONNREFUSED 10.1.2.3:6379 (redis://secret-host)";
 
 export interface AppData {
   n: number;
@@ -19,35 +22,10 @@ export function makeSessions(options: Partial<SessionsOptions> = {}) {
   });
 }
 
-/** A store whose every method rejects like an unreachable backend, while `down` is true. */
-export class FlakyStore implements SessionStore {
-  down = false;
-  /** Versioned writes answer a conflict, as if another request always wrote first. */
-  conflict = false;
-  readonly inner = new MemoryStore();
-  private check(): void {
-    if (this.down) {
-      throw new StoreUnavailableError("connect ECONNREFUSED 10.1.2.3:6379 (redis://secret-host)");
-    }
-  }
-  async get(key: string) {
-    this.check();
-    return this.inner.get(key);
-  }
-  async set(...args: Parameters<SessionStore["set"]>) {
-    this.check();
-    if (this.conflict && args[2]?.expectVersion !== undefined) {
-      return { ok: false, conflict: true } as const;
-    }
-    return this.inner.set(...args);
-  }
-  async touch(key: string, expiresAt: number) {
-    this.check();
-    return this.inner.touch(key, expiresAt);
-  }
-  async delete(key: string) {
-    this.check();
-    return this.inner.delete(key);
+/** MemoryStore behind the kit's `down` and `conflict` switches; its outage names a host. */
+export class FlakyStore extends KitFlakyStore<MemoryStore> {
+  constructor() {
+    super(new MemoryStore(), () => new StoreUnavailableError(OUTAGE));
   }
 }
 
