@@ -1,4 +1,12 @@
-import type { CommitResult, LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
+import {
+  type CommitResult,
+  failureResponse,
+  httpFailure,
+  type LoadMeta,
+  type Session,
+  type SessionData,
+  type Sessions,
+} from "@tessera/session";
 import type { Context, MiddlewareHandler } from "hono";
 import { HonoSessionError } from "./errors.js";
 
@@ -44,32 +52,6 @@ export interface HonoSessionOptions {
    * @default 0 (the socket's address; `X-Forwarded-For` is ignored)
    */
   trustProxy?: number;
-}
-
-function isStoreOutage(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "ERR_STORE_UNAVAILABLE" || code === "ERR_STORE_CLOSED";
-}
-
-/** A lost write race: `ERR_SESSION_CONFLICT` after the manager's merge retries. */
-function isConflict(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "ERR_SESSION_CONFLICT";
-}
-
-/** A generic 409: nothing was stored, the client may retry. */
-function conflict(): Response {
-  return new Response("Conflict", {
-    status: 409,
-    headers: { "cache-control": "no-store", "content-type": "text/plain" },
-  });
-}
-
-/** A generic 503: nothing from the store's error (hosts, keys) reaches the client (T-A13). */
-function unavailable(): Response {
-  return new Response("Service Unavailable", {
-    status: 503,
-    headers: { "retry-after": "5", "cache-control": "no-store", "content-type": "text/plain" },
-  });
 }
 
 interface NodeBindings {
@@ -191,8 +173,9 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     try {
       session = await sessions.load(c.req.header(tokenHeader), meta(c));
     } catch (error) {
-      if (isStoreOutage(error)) return unavailable();
-      throw error;
+      const failure = httpFailure(error);
+      if (failure === undefined) throw error;
+      return failureResponse(failure);
     }
     // The manager's own session: it refuses changes itself once its commit began (AD-04).
     c.set("session", session);
@@ -203,12 +186,12 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     try {
       result = await sessions.commitHeaders(session);
     } catch (error) {
-      const outage = isStoreOutage(error);
-      if (!outage && !isConflict(error)) throw error;
+      const failure = httpFailure(error);
+      if (failure === undefined) throw error;
       // Cleared first: Hono's setter copies the old response's headers onto
       // the new one, which here must carry nothing of the failed response.
       c.res = undefined;
-      c.res = outage ? unavailable() : conflict();
+      c.res = failureResponse(failure);
       return;
     }
     const names = Object.keys(result.headers);

@@ -17,6 +17,8 @@ export type {
   SessionEventListener,
   StoreOperation,
 } from "./events.js";
+export type { HttpFailure } from "./http-failure.js";
+export { failureResponse, httpFailure } from "./http-failure.js";
 export type { BruteforceOptions, SessionCookieOptions, SessionsOptions } from "./options.js";
 export type {
   DestroyResult,

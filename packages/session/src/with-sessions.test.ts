@@ -1,5 +1,9 @@
+import { MemoryStore, type SessionStore, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import { Jar, setup } from "../test/helpers.js";
+import { Jar, keyring, setup } from "../test/helpers.js";
+import { createSessions } from "./create-sessions.js";
+import { SessionError } from "./errors.js";
+import { failureResponse, httpFailure } from "./http-failure.js";
 import { withSessions } from "./with-sessions.js";
 
 describe("withSessions", () => {
@@ -35,6 +39,41 @@ describe("withSessions", () => {
     expect(called).toBe(false);
   });
 
+  it("answers 409 and stores nothing when every write loses the race", async () => {
+    const inner = new MemoryStore();
+    let conflict = false;
+    const store: SessionStore = {
+      get: (k) => inner.get(k),
+      set: async (k, e, o) =>
+        conflict && o?.expectVersion !== undefined
+          ? { ok: false, conflict: true }
+          : inner.set(k, e, o),
+      touch: (k, t) => inner.touch(k, t),
+      delete: (k) => inner.delete(k),
+    };
+    // Real time on both sides: the store's clock must agree with the manager's.
+    const sessions = createSessions<{ n: number }>({ keys: keyring(), store, maxRetries: 1 });
+    const handler = withSessions(sessions, async (_req, session) => {
+      session.set("n", (session.get("n") ?? 0) + 1);
+      return new Response(String(session.get("n")));
+    });
+    const jar = new Jar();
+    const first = await handler(new Request("https://app.test/"));
+    jar.apply(first.headers.getSetCookie());
+    conflict = true;
+    const lost = await handler(
+      new Request("https://app.test/", { headers: { cookie: jar.header() } }),
+    );
+    expect([lost.status, await lost.text()]).toEqual([409, "Conflict"]);
+    expect(lost.headers.get("cache-control")).toBe("no-store");
+    expect(lost.headers.getSetCookie()).toEqual([]);
+    conflict = false;
+    const next = await handler(
+      new Request("https://app.test/", { headers: { cookie: jar.header() } }),
+    );
+    expect(await next.text()).toBe("2");
+  });
+
   it("passes extra arguments through and rethrows handler errors", async () => {
     const { sessions } = setup();
     const handler = withSessions(
@@ -61,5 +100,44 @@ describe("withSessions", () => {
     await handler(new Request("https://app.test/"));
     const [info] = await sessions.listUserSessions("u1");
     expect(info).toMatchObject({ ip: "198.51.100.1", userAgent: "UA" });
+  });
+});
+
+describe("httpFailure", () => {
+  it("maps outages to 503, lost write races to 409, and nothing else", () => {
+    for (const error of [
+      new StoreUnavailableError("connect ECONNREFUSED"),
+      { code: "ERR_STORE_CLOSED" },
+    ]) {
+      expect(httpFailure(error)).toEqual({
+        kind: "store_unavailable",
+        status: 503,
+        headers: { "retry-after": "5", "cache-control": "no-store" },
+      });
+    }
+    expect(httpFailure(new SessionError("ERR_SESSION_CONFLICT", "x"))).toEqual({
+      kind: "conflict",
+      status: 409,
+      headers: { "cache-control": "no-store" },
+    });
+    for (const other of [
+      new SessionError("ERR_SESSION_TOO_LARGE", "x"),
+      new Error("boom"),
+      null,
+      undefined,
+      "ERR_STORE_UNAVAILABLE",
+      { code: 42 },
+    ]) {
+      expect(httpFailure(other)).toBeUndefined();
+    }
+  });
+
+  it("builds a plain-text response carrying nothing from the error", async () => {
+    const failure = httpFailure(new StoreUnavailableError("redis://secret-host"))!;
+    const res = failureResponse(failure);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe("Service Unavailable");
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(res.headers.get("content-type")).toBe("text/plain");
   });
 });

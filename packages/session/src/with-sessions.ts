@@ -1,5 +1,6 @@
 import { applyCookies } from "./apply-cookies.js";
 import type { LoadMeta, Sessions } from "./create-sessions.js";
+import { failureResponse, httpFailure } from "./http-failure.js";
 import type { Session } from "./session.js";
 
 /**
@@ -29,16 +30,12 @@ export interface WithSessionsOptions {
   meta?: (request: Request) => LoadMeta | undefined;
 }
 
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "ERR_STORE_UNAVAILABLE" || code === "ERR_STORE_CLOSED";
-}
-
 /**
  * Wraps a `(request, session) => Response` handler for Node, Bun, Deno and
  * edge runtimes: loads the session, calls the handler, commits, and appends
  * the cookies to the response. A store outage answers `503` with
- * `Retry-After` instead of serving a fresh session (ERR-02). Extra arguments
+ * `Retry-After` instead of serving a fresh session (ERR-02); a commit that
+ * loses every write race answers `409` (see {@link httpFailure}). Extra arguments
  * (a Workers `env`, a Deno `info`) are passed through.
  *
  * @example
@@ -66,17 +63,9 @@ export function withSessions<
       const { setCookie, headers } = await sessions.commitHeaders(session);
       return applyCookies(response, setCookie, headers);
     } catch (error) {
-      if (isUnavailable(error)) {
-        return new Response("Service Unavailable", {
-          status: 503,
-          headers: {
-            "retry-after": "5",
-            "cache-control": "no-store",
-            "content-type": "text/plain",
-          },
-        });
-      }
-      throw error;
+      const failure = httpFailure(error);
+      if (failure === undefined) throw error;
+      return failureResponse(failure);
     }
   };
 }

@@ -1,46 +1,29 @@
-import { ExpressSessionError } from "../errors.js";
+import { httpFailure } from "@tessera/session";
+import { ExpressSessionError, type ExpressSessionErrorCode } from "../errors.js";
 
-/** A store outage, by its stable code (no import of @tessera/store needed). */
-export function isStoreOutage(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "ERR_STORE_UNAVAILABLE" || code === "ERR_STORE_CLOSED";
-}
-
-/**
- * The error handed to `next` for a store outage: status 503 with Retry-After.
- * Its stack is reduced to the message because Express's default handler
- * prints `err.stack` outside production (T-A13: no stack trace in the body);
- * the store's error, which may name a host, stays only in `cause`.
- */
-export function outageError(cause: unknown): ExpressSessionError {
-  const error = new ExpressSessionError(
-    "ERR_EXPRESS_STORE_UNAVAILABLE",
-    "session store unavailable",
-    { cause, status: 503, headers: { "retry-after": "5", "cache-control": "no-store" } },
-  );
-  error.stack = `${error.name}: ${error.message}`;
-  return error;
-}
+const ERRORS = {
+  store_unavailable: ["ERR_EXPRESS_STORE_UNAVAILABLE", "session store unavailable"],
+  conflict: ["ERR_EXPRESS_SESSION_CONFLICT", "session changed by a concurrent request"],
+} as const satisfies Record<string, readonly [ExpressSessionErrorCode, string]>;
 
 /**
- * The error handed to `next` when the session could not be saved because
- * other requests kept changing it (`ERR_SESSION_CONFLICT` after the
- * manager's merge retries): status 409, never cached. Nothing was stored, so
- * the client may simply retry; the session's own error stays in `cause`.
+ * The error handed to `next`: a store outage becomes an `ExpressSessionError`
+ * with status 503 and Retry-After, a write race lost after the manager's merge
+ * retries one with status 409 (`httpFailure` decides, as in every adapter);
+ * anything else passes through unchanged. The stack is reduced to the
+ * message because Express's default handler prints `err.stack` outside
+ * production (T-A13: no stack trace in the body); the original error, which
+ * may name a store host, stays only in `cause`.
  */
-export function conflictError(cause: unknown): ExpressSessionError {
-  const error = new ExpressSessionError(
-    "ERR_EXPRESS_SESSION_CONFLICT",
-    "session changed by a concurrent request",
-    { cause, status: 409, headers: { "cache-control": "no-store" } },
-  );
-  error.stack = `${error.name}: ${error.message}`;
-  return error;
-}
-
-/** Store outages become 503 errors, lost write races 409; anything else passes through unchanged. */
 export function toNextError(error: unknown): unknown {
-  if (isStoreOutage(error)) return outageError(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "ERR_SESSION_CONFLICT" ? conflictError(error) : error;
+  const failure = httpFailure(error);
+  if (failure === undefined) return error;
+  const [code, message] = ERRORS[failure.kind];
+  const wrapped = new ExpressSessionError(code, message, {
+    cause: error,
+    status: failure.status,
+    headers: { ...failure.headers },
+  });
+  wrapped.stack = `${wrapped.name}: ${wrapped.message}`;
+  return wrapped;
 }

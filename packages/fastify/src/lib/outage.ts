@@ -1,31 +1,21 @@
-import { FastifySessionError } from "../errors.js";
+import { httpFailure } from "@tessera/session";
+import { FastifySessionError, type FastifySessionErrorCode } from "../errors.js";
 
-/** A store outage, by its stable code (no import of @tessera/store needed). */
-export function isStoreOutage(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "ERR_STORE_UNAVAILABLE" || code === "ERR_STORE_CLOSED";
-}
+const ERRORS = {
+  store_unavailable: ["ERR_FASTIFY_SESSION_STORE_UNAVAILABLE", "session store unavailable"],
+  conflict: ["ERR_FASTIFY_SESSION_CONFLICT", "session changed by a concurrent request"],
+} as const satisfies Record<string, readonly [FastifySessionErrorCode, string]>;
 
 /**
- * Store outages become a 503 error for Fastify's error handler; the store's
- * error (which may name a host) stays in `cause`, out of the response (T-A13).
- * A lost write race (`ERR_SESSION_CONFLICT` after the manager's merge
- * retries) becomes 409: nothing was stored, the client may retry.
+ * The error for Fastify's error handler: a store outage becomes a
+ * `FastifySessionError` with statusCode 503, a write race lost after the
+ * manager's merge retries one with 409 (`httpFailure` decides, as in every
+ * adapter); anything else passes through unchanged. The original error (which
+ * may name a host) stays in `cause`, out of the response (T-A13).
  */
 export function toReplyError(error: unknown): unknown {
-  if (isStoreOutage(error)) {
-    return new FastifySessionError(
-      "ERR_FASTIFY_SESSION_STORE_UNAVAILABLE",
-      "session store unavailable",
-      { cause: error, statusCode: 503 },
-    );
-  }
-  if ((error as { code?: unknown } | null)?.code === "ERR_SESSION_CONFLICT") {
-    return new FastifySessionError(
-      "ERR_FASTIFY_SESSION_CONFLICT",
-      "session changed by a concurrent request",
-      { cause: error, statusCode: 409 },
-    );
-  }
-  return error;
+  const failure = httpFailure(error);
+  if (failure === undefined) return error;
+  const [code, message] = ERRORS[failure.kind];
+  return new FastifySessionError(code, message, { cause: error, statusCode: failure.status });
 }
