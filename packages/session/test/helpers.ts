@@ -81,10 +81,17 @@ export interface Data extends Record<string, unknown> {
 /**
  * `storeLagMs` runs the store's clock behind the manager's, so entries outlive
  * their deadline in the store and the manager's own expiry checks are exercised
- * (as with a store on a skewed clock, or one that rounds TTLs up).
+ * (as with a store on a skewed clock, or one that rounds TTLs up). Pass `c`
+ * when the test builds another component (a revocation store, say) that must
+ * read the same clock: a store on the real clock would see the test's instants
+ * drift into its past as the calendar moves on.
  */
-export function setup(options: Partial<SessionsOptions> = {}, stateless = false, storeLagMs = 0) {
-  const c = clock();
+export function setup(
+  options: Partial<SessionsOptions> = {},
+  stateless = false,
+  storeLagMs = 0,
+  c = clock(),
+) {
   const events: SessionEvent[] = [];
   const spy = spyStore(new MemoryStore({ sweepIntervalMs: 0, now: () => c.now() - storeLagMs }));
   const keys = options.keys ?? keyring();

@@ -2,13 +2,15 @@
 import { readFileSync } from "node:fs";
 import { MemoryStore } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import { MIN, SEC, setup, spyStore } from "./helpers.js";
+import { clock, MIN, SEC, setup, spyStore } from "./helpers.js";
 
 const NAME = "__Host-sid";
 
+/** A stateless manager with a revocation store; both read the test's clock. */
 function revocable() {
-  const revocation = spyStore(new MemoryStore({ sweepIntervalMs: 0 }));
-  const t = setup({ revocationStore: revocation.store }, true);
+  const c = clock();
+  const revocation = spyStore(new MemoryStore({ sweepIntervalMs: 0, now: c.now }));
+  const t = setup({ revocationStore: revocation.store }, true, 0, c);
   return { ...t, revocation };
 }
 
