@@ -5,8 +5,9 @@
  * brings the pinned pnpm (from the npm registry) and installs the workspace
  * before doing anything else. It uses only Node built-ins.
  *
- *   node scripts/run.mjs demo   build what the demo needs and start it
- *   node scripts/run.mjs test   services, build, typecheck, lint, package checks, every test
+ *   node scripts/run.mjs demo    build what the demo needs and start it
+ *   node scripts/run.mjs test    services, build, typecheck, lint, package checks, every test
+ *   node scripts/run.mjs clock   the Web-runtime packages' tests with the clock moved ahead
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
@@ -52,23 +53,34 @@ function ensureInstalled() {
 const FAULT_GLOB = "**/*.fault.test.ts";
 const FAULT_FILTER = ".fault.test.ts";
 
-/** Runs vitest over every project and returns its counts from the JSON report. */
-function vitest(name, args) {
+/**
+ * Runs vitest and returns its counts from the JSON report. `prefix` is a
+ * command that vitest runs under (the clock-ahead pass uses `faketime`).
+ */
+function vitest(name, args, prefix = []) {
+  const started = Date.now();
   const report = join(root, "test-results", `vitest-${name}.json`);
-  const status = pnpm(
-    [
-      "exec",
-      "vitest",
-      "run",
-      ...args,
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${report}`,
-    ],
-    { allowFailure: true, timed: true },
-  );
+  mkdirSync(dirname(report), { recursive: true });
+  const vitestArgs = [
+    "exec",
+    "vitest",
+    "run",
+    ...args,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+  ];
+  const status =
+    prefix.length === 0
+      ? pnpm(vitestArgs, { allowFailure: true, timed: true })
+      : run(prefix[0], [...prefix.slice(1), pnpmBin, ...pnpmPre, ...vitestArgs], {
+          allowFailure: true,
+          timed: true,
+          env: { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: "1" },
+        });
   const counts = { status, passed: 0, failed: 0, skipped: 0 };
-  if (existsSync(report)) {
+  // A report left by an earlier run must not stand in for this one.
+  if (existsSync(report) && statSync(report).mtimeMs >= started) {
     const json = JSON.parse(readFileSync(report, "utf8"));
     counts.passed = json.numPassedTests;
     counts.failed = json.numFailedTests;
@@ -113,6 +125,53 @@ function ensureChromium() {
   });
 }
 
+/**
+ * The clock-ahead pass: the unit tests of the Web-runtime packages again,
+ * with the process clock moved 400 days and 10 years ahead by libfaketime
+ * (Debian's `faketime`). A test that compares a fixed instant with the real
+ * clock, or a component that reads another clock than the one the test gave
+ * it, passes on the day it is written and fails some day later; this finds it
+ * today. The monotonic clock is left alone so timers keep their pace.
+ */
+const CLOCK_PROJECTS = ["cookie", "signing", "store", "session", "tokens"];
+const CLOCK_OFFSETS = ["+400d", "+10y"];
+
+function ensureFaketime() {
+  if (spawnSync("faketime", ["-f", "+0d", "true"]).status === 0) return;
+  if (typeof process.getuid === "function" && process.getuid() === 0) {
+    step("Installing libfaketime for the clock-ahead tests (apt-get install faketime)");
+    run("apt-get", ["update", "-qq"], { timed: true });
+    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "faketime"], {
+      timed: true,
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    return;
+  }
+  console.error("✗ the clock-ahead tests need faketime: sudo apt-get install faketime");
+  process.exit(1);
+}
+
+/** Runs the clock-ahead pass and prints its own "N passed, N failed" line. */
+function clockAhead() {
+  ensureFaketime();
+  const projects = CLOCK_PROJECTS.flatMap((p) => ["--project", p]);
+  const total = { status: 0, passed: 0, failed: 0, skipped: 0 };
+  for (const offset of CLOCK_OFFSETS) {
+    step(`Clock moved ${offset}: ${CLOCK_PROJECTS.join(", ")} (faketime -f ${offset})`);
+    const counts = vitest(
+      `clock${offset}`,
+      [...projects, "--exclude", FAULT_GLOB],
+      ["faketime", "-f", offset],
+    );
+    if (counts.status !== 0 || counts.passed === 0) total.status = counts.status || 1;
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+  }
+  console.log(`clock-ahead: ${total.passed} passed, ${total.failed} failed`);
+  return total;
+}
+
 function step(title) {
   console.log(`\n▶ ${title}`);
 }
@@ -145,23 +204,30 @@ if (command === "demo") {
   // everything else, one file at a time, where they can disturb nobody.
   step("Tests (vitest, every package and app)");
   const main = vitest("main", ["--exclude", FAULT_GLOB]);
+  const clock = clockAhead();
   step("Runtime matrix (Node 20 and 22, Bun, Deno, workerd; browser bundles)");
   const runtimes = runtimeMatrix();
   step("Fault tests (servers stopped and restarted, one file at a time)");
   const faults = vitest("faults", [FAULT_FILTER, "--no-file-parallelism"]);
-  const passed = main.passed + runtimes.passed + faults.passed;
-  const failed = main.failed + runtimes.failed + faults.failed;
-  const skipped = main.skipped + faults.skipped;
+  const passed = main.passed + clock.passed + runtimes.passed + faults.passed;
+  const failed = main.failed + clock.failed + runtimes.failed + faults.failed;
+  const skipped = main.skipped + clock.skipped + faults.skipped;
   console.log(`\nWhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   const ok =
     main.status === 0 &&
+    clock.status === 0 &&
     runtimes.status === 0 &&
     faults.status === 0 &&
     failed === 0 &&
     skipped === 0;
   if (!ok || faults.passed === 0 || main.passed === 0 || runtimes.passed === 0) process.exit(1);
+} else if (command === "clock") {
+  ensureInstalled();
+  pnpm(["turbo", "run", "build", "--output-logs=errors-only"], { timed: true });
+  const clock = clockAhead();
+  if (clock.status !== 0 || clock.failed !== 0 || clock.skipped !== 0) process.exit(1);
 } else {
-  console.error("usage: node scripts/run.mjs demo|test");
+  console.error("usage: node scripts/run.mjs demo|test|clock");
   process.exit(2);
 }

@@ -224,7 +224,16 @@ export interface SessionsOptions {
    * @default 60
    */
   renewGrace?: number;
-  /** Clock in epoch milliseconds; inject one in tests. @default Date.now */
+  /**
+   * Clock in epoch milliseconds; inject one in tests. Every instant the
+   * manager computes comes from it: timeouts, cookie `Max-Age`, the sealed
+   * cookie's expiry, the deadlines it hands to stores. It does not reach the
+   * stores you pass (`store`, `revocationStore`): they expire entries by
+   * their own clock (`MemoryStore`'s `now` option, a server's own time), so
+   * give a `MemoryStore` the same clock, or a deny entry written "until the
+   * absolute deadline" of a test instant may already be expired for it.
+   * @default Date.now
+   */
   now?: () => number;
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */
   onEvent?: SessionEventListener;

@@ -48,7 +48,9 @@ export interface MemoryStoreOptions {
    */
   sweepIntervalMs?: number;
   /**
-   * Clock in epoch milliseconds, for tests.
+   * Clock in epoch milliseconds by which entries expire, for tests. A
+   * session manager or token service with its own `now` does not pass it
+   * here: give both the same clock.
    * @default Date.now
    */
   now?: () => number;

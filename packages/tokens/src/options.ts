@@ -78,7 +78,13 @@ export interface TokensOptions {
   checkRevocation?: boolean;
   /** Revoke the family when a refresh token arrives with another client binding (T-B45). @default true */
   revokeOnBindingMismatch?: boolean;
-  /** Clock in epoch milliseconds, passed to signing and verification. Give the store the same clock in tests. @default Date.now */
+  /**
+   * Clock in epoch milliseconds, for every instant the service computes:
+   * token `iat`/`exp`, family and step-up deadlines, and verification. It
+   * does not reach `store`, which expires entries by its own clock: give a
+   * `MemoryStore` the same `now` in tests.
+   * @default Date.now
+   */
   now?: () => number;
   /** Audit events; see {@link TokensEvent}. */
   onEvent?: TokensEventListener;
