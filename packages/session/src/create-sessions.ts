@@ -13,7 +13,7 @@ import { revokeUserBefore } from "./lib/revocation.js";
 import { SessionImpl } from "./lib/session-impl.js";
 import { validateCookieSettings } from "./lib/set-cookie.js";
 import { reportStoreError } from "./lib/store-call.js";
-import { fromStored } from "./lib/stored.js";
+import { fromStored, isStoreEntry } from "./lib/stored.js";
 import type { BruteforceOptions, SessionsOptions } from "./options.js";
 import type { Session, SessionData } from "./session.js";
 
@@ -587,7 +587,10 @@ export function createSessions<
         throw error;
       }
       const out: UserSessionInfo[] = [];
-      for (const { key, entry } of rows) {
+      for (const row of rows) {
+        const { key, entry } = row ?? {};
+        // A row the store mangled is left out rather than shown with made-up instants.
+        if (typeof key !== "string" || !isStoreEntry(entry)) continue;
         const record = await fromStored(ctx, key, entry.value, ctx.now());
         if (record === null || record.userId !== userId) continue;
         out.push({

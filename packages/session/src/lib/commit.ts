@@ -9,7 +9,7 @@ import { isRevoked } from "./revocation.js";
 import type { SessionImpl } from "./session-impl.js";
 import { clearSetCookies, sealedSetCookies } from "./set-cookie.js";
 import { reportStoreError } from "./store-call.js";
-import { encodeChecked, fromStored, toStored } from "./stored.js";
+import { encodeChecked, fromStored, isStoreEntry, toStored } from "./stored.js";
 
 type AnySession = SessionImpl<SessionData, SessionData>;
 
@@ -153,13 +153,16 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
         );
       }
       await backoff(attempt);
-      const current = await storeCall(ctx, "get", key, () => store.get(key));
+      const answer = await storeCall(ctx, "get", key, () => store.get(key));
+      // An entry without the contract's shape reads as gone (never merged into or rewritten).
+      const current = isStoreEntry(answer) ? answer : null;
       if (current !== null && isForward(current.value)) {
         // Another request renewed the token meanwhile: follow it, keep our changes (LC-05).
         const fwd = await openForward(ctx, key, current.value, now);
         if (fwd !== null && now < fwd.graceEnd) {
           const nextKey = ctx.crypto.hashToken(fwd.token);
-          const next = await storeCall(ctx, "get", nextKey, () => store.get(nextKey));
+          const nextAnswer = await storeCall(ctx, "get", nextKey, () => store.get(nextKey));
+          const next = isStoreEntry(nextAnswer) ? nextAnswer : null;
           const record =
             next === null || isForward(next.value)
               ? null
