@@ -438,3 +438,59 @@ describe.each(APP_KINDS)(
     });
   },
 );
+
+describe("stateless log out everywhere under concurrency (Express, Redis revocation store)", () => {
+  const ROUNDS = 10;
+  const ATTACKERS = 8;
+  let opened: OpenStore;
+  let f: Fixture;
+  beforeAll(async () => {
+    opened = await openStore("redis", { timeoutMs: 5000 });
+    f = await startFixture("express", undefined, { revocationStore: opened.store });
+  });
+  afterAll(async () => {
+    await f?.close();
+    await opened?.close();
+  });
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // Regression: requests that loaded a stolen cookie before revokeUser and committed after it
+  // re-sealed it with a newer lastSeenAt; the review saw 7 of 10 runs keep 1 to 8 such cookies.
+  it("requests with a stolen cookie racing revokeUser leave no cookie that signs anyone in as the victim", async () => {
+    let straddled = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = `victim-${round}`;
+      // The laptop's cookie is stolen; the victim uses the phone to log out everywhere else.
+      const laptop = (await hit(f.app.url, "POST", `/login?user=${user}`)).session!;
+      const phone = (await hit(f.app.url, "POST", `/login?user=${user}`)).session!;
+      const attacks = Array.from({ length: ATTACKERS }, async (_, i) => {
+        await pause(i * 4);
+        const h = await hit(f.app.url, "POST", "/inc?wait=60", { cookie: laptop });
+        return { ...h, done: performance.now() };
+      });
+      await pause(15);
+      const revoke = await hit(f.app.url, "POST", "/revoke-others", { cookie: phone });
+      const revoked = performance.now();
+      expect(revoke.status).toBe(200);
+      const answers = await Promise.all(attacks);
+      count("stolen cookie racing revokeUser", ATTACKERS);
+      for (const a of answers) {
+        expect(a.status).toBe(200);
+        if (a.body["user"] === user && a.done > revoked) straddled++;
+      }
+      // Every cookie the attacker holds now, the stolen one included, is refused.
+      const held = new Set([laptop, ...answers.map((a) => a.session).filter((v) => v)]);
+      for (const cookie of held) {
+        const state = await hit(f.app.url, "GET", "/state", { cookie: cookie! });
+        expect(state.status).toBe(200);
+        expect(state.body["user"], `round ${round}: a returned cookie still signs in`).toBeNull();
+      }
+      // The phone, kept by revokeUser, still works.
+      const kept = await hit(f.app.url, "GET", "/state", { cookie: revoke.session || phone });
+      expect(kept.body["user"]).toBe(user);
+    }
+    // The race was really run: some requests loaded as the victim and answered after revokeUser.
+    expect(straddled).toBeGreaterThan(0);
+    expect(unexpectedErrors).toEqual([]);
+  });
+});

@@ -13,7 +13,7 @@ import { revokeUserBefore } from "./lib/revocation.js";
 import { SessionImpl } from "./lib/session-impl.js";
 import { validateCookieSettings } from "./lib/set-cookie.js";
 import { reportStoreError } from "./lib/store-call.js";
-import { fromStored } from "./lib/stored.js";
+import { fromStored, isStoreEntry } from "./lib/stored.js";
 import type { BruteforceOptions, SessionsOptions } from "./options.js";
 import type { Session, SessionData } from "./session.js";
 
@@ -144,7 +144,15 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
   commitHeaders(session: Session<Data, Flash>): Promise<CommitResult>;
   /** Live sessions of `userId`. Throws `ERR_SESSION_UNSUPPORTED` without a store user index. */
   listUserSessions(userId: string): Promise<UserSessionInfo[]>;
-  /** Deletes `userId`'s sessions (except one); resolves to how many. Throws `ERR_SESSION_UNSUPPORTED` without a store user index. */
+  /**
+   * Deletes `userId`'s sessions (except one); resolves to how many. Throws
+   * `ERR_SESSION_UNSUPPORTED` without a store user index. Stateless with
+   * `revocationStore`: every cookie of the user authenticated before now is
+   * refused from now on, including one a request still in flight re-seals
+   * (that request's commit clears its cookie instead); resolves to 0. Call
+   * it before committing the `except` session (`ERR_SESSION_COMMITTED`
+   * otherwise).
+   */
   revokeUser(userId: string, options?: RevokeUserOptions): Promise<number>;
   /** Deletes one of `userId`'s sessions by its `UserSessionInfo.id`; false when it is not theirs or gone. */
   revokeUserSession(userId: string, id: string): Promise<boolean>;
@@ -579,7 +587,10 @@ export function createSessions<
         throw error;
       }
       const out: UserSessionInfo[] = [];
-      for (const { key, entry } of rows) {
+      for (const row of rows) {
+        const { key, entry } = row ?? {};
+        // A row the store mangled is left out rather than shown with made-up instants.
+        if (typeof key !== "string" || !isStoreEntry(entry)) continue;
         const record = await fromStored(ctx, key, entry.value, ctx.now());
         if (record === null || record.userId !== userId) continue;
         out.push({
@@ -600,11 +611,20 @@ export function createSessions<
         checkUserId(userId);
         const except =
           revokeOptions.except === undefined ? undefined : internal(revokeOptions.except, ctx);
+        if (except?.committed) {
+          // Its cookie is already on its way without keptAt: the user's own
+          // session would be revoked with the others. Refused before any write.
+          throw new SessionError(
+            "ERR_SESSION_COMMITTED",
+            "revokeUser's except session was already committed; call revokeUser before committing the session it keeps",
+          );
+        }
         const at = ctx.now();
         await revokeUserBefore(ctx, userId, at);
         if (except !== undefined && !except.isDestroyed) {
-          // The kept session is re-sealed on its commit, after notBefore.
-          except.record.lastSeenAt = Math.max(except.record.lastSeenAt, at);
+          // Only this session is kept: its commit re-seals it with keptAt,
+          // while copies of its cookie taken before now stay revoked.
+          except.record.keptAt = at;
           except.reissue = true;
         }
         // Sealed cookies cannot be counted: every one sealed before now is revoked.

@@ -99,8 +99,9 @@ export interface SessionsOptions {
    * server (SECURITY decision 4, SL-03, T-D29). `logout()` denies the sealed
    * session's id until its absolute deadline and returns
    * `{ serverSideRevoked: true }`; `revokeUser(userId)` sets a per-user
-   * `notBefore` that refuses every cookie sealed before it. Costs one or two
-   * store reads per request. Without it, logout only clears the cookie and a
+   * `notBefore` that refuses every cookie whose login (or `except` keep) is
+   * older, however recently it was re-sealed. Costs one or two store reads
+   * per request, and again on a commit that re-seals a loaded session. Without it, logout only clears the cookie and a
    * stolen copy stays valid until it expires (`serverSideRevoked: false`).
    * @default undefined (off)
    */

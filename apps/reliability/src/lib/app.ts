@@ -29,8 +29,17 @@ interface Reply {
 /** Largest request body the routes read (bigger than the session cap on purpose). */
 const MAX_BODY = 2 * 1024 * 1024;
 
+/** Longest server-side pause `/inc?wait=` grants, ms: enough to hold a request open across a race. */
+const MAX_WAIT_MS = 1000;
+
 /** The routes, shared by both adapters. `body` is the raw request body. */
-async function route(session: AppSession, method: string, url: URL, body: string): Promise<Reply> {
+async function route(
+  sessions: AppSessions,
+  session: AppSession,
+  method: string,
+  url: URL,
+  body: string,
+): Promise<Reply> {
   const q = url.searchParams;
   const state = () => ({
     user: session.userId ?? null,
@@ -41,6 +50,9 @@ async function route(session: AppSession, method: string, url: URL, body: string
   switch (`${method} ${url.pathname}`) {
     case "GET /inc":
     case "POST /inc": {
+      // `wait` keeps the request between its load and its commit for that long (race tests).
+      const wait = Math.min(MAX_WAIT_MS, Math.max(0, Number(q.get("wait")) || 0));
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       session.set("counter", ((session.get("counter") as number | undefined) ?? 0) + 1);
       return { status: 200, body: state() };
     }
@@ -58,6 +70,12 @@ async function route(session: AppSession, method: string, url: URL, body: string
       await session.login(q.get("user") ?? body);
       // tokenMode "authorization": the token the client must send as a bearer token.
       return { status: 200, body: { ...state(), token: session.bearerToken ?? null } };
+    }
+    case "POST /revoke-others": {
+      // "Log out everywhere else": every other session of this user ends, this one stays.
+      if (session.userId === undefined) return { status: 401, body: { error: "login first" } };
+      await sessions.revokeUser(session.userId, { except: session });
+      return { status: 200, body: state() };
     }
     case "POST /logout":
       await session.logout();
@@ -123,6 +141,7 @@ function expressApp(sessions: AppSessions): (req: IncomingMessage, res: ServerRe
     readBody(req)
       .then((body) =>
         route(
+          sessions,
           req.session as unknown as AppSession,
           req.method,
           new URL(req.originalUrl, "http://x"),
@@ -149,6 +168,7 @@ function expressApp(sessions: AppSessions): (req: IncomingMessage, res: ServerRe
 function fetchApp(sessions: AppSessions): (req: IncomingMessage, res: ServerResponse) => void {
   const handler = withSessions(sessions, async (request, session) => {
     const { status, body } = await route(
+      sessions,
       session,
       request.method,
       new URL(request.url),

@@ -5,10 +5,11 @@ import { mergeInto, NO_CHANGES } from "./changes.js";
 import type { Context } from "./context.js";
 import { absoluteDeadline, effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
 import { isForward, openForward, renew, renewalDue } from "./renewal.js";
+import { isRevoked } from "./revocation.js";
 import type { SessionImpl } from "./session-impl.js";
 import { clearSetCookies, sealedSetCookies } from "./set-cookie.js";
 import { reportStoreError } from "./store-call.js";
-import { encodeChecked, fromStored, toStored } from "./stored.js";
+import { encodeChecked, fromStored, isStoreEntry, toStored } from "./stored.js";
 
 type AnySession = SessionImpl<SessionData, SessionData>;
 
@@ -152,13 +153,16 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
         );
       }
       await backoff(attempt);
-      const current = await storeCall(ctx, "get", key, () => store.get(key));
+      const answer = await storeCall(ctx, "get", key, () => store.get(key));
+      // An entry without the contract's shape reads as gone (never merged into or rewritten).
+      const current = isStoreEntry(answer) ? answer : null;
       if (current !== null && isForward(current.value)) {
         // Another request renewed the token meanwhile: follow it, keep our changes (LC-05).
         const fwd = await openForward(ctx, key, current.value, now);
         if (fwd !== null && now < fwd.graceEnd) {
           const nextKey = ctx.crypto.hashToken(fwd.token);
-          const next = await storeCall(ctx, "get", nextKey, () => store.get(nextKey));
+          const nextAnswer = await storeCall(ctx, "get", nextKey, () => store.get(nextKey));
+          const next = isStoreEntry(nextAnswer) ? nextAnswer : null;
           const record =
             next === null || isForward(next.value)
               ? null
@@ -208,12 +212,34 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
   return ctx.cookie.persistent || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
 }
 
+/**
+ * Stateless with `revocationStore`: is the session about to be re-sealed
+ * revoked by now? Load checked it, but a `revokeUser` or logout may have
+ * landed while the request ran. A new anonymous session has nothing to
+ * revoke and costs no read; a store outage rejects (fail closed).
+ */
+function revokedMeanwhile(ctx: Context, s: AnySession): boolean | Promise<boolean> {
+  if (ctx.revocationStore === undefined || s.record.sid === undefined) return false;
+  if (s.fresh && s.record.userId === undefined) return false;
+  return isRevoked(ctx, s.record);
+}
+
 export async function commitStateless(ctx: Context, s: AnySession): Promise<string[]> {
   if (s.destroyed || s.concurrentlyDestroyed) return nothingToStore(ctx, s);
   const now = ctx.now();
   if (s.fresh && !wanted(ctx, s)) return nothingToStore(ctx, s);
   const due = now - s.record.lastSeenAt >= ctx.timeouts.touchAfterMs;
   if (!s.fresh && !s.isDirty() && !due && !takeReissue(s)) return [];
+  const revoked = revokedMeanwhile(ctx, s);
+  // No extra await on the common path (no revocation store, or a new anonymous session).
+  if (revoked !== false && (await revoked)) {
+    // Revoked after this request loaded it (revokeUser, or a logout elsewhere):
+    // the request ran as the user, but its response must not carry a cookie
+    // for the revoked session; it clears the one it came with instead.
+    s.concurrentlyDestroyed = true;
+    ctx.emit({ type: "destroyed", at: now, session: s.key!, reason: "revoked" });
+    return clearSetCookies(ctx.cookie, s.incoming);
+  }
   const wasFresh = s.fresh;
   const key = s.ensureIdentity();
   s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);

@@ -10,7 +10,7 @@ import { isForward, openForward } from "./renewal.js";
 import { isRevoked } from "./revocation.js";
 import { SessionImpl } from "./session-impl.js";
 import { reportStoreError } from "./store-call.js";
-import { fromStored } from "./stored.js";
+import { fromStored, isStoreEntry } from "./stored.js";
 
 /** A 256-bit token as base64url without padding (SID-02, SID-06). */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -115,6 +115,7 @@ export async function loadStateful<D extends object, F extends object>(
     throw error;
   }
   if (entry === null) return fresh(ctx, now, incoming, meta, "unknown_id", key);
+  if (!isStoreEntry(entry)) return fresh(ctx, now, incoming, meta, "malformed", key);
   if (isForward(entry.value)) {
     const fwd = await openForward(ctx, key, entry.value, now);
     if (fwd === null) return fresh(ctx, now, incoming, meta, "malformed", key);
@@ -131,6 +132,9 @@ export async function loadStateful<D extends object, F extends object>(
     } catch (error) {
       reportStoreError(ctx, "get", error, nextKey);
       throw error;
+    }
+    if (next !== null && !isStoreEntry(next)) {
+      return fresh(ctx, now, incoming, meta, "malformed", key);
     }
     // One hop only: the grace window is for learning the current token, not for chains.
     if (next === null || isForward(next.value)) {

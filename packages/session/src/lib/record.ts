@@ -7,7 +7,8 @@
  *   "authTime": 1767225600000, "userId": "u_42",
  *   "data": { "cart": [1, 2] }, "flash": { "notice": "Saved" },
  *   "meta": { "userAgent": "Mozilla/5.0 ...", "ip": "203.0.113.7" },
- *   "sid": "<stateless only: 43-char random id>" }
+ *   "sid": "<stateless only: 43-char random id>",
+ *   "keptAt": 1767225600000 }
  * ```
  *
  * Instants are epoch milliseconds set by the server clock; nothing in the
@@ -40,6 +41,12 @@ export interface SessionRecord {
   issuedAt?: number;
   /** Stateless mode only: a random id that names the session in events and binds CSRF tokens. */
   sid?: string;
+  /**
+   * Stateless mode only: when `revokeUser(userId, { except })` kept this
+   * session. With `authTime`, the only instants a user's `notBefore` is
+   * compared with; `lastSeenAt` is not, since any request re-seals it.
+   */
+  keptAt?: number;
 }
 
 /** A bag with no prototype, so `__proto__`/`constructor` keys are plain data (T-D27, ST-06). */
@@ -148,6 +155,7 @@ export function validateRecord(
   if (r.v !== 1 || !isInstant(r.createdAt) || !isInstant(r.lastSeenAt)) return null;
   if (r.authTime !== undefined && !isInstant(r.authTime)) return null;
   if (r.issuedAt !== undefined && !isInstant(r.issuedAt)) return null;
+  if (r.keptAt !== undefined && !isInstant(r.keptAt)) return null;
   if (!optionalString(r.userId, 1024) || !optionalString(r.sid, 128)) return null;
   const data = toBag(r.data);
   if (data === null) return null;
@@ -157,6 +165,7 @@ export function validateRecord(
   if (r.userId !== undefined) record.userId = r.userId;
   if (r.issuedAt !== undefined) record.issuedAt = r.issuedAt;
   if (r.sid !== undefined) record.sid = r.sid;
+  if (r.keptAt !== undefined) record.keptAt = r.keptAt;
   if (r.flash !== undefined) {
     const flash = toBag(r.flash);
     if (flash === null) return null;

@@ -32,7 +32,42 @@ async function read(ctx: Context, store: SessionStore, key: string) {
   }
 }
 
-/** True when the sealed record was revoked: its id denied, or sealed before its user's notBefore. */
+/**
+ * The instant a user's `notBefore` is compared with: the last real
+ * authentication (`authTime`, or `createdAt` for a record without one) or the
+ * moment `revokeUser(..., { except })` kept this session. Never `lastSeenAt`:
+ * every routine re-seal moves it, so a request that loaded a stolen cookie
+ * before the revocation and re-sealed it after would outlive the revocation.
+ * Records sealed before `keptAt` existed fall back to their authentication
+ * instant, which refuses them (secure default).
+ */
+export function grantedAt(record: SessionRecord): number {
+  const authenticated = record.authTime ?? record.createdAt;
+  return record.keptAt !== undefined && record.keptAt > authenticated
+    ? record.keptAt
+    : authenticated;
+}
+
+/** The `notBefore` of a per-user entry, or undefined when the entry is not one the manager wrote. */
+function notBeforeOf(entry: unknown): number | undefined {
+  const value = (entry as { value?: unknown } | null | undefined)?.value;
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed = JSON.parse(value) as { notBefore?: unknown } | null;
+    const notBefore = parsed?.notBefore;
+    return typeof notBefore === "number" && Number.isFinite(notBefore) ? notBefore : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when the sealed record was revoked: its id denied, or its user's
+ * `notBefore` is later than {@link grantedAt}. Whatever the store answers
+ * besides `null` under the deny key, and any per-user entry it answers that
+ * does not hold a readable `notBefore`, counts as revoked: a broken
+ * revocation store fails closed, never open, and never throws.
+ */
 export async function isRevoked(ctx: Context, record: SessionRecord): Promise<boolean> {
   const store = ctx.revocationStore!;
   const deny = denyKey(ctx, record.sid!);
@@ -45,15 +80,8 @@ export async function isRevoked(ctx: Context, record: SessionRecord): Promise<bo
   ]);
   if (denied !== null) return true;
   if (nbf === null) return false;
-  let notBefore: unknown;
-  try {
-    notBefore = (JSON.parse(nbf.value) as { notBefore?: unknown }).notBefore;
-  } catch {
-    // An unreadable entry is treated as "revoke everything of this user": fail closed.
-    return true;
-  }
-  // lastSeenAt is set to the sealing instant on every (re-)seal: "issued before notBefore".
-  return typeof notBefore !== "number" || record.lastSeenAt < notBefore;
+  const notBefore = notBeforeOf(nbf);
+  return notBefore === undefined || grantedAt(record) < notBefore;
 }
 
 async function write(ctx: Context, key: string, value: string, until: number): Promise<void> {

@@ -318,6 +318,8 @@ export class SessionImpl<Data extends object, Flash extends object>
     }
     this.record.userId = userId;
     this.record.authTime = now;
+    // A real authentication supersedes an earlier revokeUser keep.
+    delete this.record.keptAt;
     this.record.createdAt = now;
     this.record.lastSeenAt = now;
     this.ctx.emit({ type: "login", at: now, session: this.key!, userId });

@@ -1,3 +1,4 @@
+import type { StoreEntry } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { Context } from "./context.js";
 import {
@@ -50,6 +51,25 @@ export function encodeChecked(ctx: Context, record: SessionRecord): string {
     );
   }
   return text;
+}
+
+/**
+ * True when a store's answer has the contract's shape: an object with a
+ * string `value`, an integer `expiresAt` and a positive integer `version`.
+ * Anything else comes from a broken or hostile custom store and is
+ * `malformed`: its value is never parsed, and no deadline is derived from a
+ * NaN or Infinity (which would switch the idle timeout off) or from a
+ * version a versioned write could not use.
+ */
+export function isStoreEntry(entry: unknown): entry is StoreEntry {
+  if (typeof entry !== "object" || entry === null) return false;
+  const { value, expiresAt, version } = entry as Record<string, unknown>;
+  return (
+    typeof value === "string" &&
+    Number.isSafeInteger(expiresAt) &&
+    Number.isSafeInteger(version) &&
+    (version as number) >= 1
+  );
 }
 
 /**
