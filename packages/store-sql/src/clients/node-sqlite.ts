@@ -74,7 +74,7 @@ interface Prepared {
  * pass a `DatabaseSync`. Like better-sqlite3 it is synchronous: each call runs
  * at once and resolves a promise; statements are prepared once and cached. For
  * a file shared by several processes, set `PRAGMA journal_mode = WAL` and a
- * `timeout` so writers wait for each other instead of failing with SQLITE_BUSY.
+ * busy timeout so writers wait for each other instead of failing with SQLITE_BUSY.
  * This module never imports `node:sqlite` itself, so the package still loads
  * on Node 20 and in bundlers. On a Node without `StatementSync.columns()`
  * (before 22.16) the first call rejects with `ERR_STORE_INVALID_OPTION`.
@@ -82,7 +82,8 @@ interface Prepared {
  * @example
  * ```ts
  * import { DatabaseSync } from "node:sqlite";
- * const db = new DatabaseSync("sessions.db", { timeout: 5000 });
+ * const db = new DatabaseSync("sessions.db");
+ * db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000");
  * const store = new SqlStore(nodeSqliteExecutor(db));
  * ```
  */
