@@ -109,6 +109,7 @@ function failureChecks(open: Open, dir: string): Array<[string, () => Promise<vo
   let n = 0;
   const file = () => join(dir, `failure-${++n}.db`);
   return [
+    // Regression: node:sqlite read TEXT only up to its first U+0000.
     [
       "values and user ids with U+0000 and a leading U+FEFF round-trip on UTF-8 and UTF-16 databases",
       async () => {
@@ -201,6 +202,7 @@ function failureChecks(open: Open, dir: string): Array<[string, () => Promise<vo
         }
       },
     ],
+    // Regression: statements cached before db.close() stayed finalized after db.open().
     [
       "the same store works again once the database is reopened",
       async () => {
