@@ -1,7 +1,11 @@
 export type { BetterSqlite3Database } from "./clients/better-sqlite3.js";
 export { betterSqlite3Executor } from "./clients/better-sqlite3.js";
+export type { BunSqliteDatabase } from "./clients/bun-sqlite.js";
+export { bunSqliteExecutor } from "./clients/bun-sqlite.js";
 export type { Mysql2Queryable } from "./clients/mysql2.js";
 export { mysql2Executor } from "./clients/mysql2.js";
+export type { NodeSqliteDatabase, NodeSqliteStatement } from "./clients/node-sqlite.js";
+export { nodeSqliteExecutor } from "./clients/node-sqlite.js";
 export type { PgExecutorOptions, PgQueryable } from "./clients/pg.js";
 export { pgExecutor } from "./clients/pg.js";
 export type { PostgresJsExecutorOptions, PostgresJsQueryable } from "./clients/postgres-js.js";
