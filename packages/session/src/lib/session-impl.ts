@@ -8,6 +8,7 @@ import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
 import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
 import { denySession } from "./revocation.js";
 import { reportStoreError } from "./store-call.js";
+import { checkUserId } from "./user-id.js";
 
 export { sameNetwork } from "./binding.js";
 
@@ -293,12 +294,7 @@ export class SessionImpl<Data extends object, Flash extends object>
 
   async login(userId: string, options: LoginOptions<Data> = {}): Promise<void> {
     this.writable();
-    if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) {
-      throw new SessionError(
-        "ERR_SESSION_INVALID_ARGUMENT",
-        `userId must be a non-empty string of at most 255 characters: ${String(userId).slice(0, 40)}`,
-      );
-    }
+    checkUserId(userId);
     const carryOver = options.carryOver ?? [];
     if (!Array.isArray(carryOver)) {
       throw new SessionError("ERR_SESSION_INVALID_ARGUMENT", "carryOver must be an array of keys");
