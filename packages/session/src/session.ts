@@ -54,7 +54,8 @@ export interface LoginOptions<Data> {
    * `null` when this login binds a user who did not authenticate in this
    * request, e.g. a session carried over from another system: `authTime`
    * stays undefined, so `isFresh`/`requireFresh` refuse the session until a
-   * real `login` (OWASP ASVS V7.5: step-up needs a real authentication).
+   * real `login` (OWASP ASVS 4.0 §3.7.1: sensitive operations need a real,
+   * recent authentication).
    * @default now (the user just authenticated)
    */
   authTime?: null;
