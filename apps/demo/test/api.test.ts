@@ -83,6 +83,20 @@ describe("token API", () => {
     expect(forged.headers.get("www-authenticate")).toContain('error="invalid_token"');
   });
 
+  // Regression: `Authorization: Basic ...` answered 400 invalid_request; a
+  // request lacking Bearer authentication gets 401 and a bare challenge (RFC 6750 §3.1).
+  it("answers another Authorization scheme with 401 and a Bearer challenge without error code", async () => {
+    for (const authorization of [
+      "Basic YXBpLXVzZXI6YXBpIHBhc3N3b3JkIDE=",
+      'Digest username="api-user"',
+    ]) {
+      const reply = await fetch(`${server.base}/api/me`, { headers: { authorization } });
+      expect(reply.status).toBe(401);
+      expect(reply.headers.get("www-authenticate")).toBe('Bearer realm="tessera-demo"');
+      expect(reply.headers.get("cache-control")).toBe("no-store");
+    }
+  });
+
   it("logs out one refresh token", async () => {
     const { json } = await post("/api/token", { username: "api-user", password: "api password 1" });
     const out = await post("/api/logout", { refresh_token: json.refresh_token });

@@ -53,11 +53,26 @@ export interface MigrateFromExpressSessionOptions<Data extends SessionData = Ses
    */
   map?: (old: Record<string, unknown>) => Partial<Data>;
   /**
-   * The user the old session was logged in as, if any; the new session is
-   * then bound with `session.login(userId)` (which also sets `authTime`).
+   * The user the old session was logged in as, if any. The new session is
+   * bound to it without counting as a fresh login: its `authTime` stays
+   * unknown, so `requireFresh` (step-up) refuses it until the user really
+   * authenticates, and its absolute deadline is no later than the old
+   * session's own (see `createdAt`). When the old session's age is unknown,
+   * or its user id is not a valid one, nothing is carried over.
    * @default none (the new session is anonymous)
    */
   userId?: (old: Record<string, unknown>) => string | undefined;
+  /**
+   * When the old session began (epoch ms or a `Date`), e.g. a login time
+   * your app stored in it: the new session's absolute timeout runs from it.
+   * Without it, the old cookie's expiry (`cookie.expires`, set when
+   * express-session had a `maxAge`) caps the new session's deadline; with
+   * neither, a logged-in old session is not migrated (its age is unknown, so
+   * it could be older than any absolute timeout allows) and the user signs in
+   * again.
+   * @default none
+   */
+  createdAt?: (old: Record<string, unknown>) => number | Date | undefined;
   /**
    * Destroy the old session in the old store once the new one is committed.
    * @default true

@@ -75,6 +75,10 @@ function routes(app: express5.Express, late: { error?: unknown }) {
       late.error = error;
     }
   });
+  app.post("/delete-account", (req, res) => {
+    req.session.requireFresh(300);
+    res.send("deleted");
+  });
   app.get("/key/:k", (req, res) => {
     setTimeout(() => {
       req.session.set(`k_${req.params.k}`, true);
@@ -299,6 +303,41 @@ describe.each([
       409,
     ]);
     expect((error.cause as SessionError).code).toBe("ERR_SESSION_CONFLICT");
+  });
+
+  // Regression: requireFresh's ERR_SESSION_REAUTH_REQUIRED reached Express's
+  // default error handler without a status and answered 500.
+  it("answers 401 with no-store when requireFresh refuses, even with the default error handler", async () => {
+    const { base } = await start(express);
+    const r = await send(base, "/delete-account", { method: "POST" });
+    expect(r.status).toBe(401);
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.setCookie).toEqual([]);
+  });
+
+  it("an error handler can send step-up refusals to the login page", async () => {
+    const app = express();
+    app.use(sessionMiddleware(makeSessions()));
+    routes(app, {});
+    app.use(
+      (
+        error: unknown,
+        req: express5.Request,
+        res: express5.Response,
+        next: (e: unknown) => void,
+      ) => {
+        if (SessionError.isInstance(error) && error.code === "ERR_SESSION_REAUTH_REQUIRED") {
+          res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+          return;
+        }
+        next(error);
+      },
+    );
+    const server = createServer(app);
+    servers.push(server);
+    const r = await send(await listen(server), "/delete-account", { method: "POST" });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe("/login?next=%2Fdelete-account");
   });
 
   it("loses nothing when concurrent requests change different keys of one session", async () => {

@@ -5,7 +5,11 @@ import expressSession from "express-session";
 import { createClient } from "redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { requireService } from "../../../scripts/test-env.js";
-import { type LegacySessionStore, sessionMiddleware } from "../src/index.js";
+import {
+  type LegacySessionStore,
+  type MigrateFromExpressSessionOptions,
+  sessionMiddleware,
+} from "../src/index.js";
 import { close, cookieOf, makeSessions, send } from "./helpers.js";
 
 const OLD_SECRET = "the old express-session secret";
@@ -21,20 +25,38 @@ async function serve(app: express.Express): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-/** The app before migration: plain express-session writing into `store`. */
-async function oldApp(store: unknown): Promise<string> {
+const DAY = 86_400_000;
+
+/**
+ * The app before migration: plain express-session writing into `store`.
+ * `maxAge` is the old cookie's (null: a browser-session cookie, no expiry).
+ */
+async function oldApp(store: unknown, maxAge: number | null = DAY): Promise<string> {
   const app = express();
-  app.use(expressSession({ secret: OLD_SECRET, store, resave: false, saveUninitialized: false }));
+  app.use(
+    expressSession({
+      secret: OLD_SECRET,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      ...(maxAge === null ? {} : { cookie: { maxAge } }),
+    }),
+  );
   app.get("/old", (req, res) => {
     const s = req.session as unknown as Record<string, unknown>;
     s.cart = [1, 2];
     s.account = "u_9";
+    if (typeof req.query.loginAt === "string") s.loginAt = Number(req.query.loginAt);
     res.send("ok");
   });
   return serve(app);
 }
 
-async function newApp(store: LegacySessionStore, destroyOld = true) {
+async function newApp(
+  store: LegacySessionStore,
+  destroyOld = true,
+  extra: Partial<MigrateFromExpressSessionOptions> = {},
+) {
   const app = express();
   app.use(
     sessionMiddleware(makeSessions(), {
@@ -43,11 +65,25 @@ async function newApp(store: LegacySessionStore, destroyOld = true) {
         secrets: ["an older secret", OLD_SECRET],
         userId: (old) => (typeof old.account === "string" ? old.account : undefined),
         destroyOld,
+        ...extra,
       },
     }),
   );
   app.get("/read", (req, res) => {
-    res.json({ data: req.session.toJSON(), user: req.session.userId ?? null });
+    const { loginAt: _, ...data } = req.session.toJSON() as Record<string, unknown>;
+    res.json({ data, user: req.session.userId ?? null });
+  });
+  app.get("/times", (req, res) => {
+    res.json({
+      user: req.session.userId ?? null,
+      authTime: req.session.authTime ?? null,
+      createdAt: req.session.createdAt,
+      fresh: req.session.isFresh(300),
+    });
+  });
+  app.post("/delete-account", (req, res) => {
+    req.session.requireFresh(300);
+    res.send("deleted");
   });
   app.get("/inc", (req, res) => {
     req.session.set("n", 1);
@@ -109,6 +145,40 @@ function migrationSuite(name: string, makeStore: () => LegacySessionStore) {
       expect(await legacyGet(store, sidOf(legacy))).not.toBeNull();
     });
 
+    // Regression: the migrated session got authTime = createdAt = the
+    // migration instant, so a weeks-old legacy session passed step-up and
+    // restarted the absolute timeout.
+    it("a migrated session is never fresh and ends no later than the old cookie", async () => {
+      const store = makeStore();
+      const legacy = cookieOf(await send(await oldApp(store, 20 * 60_000), "/old"), "connect.sid")!;
+      const old = (await legacyGet(store, sidOf(legacy))) as { cookie: { expires: string } };
+      const base = await newApp(store);
+      const r = await send(base, "/times", { cookie: legacy });
+      const times = JSON.parse(r.body);
+      expect(times).toMatchObject({ user: "u_9", authTime: null, fresh: false });
+      // The default absolute timeout is 12 h; the old cookie had 20 minutes left.
+      expect(times.createdAt + 12 * 3_600_000).toBeLessThanOrEqual(Date.parse(old.cookie.expires));
+      const tessera = cookieOf(r, "__Host-sid")!;
+      const step = await send(base, "/delete-account", { method: "POST", cookie: tessera });
+      expect(step.status).toBe(401);
+    });
+
+    it("refuses two legacy cookies (cookie tossing), even with one padded past the parser's limits", async () => {
+      const store = makeStore();
+      const legacy = cookieOf(await send(await oldApp(store), "/old"), "connect.sid")!;
+      const tossed = cookieOf(await send(await oldApp(store), "/old"), "connect.sid")!;
+      const padding = Array.from({ length: 250 }, (_, i) => `p${i}=${"x".repeat(20)}`).join("; ");
+      const base = await newApp(store);
+      for (const header of [`${tossed}; ${legacy}`, `${tossed}; ${padding}; ${legacy}`]) {
+        const r = await send(base, "/read", { cookie: header });
+        expect(JSON.parse(r.body)).toEqual({ data: {}, user: null });
+        expect(cookieOf(r, "__Host-sid")).toBeUndefined();
+        expect(r.setCookie.find((c) => c.startsWith("connect.sid="))).toMatch(/Max-Age=0/);
+      }
+      expect(await legacyGet(store, sidOf(legacy))).not.toBeNull();
+      expect(await legacyGet(store, sidOf(tossed))).not.toBeNull();
+    });
+
     it("does not migrate when the request already has a valid Tessera session", async () => {
       const store = makeStore();
       const legacy = cookieOf(await send(await oldApp(store), "/old"), "connect.sid")!;
@@ -143,11 +213,50 @@ describe("with connect-redis on the Redis test service", () => {
   );
 });
 
+describe("the migrated session's absolute window (MemoryStore)", () => {
+  /** An old session that stored its login time, and a new app that reads it as `createdAt`. */
+  async function withLoginAt(loginAt: number) {
+    const store = new expressSession.MemoryStore() as LegacySessionStore;
+    const legacy = cookieOf(
+      await send(await oldApp(store), `/old?loginAt=${loginAt}`),
+      "connect.sid",
+    )!;
+    const base = await newApp(store, true, {
+      createdAt: (old) => (typeof old.loginAt === "number" ? old.loginAt : undefined),
+    });
+    return { base, legacy };
+  }
+
+  it("runs from the old session's creation time when the app knows it", async () => {
+    const loginAt = Date.now() - 3_600_000;
+    const { base, legacy } = await withLoginAt(loginAt);
+    const times = JSON.parse((await send(base, "/times", { cookie: legacy })).body);
+    expect(times).toMatchObject({ user: "u_9", authTime: null, createdAt: loginAt });
+  });
+
+  it("does not carry a login over when the old session's age is unknown (no creation time, no cookie expiry)", async () => {
+    const store = new expressSession.MemoryStore() as LegacySessionStore;
+    const legacy = cookieOf(await send(await oldApp(store, null), "/old"), "connect.sid")!;
+    const r = await send(await newApp(store), "/read", { cookie: legacy });
+    expect(JSON.parse(r.body)).toEqual({ data: {}, user: null });
+    expect(cookieOf(r, "__Host-sid")).toBeUndefined();
+    expect(r.setCookie.find((c) => c.startsWith("connect.sid="))).toMatch(/Max-Age=0/);
+    expect(await legacyGet(store, sidOf(legacy))).toBeNull();
+  });
+
+  it("does not carry a login over when the old session began more than the absolute timeout ago", async () => {
+    const { base, legacy } = await withLoginAt(Date.now() - 13 * 3_600_000);
+    const r = await send(base, "/read", { cookie: legacy });
+    expect(JSON.parse(r.body)).toEqual({ data: {}, user: null });
+  });
+});
+
 describe("migration options", () => {
   it.each([
     [{ store: {}, secrets: ["x"] }, /store/],
     [{ store: new expressSession.MemoryStore(), secrets: [] }, /secrets/],
     [{ store: new expressSession.MemoryStore(), secrets: ["x"], map: 1 }, /map/],
+    [{ store: new expressSession.MemoryStore(), secrets: ["x"], createdAt: 1 }, /createdAt/],
   ])("refuses %#", (option, message) => {
     expect(() =>
       sessionMiddleware(makeSessions(), { migrateFromExpressSession: option as never }),

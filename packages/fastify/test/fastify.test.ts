@@ -61,6 +61,10 @@ async function start(
     }
     return reply;
   });
+  app.post("/delete-account", async (request) => {
+    request.session.requireFresh(300);
+    return "deleted";
+  });
   app.get<{ Params: { k: string } }>("/key/:k", async (request) => {
     await new Promise((r) => setTimeout(r, Number(request.params.k) % 5));
     request.session.set(`k_${request.params.k}`, true);
@@ -201,6 +205,17 @@ describe("fastifySessions", () => {
     expect(r.body).not.toMatch(/\bat\s|\.ts:|\.js:/);
     store.conflict = false;
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(1);
+  });
+
+  // Regression: requireFresh's ERR_SESSION_REAUTH_REQUIRED reached Fastify's
+  // default error handler without a statusCode and answered 500.
+  it("answers 401 with no-store when requireFresh refuses (step-up)", async () => {
+    const { base } = await start();
+    const r = await send(base, "/delete-account", { method: "POST" });
+    expect(r.status).toBe(401);
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(JSON.parse(r.body).code).toBe("ERR_SESSION_REAUTH_REQUIRED");
+    expect(r.setCookie).toEqual([]);
   });
 
   it("loses nothing when concurrent requests change different keys of one session", async () => {

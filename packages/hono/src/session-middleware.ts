@@ -119,8 +119,10 @@ function withCookies(
  * `Set-Cookie` as its own field with `Cache-Control: no-store` and
  * `Vary: Cookie` (AD-02, AD-03). A store outage answers 503 (ERR-02) instead
  * of serving a fresh session; a commit that loses every write race
- * (`ERR_SESSION_CONFLICT`) answers 409 and stores nothing. `HEAD`, `OPTIONS`
- * and `304` responses commit nothing (T-A14).
+ * (`ERR_SESSION_CONFLICT`) answers 409 and stores nothing; a route's
+ * `requireFresh` refusal (`ERR_SESSION_REAUTH_REQUIRED`) that the app's
+ * `onError` left as a 500 answers 401 with `Cache-Control: no-store`. `HEAD`,
+ * `OPTIONS` and `304` responses commit nothing (T-A14).
  *
  * @example
  * ```ts
@@ -180,6 +182,18 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     // The manager's own session: it refuses changes itself once its commit began (AD-04).
     c.set("session", session);
     await next();
+    // A route that threw (requireFresh's step-up refusal, a store outage in
+    // login) went through the app's onError. When that gave the generic 500,
+    // answer as every adapter does (401, 503, 409), and store nothing, as
+    // for a failed load or commit.
+    if (c.error !== undefined && c.res.status === 500) {
+      const failure = httpFailure(c.error);
+      if (failure !== undefined) {
+        c.res = undefined;
+        c.res = failureResponse(failure);
+        return;
+      }
+    }
     const method = c.req.method;
     if (method === "HEAD" || method === "OPTIONS" || c.res.status === 304) return;
     let result: CommitResult;

@@ -74,6 +74,10 @@ function makeApp(sessions: Sessions<AppData, SessionData> = makeSessions() as ne
     }, 0);
     return c.text("done");
   });
+  app.post("/delete-account", (c) => {
+    c.get("session").requireFresh(300);
+    return c.text("deleted");
+  });
   app.get("/key/:k", async (c) => {
     const k = c.req.param("k");
     await new Promise((r) => setTimeout(r, Number(k) % 5));
@@ -268,6 +272,17 @@ describe.each(runtimes)("%s", (name, start) => {
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(1);
   });
 
+  // Regression: requireFresh's ERR_SESSION_REAUTH_REQUIRED reached Hono's
+  // default onError and answered 500.
+  it("answers 401 with no-store and no cookie when requireFresh refuses (step-up)", async () => {
+    const { base, send } = await start();
+    const r = await send(base, "/delete-account", { method: "POST" });
+    expect(r.status).toBe(401);
+    expect(r.body).toBe("Unauthorized");
+    expect(r.headers["cache-control"]).toBe("no-store");
+    expect(r.setCookie).toEqual([]);
+  });
+
   it("loses nothing when concurrent requests change different keys of one session", async () => {
     const { base, send } = await start();
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
@@ -292,6 +307,21 @@ describe.each(runtimes)("%s", (name, start) => {
       expect(raw).toContain('"n":1');
     });
   }
+});
+
+describe("re-authentication pattern", () => {
+  it("an onError that redirects step-up refusals to the login page keeps its redirect", async () => {
+    const { app } = makeApp();
+    app.onError((error, c) => {
+      if (SessionError.isInstance(error) && error.code === "ERR_SESSION_REAUTH_REQUIRED") {
+        return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+      }
+      return c.text("Internal Server Error", 500);
+    });
+    const r = await app.request("http://localhost/delete-account", { method: "POST" });
+    expect(r.status).toBe(303);
+    expect(r.headers.get("location")).toBe("/login?next=%2Fdelete-account");
+  });
 });
 
 describe("startup checks", () => {

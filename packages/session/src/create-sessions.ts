@@ -14,6 +14,7 @@ import { SessionImpl } from "./lib/session-impl.js";
 import { validateCookieSettings } from "./lib/set-cookie.js";
 import { reportStoreError } from "./lib/store-call.js";
 import { fromStored, isStoreEntry } from "./lib/stored.js";
+import { checkUserId } from "./lib/user-id.js";
 import type { BruteforceOptions, SessionsOptions } from "./options.js";
 import type { Session, SessionData } from "./session.js";
 
@@ -516,16 +517,6 @@ export function createSessions<
       );
     }
     return s;
-  }
-
-  function checkUserId(userId: unknown): string {
-    if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) {
-      throw new SessionError(
-        "ERR_SESSION_INVALID_ARGUMENT",
-        "userId must be a non-empty string of at most 255 characters",
-      );
-    }
-    return userId;
   }
 
   // A free function, not a method: adapters may hold `sessions.commit` detached.

@@ -1,3 +1,5 @@
+import { httpFailure } from "./http-failure.js";
+
 /**
  * Stable error codes of `@tessera/session`. Network input never produces one of
  * these from `load`; they signal programmer misuse or a decision the caller must
@@ -48,6 +50,47 @@ export class SessionError extends Error {
     super(message, options);
     this.name = "SessionError";
     this.code = code;
+  }
+
+  /**
+   * The HTTP status {@link httpFailure} gives this error (401 for
+   * `ERR_SESSION_REAUTH_REQUIRED`, 409 for `ERR_SESSION_CONFLICT`), else
+   * undefined. Express's and Fastify's default error handlers read `status`,
+   * `statusCode` and `headers`, so a `requireFresh` thrown in a route answers
+   * 401 rather than 500 even without an error handler of your own.
+   *
+   * @example
+   * ```ts
+   * res.status(error.status ?? 500);
+   * ```
+   */
+  get status(): number | undefined {
+    return httpFailure(this)?.status;
+  }
+
+  /**
+   * Same as {@link SessionError.status} (the http-errors convention).
+   *
+   * @example
+   * ```ts
+   * reply.code(error.statusCode ?? 500);
+   * ```
+   */
+  get statusCode(): number | undefined {
+    return httpFailure(this)?.status;
+  }
+
+  /**
+   * Response headers that go with {@link SessionError.status}
+   * (`Cache-Control: no-store`), else undefined.
+   *
+   * @example
+   * ```ts
+   * if (error.headers) res.set(error.headers);
+   * ```
+   */
+  get headers(): Readonly<Record<string, string>> | undefined {
+    return httpFailure(this)?.headers;
   }
 
   /**

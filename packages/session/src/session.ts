@@ -50,6 +50,30 @@ export interface LoginOptions<Data> {
    * @default [] (nothing carried over from an anonymous or another user's session)
    */
   carryOver?: ReadonlyArray<SessionKey<Data>>;
+  /**
+   * `null` when this login binds a user who did not authenticate in this
+   * request, e.g. a session carried over from another system: `authTime`
+   * stays undefined, so `isFresh`/`requireFresh` refuse the session until a
+   * real `login` (OWASP ASVS 4.0 §3.7.1: sensitive operations need a real,
+   * recent authentication).
+   * @default now (the user just authenticated)
+   */
+  authTime?: null;
+  /**
+   * When the session really began, epoch milliseconds, if earlier than now
+   * (a carried-over session's own creation time): the absolute timeout runs
+   * from it. Never later than now.
+   * @default now
+   */
+  createdAt?: number;
+  /**
+   * An instant the absolute deadline must not pass, epoch milliseconds (a
+   * carried-over session's own expiry): `createdAt` is moved back so that
+   * `createdAt + absoluteTimeout` is at most this. A deadline already past
+   * throws `ERR_SESSION_INVALID_ARGUMENT` and changes nothing.
+   * @default none
+   */
+  expiresBy?: number;
 }
 
 /**
@@ -72,7 +96,10 @@ export interface Session<Data extends object = SessionData, Flash extends object
   readonly rejected: RejectReason | undefined;
   /** The bound user, set by `login`. Read-only: application data can never set it. */
   readonly userId: string | undefined;
-  /** Epoch ms of the last `login` (authentication), or undefined when anonymous. */
+  /**
+   * Epoch ms of the last `login` (authentication); undefined when anonymous or
+   * when the authentication time is unknown (`login(id, { authTime: null })`).
+   */
   readonly authTime: number | undefined;
   /** Epoch ms the session (or its current authentication) started; the absolute timeout runs from here. */
   readonly createdAt: number;
@@ -167,10 +194,14 @@ export interface Session<Data extends object = SessionData, Flash extends object
   regenerate(): Promise<void>;
   /**
    * Regenerates, binds `userId` and records the authentication time; the
-   * absolute timeout restarts from this authentication.
+   * absolute timeout restarts from this authentication. `authTime: null`,
+   * `createdAt` and `expiresBy` bind a user without claiming a fresh
+   * authentication or a new absolute window (a session carried over from
+   * another system).
    * @example
    * ```ts
    * await session.login(user.id, { carryOver: ["cart"] });
+   * await session.login(legacy.userId, { authTime: null, createdAt: legacy.createdAt });
    * ```
    */
   login(userId: string, options?: LoginOptions<Data>): Promise<void>;

@@ -103,8 +103,44 @@ describe("withSessions", () => {
   });
 });
 
+describe("step-up refusals (requireFresh) answer 401, not 500", () => {
+  // Regression: ERR_SESSION_REAUTH_REQUIRED was not mapped, so the handler's
+  // requireFresh rejected withSessions' promise (a 500 from the platform).
+  it("withSessions answers 401 with Cache-Control: no-store and sends no cookie", async () => {
+    const { sessions, request, jar, clock } = setup();
+    await request((s) => s.login("u1"));
+    clock.advance(10 * 60 * 1000);
+    const handler = withSessions(sessions, async (_req, session) => {
+      session.requireFresh(300);
+      return new Response("account deleted");
+    });
+    const res = await handler(
+      new Request("https://app.test/delete", { headers: { cookie: jar.header() } }),
+    );
+    expect(res.status).toBe(401);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await res.text()).toBe("Unauthorized");
+  });
+
+  it("the SessionError carries status 401 and no-store for framework error handlers", () => {
+    const error = new SessionError("ERR_SESSION_REAUTH_REQUIRED", "x");
+    expect([error.status, error.statusCode, error.headers]).toEqual([
+      401,
+      401,
+      { "cache-control": "no-store" },
+    ]);
+    const other = new SessionError("ERR_SESSION_TOO_LARGE", "x");
+    expect([other.status, other.statusCode, other.headers]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
 describe("httpFailure", () => {
-  it("maps outages to 503, lost write races to 409, and nothing else", () => {
+  it("maps outages to 503, lost write races to 409, step-up refusals to 401, and nothing else", () => {
     for (const error of [
       new StoreUnavailableError("connect ECONNREFUSED"),
       { code: "ERR_STORE_CLOSED" },
@@ -118,6 +154,11 @@ describe("httpFailure", () => {
     expect(httpFailure(new SessionError("ERR_SESSION_CONFLICT", "x"))).toEqual({
       kind: "conflict",
       status: 409,
+      headers: { "cache-control": "no-store" },
+    });
+    expect(httpFailure(new SessionError("ERR_SESSION_REAUTH_REQUIRED", "x"))).toEqual({
+      kind: "reauth_required",
+      status: 401,
       headers: { "cache-control": "no-store" },
     });
     for (const other of [

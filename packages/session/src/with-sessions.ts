@@ -35,7 +35,9 @@ export interface WithSessionsOptions {
  * edge runtimes: loads the session, calls the handler, commits, and appends
  * the cookies to the response. A store outage answers `503` with
  * `Retry-After` instead of serving a fresh session (ERR-02); a commit that
- * loses every write race answers `409` (see {@link httpFailure}). Extra arguments
+ * loses every write race answers `409`, and a handler's `requireFresh` refusal
+ * answers `401` with `Cache-Control: no-store` (see {@link httpFailure}); none of
+ * them stores anything or sends a cookie. Extra arguments
  * (a Workers `env`, a Deno `info`) are passed through.
  *
  * @example

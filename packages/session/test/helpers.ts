@@ -1,7 +1,12 @@
 import { parseSetCookie } from "@tessera/cookie";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore, type SessionStore } from "@tessera/store";
-import { createSessions, type SessionEvent, type SessionsOptions } from "../src/index.js";
+import {
+  createSessions,
+  SessionError,
+  type SessionEvent,
+  type SessionsOptions,
+} from "../src/index.js";
 
 export const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 export const SEC = 1000;
@@ -115,4 +120,14 @@ export function setup(
     return { session, result, setCookies };
   }
   return { sessions, clock: c, events, spy, jar, keys, request };
+}
+
+/** The `SessionError` code `run` throws or rejects with, the error itself if another, or "no error". */
+export async function errorCode(run: () => unknown): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return SessionError.isInstance(error) ? error.code : error;
+  }
+  return "no error";
 }

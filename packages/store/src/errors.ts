@@ -9,7 +9,7 @@
  * - `ERR_STORE_VALUE_TOO_LARGE`: a value above the store's byte limit.
  * - `ERR_STORE_INVALID_EXPIRY`: an `expiresAt` that is not a safe integer (NaN, Infinity, fractions).
  * - `ERR_STORE_INVALID_VERSION`: an `expectVersion` that is not a non-negative safe integer.
- * - `ERR_STORE_INVALID_USER_ID`: a `userId` that is not a non-empty string of at most `MAX_USER_ID_LENGTH`.
+ * - `ERR_STORE_INVALID_USER_ID`: a `userId` that is not a non-empty string of at most `MAX_USER_ID_LENGTH`, or not well-formed Unicode (a lone surrogate).
  * - `ERR_STORE_INVALID_OPTION`: a constructor option with a bad value.
  * - `ERR_STORE_BACKEND`: the backend answered but failed (a driver bug, a corrupt record).
  */

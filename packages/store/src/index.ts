@@ -16,6 +16,7 @@ export type { MemoryStoreOptions } from "./memory-store.js";
 export { MemoryStore } from "./memory-store.js";
 export { supportsUserIndex } from "./supports-user-index.js";
 export {
+  userIdProblem,
   validateEntry,
   validateExpiresAt,
   validateKey,

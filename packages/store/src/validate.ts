@@ -61,20 +61,54 @@ export function validateExpiresAt(expiresAt: number): number {
   return expiresAt;
 }
 
+// A lone surrogate: a UTF-16 code unit with no partner, which has no UTF-8
+// form (with the u flag, a well-formed pair is one code point and never
+// matches). Unicode property escapes run on every runtime we support, unlike
+// String.prototype.isWellFormed (Safari 16.4, Firefox 119).
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * What a valid `userId` must be, or `undefined` when `userId` is one: a
+ * non-empty string of at most {@link MAX_USER_ID_LENGTH} UTF-16 code units
+ * that is well-formed Unicode. The one rule behind {@link validateUserId},
+ * for packages that throw their own typed errors (the session manager, the
+ * token service).
+ *
+ * Well-formed matters because Redis, PostgreSQL, MySQL and Memcached store a
+ * lone surrogate as U+FFFD: `"a\uD800"` and `"a\uDC00"` would become one
+ * user, and revoking one would revoke the other.
+ *
+ * @example
+ * ```ts
+ * userIdProblem("user-42"); // undefined
+ * userIdProblem("a\uD800"); // "well-formed Unicode (no lone surrogates)"
+ * ```
+ */
+export function userIdProblem(userId: unknown): string | undefined {
+  if (typeof userId !== "string" || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
+    return `a string of 1-${MAX_USER_ID_LENGTH} characters`;
+  }
+  if (LONE_SURROGATE.test(userId)) return "well-formed Unicode (no lone surrogates)";
+  return undefined;
+}
+
 /**
  * Checks a `userId`: a non-empty string of at most {@link MAX_USER_ID_LENGTH}
- * code units. Returns it; throws `ERR_STORE_INVALID_USER_ID`.
+ * code units, well-formed Unicode (see {@link userIdProblem}). Returns it;
+ * throws `ERR_STORE_INVALID_USER_ID`.
  *
  * @example
  * ```ts
  * validateUserId("user-42"); // returns it
+ * validateUserId("a\uD800"); // throws StoreError ERR_STORE_INVALID_USER_ID
  * ```
  */
 export function validateUserId(userId: string): string {
-  if (typeof userId !== "string" || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
+  const problem = userIdProblem(userId);
+  if (problem !== undefined) {
     throw new StoreError(
       "ERR_STORE_INVALID_USER_ID",
-      `userId is invalid: ${show(userId)} (expected 1-${MAX_USER_ID_LENGTH} characters)`,
+      `userId is invalid: ${show(userId)} (expected ${problem})`,
     );
   }
   return userId;

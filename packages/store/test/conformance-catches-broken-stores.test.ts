@@ -39,6 +39,7 @@ describe("the conformance suite catches broken stores", () => {
     ["truncatesLargeValues", "values: a value of maxValueBytes"],
     ["stripsNul", "values: Unicode, NUL"],
     ["skipsValidation", "validation: bad keys"],
+    ["skipsValidation", "validation: user ids that are not well-formed"],
     ["throwsSynchronously", "validation: bad keys"],
     ["usableAfterClose", "close: every method rejects"],
     ["onlyListByUser", "user index: declared as both"],

@@ -1,3 +1,5 @@
+import { userIdProblem } from "@tessera/store";
+
 /**
  * Every reason {@link TokensError} can carry. The strings are stable: match
  * on them, not on messages.
@@ -91,6 +93,18 @@ export function badOption(name: string, value: unknown, expected: string): never
     "ERR_TOKENS_INVALID_OPTION",
     `option ${name} is invalid: ${describe(value)} (expected ${expected})`,
   );
+}
+
+/**
+ * Checks a user id with the store's own rule (non-empty, at most 255 code
+ * units, well-formed Unicode), so no id reaches the store's per-user index or
+ * a token's `sub` that a networked store would merge with another user's.
+ * Throws ERR_TOKENS_INVALID_ARGUMENT.
+ */
+export function checkUserId(userId: unknown): string {
+  const problem = userIdProblem(userId);
+  if (problem !== undefined) badArgument("userId", userId, problem);
+  return userId as string;
 }
 
 /** Throws ERR_TOKENS_INVALID_ARGUMENT naming the argument and its bad value. */

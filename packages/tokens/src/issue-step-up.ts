@@ -1,5 +1,5 @@
 import { randomToken, signJwt } from "@tessera/signing";
-import { badArgument } from "./errors.js";
+import { badArgument, checkUserId } from "./errors.js";
 import { type Context, STEP_UP_CONTEXT, STEP_UP_TYP } from "./lib/context.js";
 
 /**
@@ -55,7 +55,7 @@ function text(name: string, value: unknown, max: number): string {
  */
 export async function issueStepUp(ctx: Context, input: StepUpInput): Promise<StepUpToken> {
   if (typeof input !== "object" || input === null) badArgument("input", input, "an object");
-  const userId = text("userId", input.userId, 255);
+  const userId = checkUserId(input.userId);
   const sessionId = text("sessionId", input.sessionId, 256);
   const acr = text("acr", input.acr, 256);
   const now = ctx.now();

@@ -1,6 +1,5 @@
 import { hashToken, randomToken } from "@tessera/signing";
-import { MAX_USER_ID_LENGTH } from "@tessera/store";
-import { badArgument, TokensError } from "./errors.js";
+import { badArgument, checkUserId, TokensError } from "./errors.js";
 import { bindingHash, type Context } from "./lib/context.js";
 import { mintAccess } from "./lib/family.js";
 import {
@@ -95,9 +94,7 @@ export async function issue(
   userId: string,
   options: IssueOptions = {},
 ): Promise<TokenPair> {
-  if (typeof userId !== "string" || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
-    badArgument("userId", userId, `a string of 1-${MAX_USER_ID_LENGTH} characters`);
-  }
+  checkUserId(userId);
   if (typeof options !== "object" || options === null) badArgument("options", options, "an object");
   const now = ctx.now();
   const authTime = options.authTime ?? now;

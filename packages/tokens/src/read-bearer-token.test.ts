@@ -17,8 +17,20 @@ describe("readBearerToken (RFC 6750 §2.1)", () => {
     expect(readBearerToken(header)).toEqual({ ok: false, reason: "missing" });
   });
 
+  // Regression: another scheme was "malformed" (400 invalid_request), but a
+  // request without Bearer credentials gets a bare 401 challenge (RFC 6750 §3.1).
   it.each([
     "Basic dXNlcjpwYXNz",
+    "Token abc",
+    'Digest username="u", realm="r", nonce="n"',
+    "DPoP eyJhbGciOi",
+    "Negotiate",
+    "Bearerabc",
+  ])("missing (no Bearer credentials) for another scheme: %j", (header) => {
+    expect(readBearerToken(header)).toEqual({ ok: false, reason: "missing" });
+  });
+
+  it.each([
     "Bearer",
     "Bearer ",
     "Bearer abc def",
@@ -27,8 +39,10 @@ describe("readBearerToken (RFC 6750 §2.1)", () => {
     "Bearer abc ",
     "Bearer a=b",
     "Bearer a\tb",
-    "Bearerabc",
-    "Token abc",
+    "Basic dXNlcjpwYXNz, Bearer abc",
+    "Basic dXNlcjpwYXNz,bearer abc",
+    "(Basic) abc",
+    `Basic ${"a".repeat(20_000)}`,
     `Bearer ${"a".repeat(20_000)}`,
   ])("malformed for %j", (header) => {
     expect(readBearerToken(header)).toEqual({ ok: false, reason: "malformed" });

@@ -1,5 +1,5 @@
 import { supportsUserIndex } from "@tessera/store";
-import { badArgument, TokensError } from "./errors.js";
+import { checkUserId, TokensError } from "./errors.js";
 import type { Context } from "./lib/context.js";
 import { revokeFamily } from "./lib/family.js";
 import { parseFamily } from "./lib/records.js";
@@ -13,9 +13,7 @@ import { parseFamily } from "./lib/records.js";
  * for those). Resolves to the number of families revoked.
  */
 export async function revokeUser(ctx: Context, userId: string): Promise<number> {
-  if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) {
-    badArgument("userId", userId, "a string of 1-255 characters");
-  }
+  checkUserId(userId);
   const store = ctx.store;
   if (!supportsUserIndex(store)) {
     throw new TokensError(

@@ -59,7 +59,7 @@ describe("verifyRequest", () => {
   });
 
   it.each([
-    ["Basic dXNlcjpwYXNz", "malformed"],
+    ["Basic dXNlcjpwYXNz", "missing"],
     ["Bearer abc", "malformed"],
     ["Bearer a.b.c", "malformed"],
   ])("%j → %s", async (authorization, reason) => {
@@ -68,6 +68,19 @@ describe("verifyRequest", () => {
       new Request("https://api.example/", { headers: { authorization } }),
     );
     expect(result).toMatchObject({ ok: false, reason });
+  });
+
+  // Regression: `Authorization: Basic ...` answered 400 invalid_request; a
+  // request lacking Bearer authentication gets 401 and a bare challenge (RFC 6750 §3.1).
+  it("another scheme (Basic) gives a 401 Bearer challenge with the realm and no error code", async () => {
+    const { tokens } = await setup();
+    const result = await tokens.verifyRequest(
+      new Request("https://api.example/", { headers: { authorization: "Basic dXNlcjpwYXNz" } }),
+    );
+    expect(result.ok).toBe(false);
+    const response = unauthorizedResponse(result as { reason: string }, { realm: "api" });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe('Bearer realm="api"');
   });
 
   it("an expired token gives a 401 invalid_token challenge", async () => {

@@ -9,7 +9,9 @@ import {
 } from "./verify.js";
 
 /**
- * Why `verifyRequest` refused a request: `missing` (no `Authorization` header) or an {@link AccessFailure}.
+ * Why `verifyRequest` refused a request: `missing` (no Bearer credentials: no
+ * `Authorization` header, or one with another scheme such as `Basic`) or an
+ * {@link AccessFailure}.
  *
  * @example
  * ```ts

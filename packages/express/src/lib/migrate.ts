@@ -1,5 +1,5 @@
-import { clearCookie, parseCookie } from "@tessera/cookie";
-import type { Session, SessionData, SessionKey } from "@tessera/session";
+import { clearCookie, parseCookieAll } from "@tessera/cookie";
+import { type Session, type SessionData, SessionError, type SessionKey } from "@tessera/session";
 import { unsignLegacy } from "@tessera/signing";
 import { ExpressSessionError } from "../errors.js";
 import type { MigrateFromExpressSessionOptions } from "../options.js";
@@ -42,6 +42,48 @@ function defaultMap(old: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+// The whole header, past the parser's default 8 KiB / 200 pairs: a tossed
+// twin could otherwise hide the user's own cookie behind padding. Node caps
+// the header itself (16 KiB by default), so the scan stays bounded.
+const WHOLE_HEADER = {
+  maxBytes: Number.POSITIVE_INFINITY,
+  maxPairs: Number.POSITIVE_INFINITY,
+} as const;
+
+const nothing = async (): Promise<void> => {};
+
+/** Epoch ms from a number, a Date or an ISO string (JSON stores give strings), else undefined. */
+function instantOf(value: unknown): number | undefined {
+  let ms = Number.NaN;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === "string") ms = Date.parse(value);
+  else if (typeof value === "number") ms = value;
+  return Number.isSafeInteger(ms) && ms >= 0 ? ms : undefined;
+}
+
+/**
+ * What bounds the migrated session's absolute window: the old session's
+ * creation time if the app knows it, and the old cookie's own expiry. Null
+ * when neither is known: the old session could be older than any absolute
+ * timeout allows, so the safe choice is not to carry its login over.
+ */
+function legacyWindow(
+  old: Record<string, unknown>,
+  createdAtOf: ((old: Record<string, unknown>) => unknown) | undefined,
+): { createdAt?: number; expiresBy?: number } | null {
+  const createdAt = instantOf(createdAtOf?.(old));
+  const cookie = old.cookie;
+  const expiresBy =
+    typeof cookie === "object" && cookie !== null
+      ? instantOf((cookie as { expires?: unknown }).expires)
+      : undefined;
+  if (createdAt === undefined && expiresBy === undefined) return null;
+  return {
+    ...(createdAt === undefined ? {} : { createdAt }),
+    ...(expiresBy === undefined ? {} : { expiresBy }),
+  };
+}
+
 /** Validates the option once, at startup, and returns the per-request step. */
 export function createMigration<Data extends SessionData>(
   options: MigrateFromExpressSessionOptions<Data>,
@@ -72,6 +114,10 @@ export function createMigration<Data extends SessionData>(
   if (userIdOf !== undefined && typeof userIdOf !== "function") {
     invalid("userId", userIdOf, "a function");
   }
+  const createdAtOf = options.createdAt;
+  if (createdAtOf !== undefined && typeof createdAtOf !== "function") {
+    invalid("createdAt", createdAtOf, "a function");
+  }
   const destroyOld = options.destroyOld ?? true;
   // Same scope the old cookie was set with, or the browser keeps it (RFC 6265bis §5.7 step 11).
   const clear = clearCookie(name, {
@@ -98,21 +144,40 @@ export function createMigration<Data extends SessionData>(
   return {
     async run(header, session) {
       if (header === undefined || !header.includes(name)) return null;
-      const value = parseCookie(header)[name];
-      if (value === undefined) return null;
-      const sid = unsignLegacy(value, secrets);
+      const values = parseCookieAll(header, WHOLE_HEADER)[name];
+      if (values === undefined) return null;
+      // Two legacy cookies (one tossed in by a sibling subdomain): which is
+      // the user's cannot be told, so neither is migrated, as for the session
+      // cookie; ours is cleared and no old session is destroyed.
+      if (values.length > 1) return { clear, finish: nothing };
+      const sid = unsignLegacy(values[0]!, secrets);
       if (sid === null) return null;
       const old = await get(sid);
-      if (old === null) return { clear, finish: async () => {} };
+      if (old === null) return { clear, finish: nothing };
+      const done: Migrated = { clear, finish: destroyOld ? () => destroy(sid) : nothing };
       const userId = userIdOf?.(old);
-      if (typeof userId === "string" && userId.length > 0) await session.login(userId);
+      if (typeof userId === "string" && userId.length > 0) {
+        const window = legacyWindow(old, createdAtOf);
+        if (window === null) return done;
+        try {
+          // Not an authentication: step-up stays refused until a real login,
+          // and the absolute deadline is no later than the old session's.
+          await session.login(userId, { authTime: null, ...window });
+        } catch (error) {
+          // An id or a deadline the manager refuses (already past): not migrated.
+          if (SessionError.isInstance(error) && error.code === "ERR_SESSION_INVALID_ARGUMENT") {
+            return done;
+          }
+          throw error;
+        }
+      }
       const data = map(old) as Record<string, unknown>;
       for (const key of Object.keys(data)) {
         const v = data[key];
         if (v !== undefined) session.set(key as SessionKey<Data>, v as Data[SessionKey<Data>]);
       }
       session.persist();
-      return { clear, finish: destroyOld ? () => destroy(sid) : async () => {} };
+      return done;
     },
   };
 }

@@ -17,7 +17,9 @@ const ERRORS = {
  */
 export function toNextError(error: unknown): unknown {
   const failure = httpFailure(error);
-  if (failure === undefined) return error;
+  // A step-up refusal is thrown by the app's own route, never by load or
+  // commit, and its SessionError already carries status 401 and no-store.
+  if (failure === undefined || failure.kind === "reauth_required") return error;
   const [code, message] = ERRORS[failure.kind];
   const wrapped = new ExpressSessionError(code, message, {
     cause: error,

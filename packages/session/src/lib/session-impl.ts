@@ -8,6 +8,7 @@ import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
 import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
 import { denySession } from "./revocation.js";
 import { reportStoreError } from "./store-call.js";
+import { checkUserId } from "./user-id.js";
 
 export { sameNetwork } from "./binding.js";
 
@@ -26,6 +27,56 @@ function checkSeconds(name: string, value: number): number {
     );
   }
   return value;
+}
+
+/** False for `authTime: null` (a user bound without authenticating now). */
+function loginAuthenticates(authTime: unknown): boolean {
+  if (authTime === undefined) return true;
+  if (authTime === null) return false;
+  throw new SessionError(
+    "ERR_SESSION_INVALID_ARGUMENT",
+    `authTime must be null (unknown) or left out (now): ${String(authTime).slice(0, 40)}`,
+  );
+}
+
+function instant(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new SessionError(
+      "ERR_SESSION_INVALID_ARGUMENT",
+      `${name} must be epoch milliseconds (a non-negative integer): ${String(value).slice(0, 40)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Where the absolute window of a login starts: now, or earlier when the
+ * session began earlier (`createdAt`) or must end by `expiresBy`; never
+ * later than now, so these options can only shorten a session's life.
+ */
+function loginCreatedAt(
+  options: { createdAt?: number; expiresBy?: number },
+  now: number,
+  absoluteMs: number,
+): number {
+  const createdAt = instant("createdAt", options.createdAt);
+  const expiresBy = instant("expiresBy", options.expiresBy);
+  if (createdAt !== undefined && createdAt > now) {
+    throw new SessionError(
+      "ERR_SESSION_INVALID_ARGUMENT",
+      `createdAt must not be in the future: ${createdAt} > now ${now}`,
+    );
+  }
+  let start = Math.min(now, createdAt ?? now);
+  if (expiresBy !== undefined) start = Math.min(start, expiresBy - absoluteMs);
+  if (start + absoluteMs <= now) {
+    throw new SessionError(
+      "ERR_SESSION_INVALID_ARGUMENT",
+      `the session's absolute deadline (${start + absoluteMs}) has already passed (now ${now}): it cannot be logged in`,
+    );
+  }
+  return start;
 }
 
 /** Where a session came from and what its commit must do. Private to the package. */
@@ -293,16 +344,14 @@ export class SessionImpl<Data extends object, Flash extends object>
 
   async login(userId: string, options: LoginOptions<Data> = {}): Promise<void> {
     this.writable();
-    if (typeof userId !== "string" || userId.length === 0 || userId.length > 255) {
-      throw new SessionError(
-        "ERR_SESSION_INVALID_ARGUMENT",
-        `userId must be a non-empty string of at most 255 characters: ${String(userId).slice(0, 40)}`,
-      );
-    }
+    checkUserId(userId);
     const carryOver = options.carryOver ?? [];
     if (!Array.isArray(carryOver)) {
       throw new SessionError("ERR_SESSION_INVALID_ARGUMENT", "carryOver must be an array of keys");
     }
+    const authenticated = loginAuthenticates(options.authTime);
+    // Decided before anything changes: a refused login leaves the session as it was.
+    const createdAt = loginCreatedAt(options, this.ctx.now(), this.ctx.timeouts.absoluteMs);
     const sameUser = this.record.userId === userId;
     // Before rotating: a refused login must leave the current session as it was.
     await this.enforceLimit(userId);
@@ -317,10 +366,11 @@ export class SessionImpl<Data extends object, Flash extends object>
       delete this.record.flash;
     }
     this.record.userId = userId;
-    this.record.authTime = now;
+    if (authenticated) this.record.authTime = now;
+    else delete this.record.authTime;
     // A real authentication supersedes an earlier revokeUser keep.
     delete this.record.keptAt;
-    this.record.createdAt = now;
+    this.record.createdAt = Math.min(createdAt, now);
     this.record.lastSeenAt = now;
     this.ctx.emit({ type: "login", at: now, session: this.key!, userId });
   }

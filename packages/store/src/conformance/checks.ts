@@ -77,6 +77,14 @@ const EDGE_KEYS: Array<[string, string]> = [
   ],
 ];
 
+// Lone surrogates (not well-formed UTF-16, so not encodable as UTF-8).
+const ILL_FORMED_USER_IDS: Array<[string, string]> = [
+  ["a lone high surrogate at the end", "user-\uD800"],
+  ["a lone low surrogate at the end", "user-\uDC00"],
+  ["a lone high surrogate in the middle", "a\uD83Db"],
+  ["a reversed surrogate pair", "\uDC36\uD83D"],
+];
+
 const BAD_KEYS: Array<[string, string]> = [
   ["empty", ""],
   ["space", "a b"],
@@ -514,6 +522,35 @@ export const conformanceChecks: readonly ConformanceCheck[] = Object.freeze([
           () => s.set(k, entry),
           "ERR_STORE_INVALID_USER_ID",
           `set(userId ${JSON.stringify(bad)})`,
+        );
+      }
+      isNull(await s.get(k), "nothing was written by rejected calls");
+    },
+  ),
+
+  check(
+    "validation: user ids that are not well-formed Unicode reject with ERR_STORE_INVALID_USER_ID",
+    async (c) => {
+      // Networked backends store a lone surrogate as U+FFFD, so "a\uD800" and
+      // "a\uDC00" would share one per-user index: refused before any write.
+      const s = c.store;
+      const k = c.key();
+      for (const [label, bad] of ILL_FORMED_USER_IDS) {
+        await rejectsWith(
+          () => s.set(k, { value: "v", expiresAt: later(), userId: bad }),
+          "ERR_STORE_INVALID_USER_ID",
+          `set(userId with ${label})`,
+        );
+        if (!supportsUserIndex(s)) continue;
+        await rejectsWith(
+          () => s.listByUser(bad),
+          "ERR_STORE_INVALID_USER_ID",
+          `listByUser(userId with ${label})`,
+        );
+        await rejectsWith(
+          () => s.deleteByUser(bad),
+          "ERR_STORE_INVALID_USER_ID",
+          `deleteByUser(userId with ${label})`,
         );
       }
       isNull(await s.get(k), "nothing was written by rejected calls");
