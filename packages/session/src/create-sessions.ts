@@ -5,6 +5,7 @@ import type { SessionEvent } from "./events.js";
 import { BruteforceDetector } from "./lib/bruteforce.js";
 import { commitStateful, commitStateless } from "./lib/commit.js";
 import type { Context } from "./lib/context.js";
+import { COOKIE_HEADER_LIMIT } from "./lib/limits.js";
 import { loadStateful, loadStateless } from "./lib/load.js";
 import { PendingRevocations } from "./lib/pending.js";
 import { createPrimitives } from "./lib/primitives.js";
@@ -464,6 +465,7 @@ export function createSessions<
     timeouts: { idleMs: idle * 1000, absoluteMs: absolute * 1000, touchAfterMs: touchAfter * 1000 },
     maxRetries,
     maxSize,
+    cookieHeaderLimit: COOKIE_HEADER_LIMIT,
     maxDepth,
     encryptAtRest,
     saveUninitialized,

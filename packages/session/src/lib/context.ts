@@ -53,6 +53,8 @@ export interface Context {
   timeouts: Timeouts;
   maxRetries: number;
   maxSize: number;
+  /** Longest Cookie header searched for the session's own cookie; longer ones are refused. */
+  cookieHeaderLimit: number;
   /** ST-06: deepest nesting of session data, checked before serializing and on load. */
   maxDepth: number;
   encryptAtRest: boolean;

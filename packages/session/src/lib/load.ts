@@ -92,9 +92,10 @@ export async function loadStateful<D extends object, F extends object>(
   if (ctx.tokenMode === "authorization") {
     raw = readBearer(header);
   } else {
-    const read = readSessionCookies(header, ctx.cookie.name, false);
+    const read = readSessionCookies(header, ctx.cookie.name, false, ctx.cookieHeaderLimit);
     incoming = read.present;
     if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
+    if (read.tooLarge) return fresh(ctx, now, incoming, meta, "header_too_large");
     raw = read.value;
   }
   if (raw === undefined) return fresh(ctx, now, incoming, meta);
@@ -220,9 +221,10 @@ export async function loadStateless<D extends object, F extends object>(
   meta: SessionMeta | undefined,
 ): Promise<SessionImpl<D, F>> {
   const now = ctx.now();
-  const read = readSessionCookies(header, ctx.cookie.name, true);
+  const read = readSessionCookies(header, ctx.cookie.name, true, ctx.cookieHeaderLimit);
   const incoming = read.present;
   if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
+  if (read.tooLarge) return fresh(ctx, now, incoming, meta, "header_too_large");
   const sealed = read.value;
   if (sealed === undefined) {
     // Cookies of ours that do not reassemble are malformed; no cookie at all is simply no session.
