@@ -24,8 +24,11 @@ export interface Primitives {
   unsignToken(value: string): Opened<string>;
   /** AEAD-seals a JSON payload bound to `context` (stateless cookies, encryption at rest). */
   seal(payload: unknown, context: string, expiresInSeconds: number, now: number): Promise<string>;
-  /** Opens a sealed payload bound to `context` (tampered, wrong context or expired: a reason). */
-  unseal(sealed: string, context: string, now: number): Promise<Opened<unknown>>;
+  /**
+   * Opens a sealed payload bound to `context` (tampered, wrong context or
+   * expired: a reason); a value longer than `maxLength` is malformed unread.
+   */
+  unseal(sealed: string, context: string, now: number, maxLength: number): Promise<Opened<unknown>>;
   /** CSRF token for a session identity, with the CSRF purpose (KEY-03/KEY-04). */
   csrfToken(identity: string): string;
   /** Constant-time check of a CSRF token against a session identity; any key of the ring verifies. */

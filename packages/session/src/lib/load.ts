@@ -234,7 +234,7 @@ export async function loadStateless<D extends object, F extends object>(
   if (sealed.length > MAX_SEALED_LENGTH || !SEALED.test(sealed)) {
     return fresh(ctx, now, incoming, meta, "malformed");
   }
-  const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now);
+  const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now, MAX_SEALED_LENGTH);
   if (!opened.ok) return fresh(ctx, now, incoming, meta, opened.reason);
   const record = validateRecord(opened.value, ctx.maxDepth);
   if (record === null || record.sid === undefined || !TOKEN.test(record.sid)) {

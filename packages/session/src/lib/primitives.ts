@@ -13,6 +13,9 @@ import type { Primitives } from "./context.js";
 /** Longest sealed value accepted (a chunked stateless cookie), checked before decoding (DOS-01). */
 export const MAX_SEALED_LENGTH = 16_384;
 
+/** The most any sealed value may take: the largest `maxLength` the signing package accepts. */
+export const SEALED_LENGTH_CEILING = 1_048_576;
+
 /**
  * Binds the keyring and the cookie name once. Every MAC carries the cookie
  * name as context and its own purpose (KEY-03, KEY-04): a session cookie value
@@ -32,12 +35,8 @@ export function createPrimitives(keys: Keyring, cookieName: string): Primitives 
       return { ok: false, reason: malformed ? "malformed" : "bad_signature" };
     },
     seal: (payload, context, expiresIn, now) => seal(payload, keys, { context, expiresIn, now }),
-    unseal: async (sealed, context, now) => {
-      const result = await openSealed<unknown>(sealed, keys, {
-        context,
-        now,
-        maxLength: MAX_SEALED_LENGTH,
-      });
+    unseal: async (sealed, context, now, maxLength) => {
+      const result = await openSealed<unknown>(sealed, keys, { context, now, maxLength });
       if (result.ok) return { ok: true, value: result.payload, reissue: result.needsReissue };
       switch (result.reason) {
         case "expired":
