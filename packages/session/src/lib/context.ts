@@ -56,6 +56,8 @@ export interface Context {
   timeouts: Timeouts;
   maxRetries: number;
   maxSize: number;
+  /** Octets the session's cookies may take in the Cookie header; sealed cookies past it are refused. */
+  maxCookieSize: number;
   /** Longest Cookie header searched for the session's own cookie; longer ones are refused. */
   cookieHeaderLimit: number;
   /** ST-06: deepest nesting of session data, checked before serializing and on load. */

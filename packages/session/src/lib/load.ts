@@ -3,7 +3,6 @@ import type { RejectReason } from "../events.js";
 import { type BindingChange, bindingChanges } from "./binding.js";
 import type { Context } from "./context.js";
 import { checkExpiry } from "./expiry.js";
-import { MAX_SEALED_LENGTH } from "./primitives.js";
 import { readSessionCookies } from "./read-cookie.js";
 import { emptyBag, type SessionMeta, type SessionRecord, validateRecord } from "./record.js";
 import { isForward, openForward } from "./renewal.js";
@@ -231,10 +230,11 @@ export async function loadStateless<D extends object, F extends object>(
     const any = Object.keys(incoming).length > 0;
     return fresh(ctx, now, incoming, meta, any ? "malformed" : undefined);
   }
-  if (sealed.length > MAX_SEALED_LENGTH || !SEALED.test(sealed)) {
+  // The writer keeps all chunks within maxCookieSize, so no longer value is ours.
+  if (sealed.length > ctx.maxCookieSize || !SEALED.test(sealed)) {
     return fresh(ctx, now, incoming, meta, "malformed");
   }
-  const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now, MAX_SEALED_LENGTH);
+  const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now, ctx.maxCookieSize);
   if (!opened.ok) return fresh(ctx, now, incoming, meta, opened.reason);
   const record = validateRecord(opened.value, ctx.maxDepth);
   if (record === null || record.sid === undefined || !TOKEN.test(record.sid)) {

@@ -10,9 +10,6 @@ import {
 } from "@tessera/signing";
 import type { Primitives } from "./context.js";
 
-/** Longest sealed value accepted (a chunked stateless cookie), checked before decoding (DOS-01). */
-export const MAX_SEALED_LENGTH = 16_384;
-
 /** The most any sealed value may take: the largest `maxLength` the signing package accepts. */
 export const SEALED_LENGTH_CEILING = 1_048_576;
 
