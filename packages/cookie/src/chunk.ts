@@ -1,6 +1,7 @@
 import { clearCookie } from "./clear-cookie.js";
 import { CookieError, describe } from "./errors.js";
 import { assertName, encodeValue, serializeAttributes } from "./lib/attributes.js";
+import { count as limitOption } from "./lib/header.js";
 import { MAX_NAME_VALUE } from "./lib/limits.js";
 import type { PrefixConstraint, SerializeOptions } from "./types.js";
 
@@ -48,21 +49,6 @@ function maxChunksOf(value: unknown): number {
     throw new CookieError(
       "ERR_COOKIE_INVALID_OPTION",
       `option maxChunks must be an integer in 1..999: ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-function maxBytesOf(value: unknown): number {
-  if (value === undefined) return Infinity;
-  if (
-    typeof value !== "number" ||
-    !(value >= 1) ||
-    !(Number.isInteger(value) || value === Infinity)
-  ) {
-    throw new CookieError(
-      "ERR_COOKIE_INVALID_OPTION",
-      `option maxBytes must be a positive integer: ${describe(value)}`,
     );
   }
   return value;
@@ -146,7 +132,7 @@ export function chunkSetCookie(
 ): string[] {
   assertName(name);
   const maxChunks = maxChunksOf(options.maxChunks);
-  const maxBytes = maxBytesOf(options.maxBytes);
+  const maxBytes = limitOption("maxBytes", options.maxBytes, Infinity);
   const enc = encodeValue(value, attributes.encode);
   const suffix = serializeAttributes(name, attributes);
   const incoming = options.incoming ?? undefined;

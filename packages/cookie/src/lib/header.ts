@@ -64,7 +64,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxPairs: DEFAULT_MAX_PAIRS,
 });
 
-function count(name: string, value: unknown, fallback: number): number {
+/** A size or count option: a non-negative integer or Infinity, `fallback` when absent. */
+export function count(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (
     typeof value !== "number" ||
