@@ -470,6 +470,8 @@ describe.each([
     expect(own.body["user"]).toBe("attacker");
   });
 
+  // Regression: stateless sessions were written as cookies the next request could not read
+  // back (data lost) or that Node refused with 431 on every later request (lock-out).
   it("a session too large for the cookie budget is refused (413), and no later request gets a 431", async () => {
     const jar = new Jar();
     const login = await hit(f.app.url, "POST", "/login?user=big");
