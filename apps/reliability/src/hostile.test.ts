@@ -128,8 +128,11 @@ describe.each(APP_KINDS)("hostile input: %s app on MemoryStore", (kind: AppKind)
     const huge = Buffer.from(`a=${"x".repeat(17_000)}; ${COOKIE}=${victim}`, "latin1");
     expect(await rawStatus(f.app.port, rawCookieRequest("/state", huge))).toBe(431);
     const many = Array.from({ length: 1500 }, (_, i) => `c${i}=${i}`).join("; ");
-    // Session cookie after the parser's cap: not found (documented), still a 200.
-    await anonymous(`${many}; ${COOKIE}=${victim}`, "thousands of cookies");
+    // Session cookie after them: the whole header is searched for it, so it is found.
+    count("thousands of cookies");
+    const last = await hit(f.app.url, "GET", "/state", { header: `${many}; ${COOKIE}=${victim}` });
+    expect(last.status).toBe(200);
+    expect(last.body["user"]).toBe("victim");
     // Session cookie first: found.
     const first = await hit(f.app.url, "GET", "/state", { header: `${COOKIE}=${victim}; ${many}` });
     expect(first.status).toBe(200);
@@ -357,14 +360,15 @@ describe("stateless chunked cookies (T-B38): reordered, missing, extra chunks â†
   });
 
   it("tampered chunk sets are refused, the complete set works", async () => {
-    const h = await hit(f.app.url, "POST", "/big", { body: "y".repeat(6000) });
+    // Two chunks, within the default maxCookieSize.
+    const h = await hit(f.app.url, "POST", "/big", { body: "y".repeat(3000) });
     expect(h.status).toBe(200);
     const chunks = h.setCookie
       .filter((l) => l.startsWith(`${COOKIE}.`))
       .map((l) => l.split(";")[0]!);
     expect(chunks.length).toBeGreaterThanOrEqual(2);
     const ok = await hit(f.app.url, "GET", "/state", { header: chunks.join("; ") });
-    expect((ok.body["data"] as Record<string, unknown>)["big"]).toBe("y".repeat(6000));
+    expect((ok.body["data"] as Record<string, unknown>)["big"]).toBe("y".repeat(3000));
     const value = (c: string) => c.slice(c.indexOf("=") + 1);
     const variants = [
       chunks.slice(1),
@@ -380,6 +384,123 @@ describe("stateless chunked cookies (T-B38): reordered, missing, extra chunks â†
       expect(r.status).toBe(200);
       expect(r.body["data"]).toEqual({});
     }
+  });
+});
+
+/** A browser's cookie jar: applies Set-Cookie lines (Max-Age=0 deletes) and builds the Cookie header. */
+class Jar {
+  readonly cookies = new Map<string, string>();
+  apply(lines: readonly string[]): void {
+    for (const line of lines) {
+      const pair = line.slice(0, line.indexOf(";") === -1 ? line.length : line.indexOf(";"));
+      const name = pair.slice(0, pair.indexOf("="));
+      if (/;\s*Max-Age=0(;|$)/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(name.length + 1));
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+}
+
+const smallCookies = (n: number) => Array.from({ length: n }, (_, i) => `c${i}=${i}`).join("; ");
+
+describe.each([
+  ["stateful, MemoryStore", true],
+  ["stateless", false],
+])("cookie padding and size limits over HTTP (Express, %s)", (_label, stateful) => {
+  let f: Fixture;
+  const victim = new Jar();
+  const attacker = new Jar();
+
+  beforeAll(async () => {
+    f = await startFixture("express", stateful ? new MemoryStore() : undefined);
+    for (const [jar, user] of [
+      [victim, "victim"],
+      [attacker, "attacker"],
+    ] as const) {
+      const login = await hit(f.app.url, "POST", `/login?user=${user}`);
+      jar.apply(login.setCookie);
+      const set = await hit(f.app.url, "POST", `/set?key=secret&value=${user}`, {
+        header: jar.header(),
+      });
+      expect(set.status).toBe(200);
+      jar.apply(set.setCookie);
+    }
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+  afterEach(async () => {
+    // The victim's own cookie still works after every attack: nothing was lost or locked out.
+    const h = await hit(f.app.url, "GET", "/state", { header: victim.header() });
+    expect(h.status).toBe(200);
+    expect(h.body["user"]).toBe("victim");
+    expect(unexpectedErrors).toEqual([]);
+  });
+
+  // Regression: the session cookie was read within the parser's 8 KiB / 200 pairs, so the
+  // attacker's cookie first and padding before the victim's made the victim use the attacker's session.
+  it("attacker's cookie first, padded header, victim's cookie last â†’ no session, never the attacker's", async () => {
+    const paddings = [
+      `pad=${"x".repeat(9000)}`,
+      `pad=${"x".repeat(14_000)}`,
+      smallCookies(200),
+      smallCookies(1200),
+      `${smallCookies(150)}; pad=${"x".repeat(6000)}`,
+    ];
+    // Bounded: five padded requests at once, each under Node's 16 KiB header limit.
+    const answers = await Promise.all(
+      paddings.map((padding) =>
+        hit(f.app.url, "GET", "/state", {
+          header: `${attacker.header()}; ${padding}; ${victim.header()}`,
+        }),
+      ),
+    );
+    for (const h of answers) {
+      count("padded duplicate session cookie");
+      expect(h.status).toBe(200);
+      expect(h.body["user"]).toBeNull();
+      expect(h.body["rejected"]).toBe("duplicate_cookie");
+    }
+    // Without the victim's copy the attacker's own session is simply theirs.
+    const own = await hit(f.app.url, "GET", "/state", {
+      header: `${attacker.header()}; ${smallCookies(300)}`,
+    });
+    expect(own.body["user"]).toBe("attacker");
+  });
+
+  // Regression: stateless sessions were written as cookies the next request could not read
+  // back (data lost) or that Node refused with 431 on every later request (lock-out).
+  it("a session too large for the cookie budget is refused (413), and no later request gets a 431", async () => {
+    const jar = new Jar();
+    const login = await hit(f.app.url, "POST", "/login?user=big");
+    jar.apply(login.setCookie);
+    let kept = "";
+    for (const size of [100, 2500, 6000, 12_000, 30_000, 2000, 60_000, 10]) {
+      count("large stateless session");
+      const body = "z".repeat(size);
+      const h = await hit(f.app.url, "POST", "/big", { header: jar.header(), body });
+      if (stateful || size <= 2500) {
+        expect(h.status).toBe(200);
+        kept = body;
+      } else {
+        // ERR_SESSION_TOO_LARGE before anything is written: no Set-Cookie at all.
+        expect(h.status).toBe(413);
+        expect(h.setCookie).toEqual([]);
+      }
+      jar.apply(h.setCookie);
+      // What the browser now sends stays within what servers accept, and still loads.
+      expect(jar.header().length).toBeLessThanOrEqual(stateful ? 200 : 6144);
+      const state = await hit(f.app.url, "GET", "/state", { header: jar.header() });
+      expect(state.status).toBe(200);
+      expect(state.body["user"]).toBe("big");
+      expect((state.body["data"] as Record<string, unknown>)["big"]).toBe(kept);
+      jar.apply(state.setCookie);
+    }
+    // Over raw HTTP too: the jar's header with the site's other cookies is far from Node's limit.
+    const raw = Buffer.from(`${jar.header()}; ${smallCookies(100)}`, "latin1");
+    expect(await rawStatus(f.app.port, rawCookieRequest("/state", raw))).toBe(200);
   });
 });
 

@@ -25,6 +25,36 @@ function header(jar: Record<string, string>): string {
 const big = (n: number) => "A".repeat(n);
 
 describe("chunkSetCookie", () => {
+  describe("maxBytes: the Cookie header octets the value's cookies may take", () => {
+    const sent = (lines: string[]) => header(browser(lines)).length;
+
+    it("counts names, count marker, values and separators exactly as a browser sends them", () => {
+      for (const size of [10, 4000, 4100, 8000, 12_000, 20_000]) {
+        const lines = chunkSetCookie("__Host-sess", big(size), secureCookieDefaults);
+        const bytes = sent(lines);
+        expect(
+          chunkSetCookie("__Host-sess", big(size), secureCookieDefaults, { maxBytes: bytes }),
+        ).toEqual(lines);
+        expect(() =>
+          chunkSetCookie("__Host-sess", big(size), secureCookieDefaults, { maxBytes: bytes - 1 }),
+        ).toThrow(expect.objectContaining({ code: "ERR_COOKIE_TOO_LARGE" }));
+      }
+    });
+
+    it("does not count the clearing lines for stale chunks", () => {
+      const incoming = browser(chunkSetCookie("s", big(12_000), { path: "/" }));
+      const lines = chunkSetCookie("s", "small", { path: "/" }, { incoming, maxBytes: 7 });
+      expect(lines[0]).toBe("s=small; Path=/");
+      expect(lines.length).toBeGreaterThan(1);
+    });
+
+    it.each([[-1], [1.5], [Number.NaN], ["8192"]])("refuses maxBytes %j", (maxBytes) => {
+      expect(() => chunkSetCookie("s", "v", {}, { maxBytes: maxBytes as number })).toThrow(
+        expect.objectContaining({ code: "ERR_COOKIE_INVALID_OPTION" }),
+      );
+    });
+  });
+
   it("writes a value that fits as one plain cookie", () => {
     expect(chunkSetCookie("__Host-sess", "abc", secureCookieDefaults)).toEqual([
       "__Host-sess=abc; Path=/; HttpOnly; Secure; SameSite=Lax",

@@ -1,6 +1,7 @@
 import { clearCookie } from "./clear-cookie.js";
 import { CookieError, describe } from "./errors.js";
 import { assertName, encodeValue, serializeAttributes } from "./lib/attributes.js";
+import { count as limitOption } from "./lib/header.js";
 import { MAX_NAME_VALUE } from "./lib/limits.js";
 import type { PrefixConstraint, SerializeOptions } from "./types.js";
 
@@ -23,6 +24,17 @@ export interface ChunkOptions {
    * @default 50 (RFC 6265bis §6.1: at least 50 cookies per domain)
    */
   maxChunks?: number;
+  /**
+   * Most octets the value's cookies may take together in a request's
+   * `Cookie` header: every `name=value` pair (chunk names and the count marker
+   * included) and the "; " between them, as a browser sends them back. Beyond
+   * it `ERR_COOKIE_TOO_LARGE` is thrown and nothing is returned: a cookie set
+   * the server's header limit would refuse locks the user out (HTTP 431 on
+   * every request) until it expires. nginx and Apache accept about 8 KiB for
+   * a whole header line; leave room for the site's other cookies.
+   * @default Infinity (only maxChunks applies)
+   */
+  maxBytes?: number;
 }
 
 /** Options of {@link joinChunks}. */
@@ -94,7 +106,9 @@ function chunkIndex(key: string, name: string): number {
  * With `incoming`, every cookie of this family that the new value does not
  * overwrite (the plain `name`, or chunks past the new count) gets a clearing
  * line with the same attributes. No name ever appears twice in the result
- * (CK-07). Validation and errors are those of {@link serializeSetCookie}.
+ * (CK-07). With `maxBytes`, a value whose cookies would take more of the
+ * request's `Cookie` header than that throws `ERR_COOKIE_TOO_LARGE`.
+ * Validation and errors are otherwise those of {@link serializeSetCookie}.
  *
  * @example
  * ```ts
@@ -118,6 +132,7 @@ export function chunkSetCookie(
 ): string[] {
   assertName(name);
   const maxChunks = maxChunksOf(options.maxChunks);
+  const maxBytes = limitOption("maxBytes", options.maxBytes, Infinity);
   const enc = encodeValue(value, attributes.encode);
   const suffix = serializeAttributes(name, attributes);
   const incoming = options.incoming ?? undefined;
@@ -151,6 +166,18 @@ export function chunkSetCookie(
     }
     for (let i = 0; i < count; i++) {
       lines[i] = `${name}.${i}=${i === 0 ? `${count}:` : ""}${lines[i]}${suffix}`;
+    }
+  }
+  if (maxBytes !== Infinity) {
+    // The pairs as a request carries them back: each line up to its attributes, "; " between.
+    const pairs = Math.max(count, 1);
+    let bytes = 2 * (pairs - 1);
+    for (let i = 0; i < pairs; i++) bytes += lines[i]!.length - suffix.length;
+    if (bytes > maxBytes) {
+      throw new CookieError(
+        "ERR_COOKIE_TOO_LARGE",
+        `cookie ${describe(name)} needs ${bytes} octets of the Cookie header, above maxBytes (${maxBytes})`,
+      );
     }
   }
 

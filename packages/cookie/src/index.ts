@@ -5,7 +5,7 @@ export type { SecureCookieDefaults } from "./defaults.js";
 export { secureCookieDefaults } from "./defaults.js";
 export type { CookieErrorCode } from "./errors.js";
 export { CookieError } from "./errors.js";
-export type { CookieHeader, ParseCookieOptions } from "./lib/header.js";
+export type { CookieHeader, ParseCookieAllOptions, ParseCookieOptions } from "./lib/header.js";
 export { parseCookie } from "./parse-cookie.js";
 export { parseCookieAll } from "./parse-cookie-all.js";
 export type { ParseSetCookieOptions } from "./parse-set-cookie.js";

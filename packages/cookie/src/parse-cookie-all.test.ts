@@ -39,4 +39,54 @@ describe("parseCookieAll (CK-09)", () => {
       { numRuns: 500 },
     );
   });
+
+  describe("only: one cookie and its chunks, searched past the pair and byte defaults", () => {
+    const padded = (pad: string) => `s=A; ${pad}; s.1=C; s=B`;
+
+    it("keeps the name and its chunks, in header order, and nothing else", () => {
+      const all = parseCookieAll("s=1; sx=2; s.0=3; s.=4; t=5; s.a=6; s=7; S=8", { only: "s" });
+      expect({ ...all }).toEqual({ s: ["1", "7"], "s.0": ["3"], "s.a": ["6"] });
+    });
+
+    it("other pairs do not count toward maxPairs", () => {
+      const many = Array.from({ length: 1000 }, (_, i) => `c${i}=${i}`).join("; ");
+      const all = parseCookieAll(padded(many), { only: "s", maxBytes: 65_536 });
+      expect({ ...all }).toEqual({ s: ["A", "B"], "s.1": ["C"] });
+      // Without it, the 200-pair default stops long before the second copy.
+      expect(parseCookieAll(padded(many), { maxBytes: 65_536 }).s).toEqual(["A"]);
+    });
+
+    it("still reads no further than maxBytes", () => {
+      const header = padded(`p=${"x".repeat(10_000)}`);
+      expect({ ...parseCookieAll(header, { only: "s" }) }).toEqual({ s: ["A"] });
+      expect(parseCookieAll(header, { only: "s", maxBytes: 20_000 }).s).toEqual(["A", "B"]);
+    });
+
+    it("agrees with the unfiltered parse on the names it keeps", () => {
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.tuple(fc.constantFrom("s", "s.0", "s.12", "s.", "sx", " s", "t", ""), fc.string()),
+            { maxLength: 30 },
+          ),
+          (pairs) => {
+            const header = pairs.map(([n, v]) => `${n}=${v}`).join("; ");
+            const options = { maxPairs: Infinity, maxBytes: Infinity };
+            const every = parseCookieAll(header, options);
+            const kept = parseCookieAll(header, { ...options, only: "s" });
+            const expected = Object.keys(every).filter((k) => k === "s" || /^s\..+/s.test(k));
+            expect(Object.keys(kept).sort()).toEqual(expected.sort());
+            for (const key of expected) expect(kept[key]).toEqual(every[key]);
+          },
+        ),
+        { numRuns: 500 },
+      );
+    });
+
+    it.each([[""], [1], [null]])("refuses only = %j with ERR_COOKIE_INVALID_OPTION", (only) => {
+      expect(() => parseCookieAll("s=1", { only: only as string })).toThrow(
+        expect.objectContaining({ code: "ERR_COOKIE_INVALID_OPTION" }),
+      );
+    });
+  });
 });

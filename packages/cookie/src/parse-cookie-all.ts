@@ -3,8 +3,10 @@ import {
   CookieRecord,
   DEFAULT_LIMITS,
   headerText,
-  type ParseCookieOptions,
+  inFamily,
+  type ParseCookieAllOptions,
   resolveLimits,
+  resolveOnly,
   sliceName,
   truncate,
   tryDecode,
@@ -17,23 +19,28 @@ import {
  * a session layer should look at all values of its own cookie and treat more
  * than one as an attack (CK-09), and chunk or migration code may need them all.
  * Same splitting, trimming, limits and decoding rules; never throws on header
- * input.
+ * input. With `only`, every other name is skipped unread and uncounted: give
+ * the session cookie's name and a `maxBytes` as large as the headers your
+ * server accepts to see every copy of it, however much padding precedes one.
  *
  * @example
  * ```ts
  * const all = parseCookieAll("sid=attacker; sid=victim", { decode: false });
  * all.sid; // ["attacker", "victim"]
  * if ((all["__Host-sid"]?.length ?? 0) > 1) { ... } // duplicate: no session
+ * parseCookieAll(header, { decode: false, maxBytes: 32_768, only: "__Host-sess" });
+ * // { "__Host-sess.0": [...], "__Host-sess.1": [...] }: this cookie and its chunks only
  * ```
  */
 export function parseCookieAll(
   header: CookieHeader,
-  options?: ParseCookieOptions,
+  options?: ParseCookieAllOptions,
 ): Record<string, string[]> {
   const out = new CookieRecord() as Record<string, string[]>;
   let str = typeof header === "string" ? header : headerText(header);
   const { decode, unquote, maxBytes, maxPairs } =
     options === undefined ? DEFAULT_LIMITS : resolveLimits(options);
+  const only = resolveOnly(options);
   if (str.length > maxBytes) str = truncate(str, maxBytes);
   const len = str.length;
   let pairs = 0;
@@ -57,7 +64,7 @@ export function parseCookieAll(
     let ne = eq;
     while (ns < ne && isOws(str.charCodeAt(ns))) ns++;
     while (ne > ns && isOws(str.charCodeAt(ne - 1))) ne--;
-    if (ns < ne) {
+    if (ns < ne && (only === undefined || inFamily(str, ns, ne, only))) {
       if (++pairs > maxPairs) break;
       let vs = eq + 1;
       let ve = end;

@@ -49,7 +49,7 @@ function routes(app: express5.Express, late: { error?: unknown }) {
     res.send("ok");
   });
   app.get("/big", (req, res) => {
-    req.session.set("big", "x".repeat(6000));
+    req.session.set("big", "x".repeat(3000)); // two chunks, within the default maxCookieSize
     res.send("ok");
   });
   app.get("/stream", (req, res) => {

@@ -40,7 +40,7 @@ async function start(
     return "ok";
   });
   app.get("/big", async (request) => {
-    request.session.set("big", "x".repeat(6000));
+    request.session.set("big", "x".repeat(3000)); // two chunks, within the default maxCookieSize
     return "ok";
   });
   app.get("/stream", async (request, reply) => {

@@ -5,6 +5,13 @@ import type { SessionEvent } from "./events.js";
 import { BruteforceDetector } from "./lib/bruteforce.js";
 import { commitStateful, commitStateless } from "./lib/commit.js";
 import type { Context } from "./lib/context.js";
+import {
+  cookieHeaderLimit,
+  DEFAULT_MAX_COOKIE_SIZE,
+  MAX_MAX_COOKIE_SIZE,
+  MAX_SIGNED_LENGTH,
+  MIN_MAX_COOKIE_SIZE,
+} from "./lib/limits.js";
 import { loadStateful, loadStateless } from "./lib/load.js";
 import { PendingRevocations } from "./lib/pending.js";
 import { createPrimitives } from "./lib/primitives.js";
@@ -324,6 +331,13 @@ export function createSessions<
   const maxRetries = integer("maxRetries", options.maxRetries, DEFAULTS.maxRetries, 0, 100);
   const maxSize = integer("maxSize", options.maxSize, DEFAULTS.maxSize, 256, 16_777_216);
   const maxDepth = integer("maxDepth", options.maxDepth, DEFAULTS.maxDepth, 1, 1000);
+  const maxCookieSize = integer(
+    "maxCookieSize",
+    options.maxCookieSize,
+    DEFAULT_MAX_COOKIE_SIZE,
+    MIN_MAX_COOKIE_SIZE,
+    MAX_MAX_COOKIE_SIZE,
+  );
   const encryptAtRest = bool("encryptAtRest", options.encryptAtRest, false);
   if (encryptAtRest && store === undefined) {
     invalid("encryptAtRest", true, "only with a store (stateless cookies are always sealed)");
@@ -437,6 +451,17 @@ export function createSessions<
     secure,
   };
   const writeSessionCookie = validateCookieSettings(cookie);
+  if (
+    store !== undefined &&
+    tokenMode === "cookie" &&
+    name.length + 1 + MAX_SIGNED_LENGTH > maxCookieSize
+  ) {
+    invalid(
+      "cookie.name",
+      name,
+      `a name that leaves room for the signed value within maxCookieSize (${maxCookieSize})`,
+    );
+  }
 
   const emit = onEvent
     ? (event: SessionEvent) => {
@@ -473,6 +498,8 @@ export function createSessions<
     timeouts: { idleMs: idle * 1000, absoluteMs: absolute * 1000, touchAfterMs: touchAfter * 1000 },
     maxRetries,
     maxSize,
+    maxCookieSize,
+    cookieHeaderLimit: cookieHeaderLimit(maxCookieSize),
     maxDepth,
     encryptAtRest,
     saveUninitialized,

@@ -4,7 +4,11 @@
  * - `malformed`: wrong length/alphabet, undecodable record, or a record from the future.
  * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
  * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
- * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1).
+ * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1),
+ *   or for one of its chunks, anywhere in the `Cookie` header.
+ * - `header_too_large`: the `Cookie` header is longer than the session layer
+ *   searches (`maxCookieSize` + 16 KiB), so a second copy of the session
+ *   cookie could hide past that point; the first copy is never trusted alone.
  * - `revoked`: a stateless session denied by `revocationStore` (logout, or sealed before the user's `revokeUser`).
  * - `renewal_reuse`: a token replaced by renewal presented after its grace window (LC-05, T-D11).
  * - `binding_changed`: `binding: "revoke"` and the user-agent family or network changed (T-D21).
@@ -21,6 +25,7 @@ export type RejectReason =
   | "expired_idle"
   | "expired_absolute"
   | "duplicate_cookie"
+  | "header_too_large"
   | "binding_changed"
   | "renewal_reuse"
   | "revoked";

@@ -141,6 +141,22 @@ export interface SessionsOptions {
    */
   maxSize?: number;
   /**
+   * Most octets the session's cookies may take together in a request's
+   * `Cookie` header (every chunk's name, "=" and value, and the "; " between
+   * them), in octets. A stateless session whose sealed cookies would need
+   * more makes `commit` throw `ERR_SESSION_TOO_LARGE` and write nothing (no
+   * `Set-Cookie`), so the browser never holds cookies the server refuses with
+   * 431, and `load` reads back whatever this allows. The default fits under
+   * the 8 KiB that nginx and Apache accept for a whole header line, leaving
+   * 2 KiB for the site's other cookies; raise it only together with your
+   * servers' and proxies' header limits. The stateful cookie takes at most
+   * the name plus 153 octets. The `Cookie` header is searched for the
+   * session cookie up to this plus 16 KiB; a longer one is refused as
+   * `header_too_large`.
+   * @default 6144 (octets; 1024..65536)
+   */
+  maxCookieSize?: number;
+  /**
    * Deepest nesting of objects/arrays in session data (and flash); deeper
    * commits throw `ERR_SESSION_TOO_DEEP` before any store call, and a stored
    * record nested deeper is refused as `malformed` on load (ST-06, T-S11).

@@ -77,7 +77,7 @@ describe("stateless mode (SL-01..SL-04)", () => {
   });
 
   it("large payloads are chunked, each cookie ≤ 4096 bytes, and reassemble (T-B38)", async () => {
-    const { request, jar } = setup({}, true);
+    const { request, jar } = setup({ maxCookieSize: 16_384 }, true);
     const big = randomToken(32).repeat(150); // ~6.4 KB of incompressible-ish text
     const { setCookies } = await request((s) => s.set("blob", big));
     expect(setCookies.length).toBeGreaterThan(1);
@@ -108,7 +108,7 @@ describe("stateless mode (SL-01..SL-04)", () => {
       },
     ],
   ])("a %s yields no session (T-B38)", async (_, mutate) => {
-    const { request, jar, sessions } = setup({}, true);
+    const { request, jar, sessions } = setup({ maxCookieSize: 16_384 }, true);
     await request((s) => s.set("blob", randomToken(32).repeat(200)));
     const tampered = jar.clone();
     mutate(tampered.cookies);
@@ -118,9 +118,9 @@ describe("stateless mode (SL-01..SL-04)", () => {
   });
 
   it("a session that cannot fit the cookie chunks throws ERR_SESSION_TOO_LARGE", async () => {
-    const { sessions } = setup({ maxSize: 16_777_216 }, true);
+    const { sessions } = setup({ maxSize: 16_777_216, maxCookieSize: 65_536 }, true);
     const s = await sessions.load("");
-    s.set("blob", randomToken(32).repeat(6000)); // ~260 KB sealed: over 50 chunks
+    s.set("blob", randomToken(32).repeat(6000)); // ~260 KB sealed: far past the largest budget
     await expect(sessions.commit(s)).rejects.toMatchObject({ code: "ERR_SESSION_TOO_LARGE" });
   });
 

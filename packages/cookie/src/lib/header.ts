@@ -31,6 +31,21 @@ export interface ParseCookieOptions {
   maxPairs?: number;
 }
 
+/** Options of {@link parseCookieAll}: those of `parseCookie`, and `only`. */
+export interface ParseCookieAllOptions extends ParseCookieOptions {
+  /**
+   * Keep only the cookie of this name and its chunks: names equal to `only`
+   * or starting with `only` and "." (`only.0`, `only.1`, ... as
+   * `chunkSetCookie` writes them). Every other pair is skipped before it is
+   * sliced, decoded or counted toward `maxPairs`, so a session layer can
+   * search a whole large header for every copy of its own cookie (padding
+   * placed before a second copy hides nothing) without building a record of
+   * all the other cookies.
+   * @default undefined (every name)
+   */
+  only?: string;
+}
+
 /** Header input accepted by the parsers: one field, or several (HTTP/2 splits Cookie). */
 export type CookieHeader = string | readonly string[] | null | undefined;
 
@@ -49,7 +64,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxPairs: DEFAULT_MAX_PAIRS,
 });
 
-function count(name: string, value: unknown, fallback: number): number {
+/** A size or count option: a non-negative integer or Infinity, `fallback` when absent. */
+export function count(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (
     typeof value !== "number" ||
@@ -62,6 +78,30 @@ function count(name: string, value: unknown, fallback: number): number {
     );
   }
   return value;
+}
+
+/** The `only` option of {@link parseCookieAll}: a cookie name, or undefined. */
+export function resolveOnly(options: ParseCookieAllOptions | undefined): string | undefined {
+  const only = options?.only;
+  if (only === undefined) return undefined;
+  if (typeof only !== "string" || only.length === 0) {
+    throw new CookieError(
+      "ERR_COOKIE_INVALID_OPTION",
+      `option only must be a non-empty cookie name: ${describe(only)}`,
+    );
+  }
+  return only;
+}
+
+/**
+ * True when the name at `str[start, end)` is `family` itself or `family`
+ * followed by "." and at least one character (one of its chunks).
+ */
+export function inFamily(str: string, start: number, end: number, family: string): boolean {
+  const length = end - start;
+  const n = family.length;
+  if (length !== n && (length < n + 2 || str.charCodeAt(start + n) !== 0x2e)) return false;
+  return str.startsWith(family, start);
 }
 
 export function resolveLimits(options: ParseCookieOptions | undefined): Limits {

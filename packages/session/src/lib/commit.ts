@@ -250,7 +250,7 @@ export async function commitStateless(ctx: Context, s: AnySession): Promise<stri
   const ttl = Math.max(1, Math.ceil((absoluteDeadline(s.record, ctx.timeouts) - now) / 1000));
   const sealed = await ctx.crypto.seal(s.record, ctx.cookie.name, ttl, now);
   const maxAge = ctx.cookie.persistent ? maxAgeSeconds(deadline, now) : undefined;
-  const cookies = sealedSetCookies(ctx.cookie, sealed, s.incoming, maxAge);
+  const cookies = sealedSetCookies(ctx.cookie, sealed, s.incoming, ctx.maxCookieSize, maxAge);
   s.fresh = false;
   s.version = 1;
   s.changes = NO_CHANGES;

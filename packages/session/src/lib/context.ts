@@ -24,8 +24,11 @@ export interface Primitives {
   unsignToken(value: string): Opened<string>;
   /** AEAD-seals a JSON payload bound to `context` (stateless cookies, encryption at rest). */
   seal(payload: unknown, context: string, expiresInSeconds: number, now: number): Promise<string>;
-  /** Opens a sealed payload bound to `context` (tampered, wrong context or expired: a reason). */
-  unseal(sealed: string, context: string, now: number): Promise<Opened<unknown>>;
+  /**
+   * Opens a sealed payload bound to `context` (tampered, wrong context or
+   * expired: a reason); a value longer than `maxLength` is malformed unread.
+   */
+  unseal(sealed: string, context: string, now: number, maxLength: number): Promise<Opened<unknown>>;
   /** CSRF token for a session identity, with the CSRF purpose (KEY-03/KEY-04). */
   csrfToken(identity: string): string;
   /** Constant-time check of a CSRF token against a session identity; any key of the ring verifies. */
@@ -53,6 +56,10 @@ export interface Context {
   timeouts: Timeouts;
   maxRetries: number;
   maxSize: number;
+  /** Octets the session's cookies may take in the Cookie header; sealed cookies past it are refused. */
+  maxCookieSize: number;
+  /** Longest Cookie header searched for the session's own cookie; longer ones are refused. */
+  cookieHeaderLimit: number;
   /** ST-06: deepest nesting of session data, checked before serializing and on load. */
   maxDepth: number;
   encryptAtRest: boolean;

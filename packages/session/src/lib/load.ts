@@ -3,7 +3,6 @@ import type { RejectReason } from "../events.js";
 import { type BindingChange, bindingChanges } from "./binding.js";
 import type { Context } from "./context.js";
 import { checkExpiry } from "./expiry.js";
-import { MAX_SEALED_LENGTH } from "./primitives.js";
 import { readSessionCookies } from "./read-cookie.js";
 import { emptyBag, type SessionMeta, type SessionRecord, validateRecord } from "./record.js";
 import { isForward, openForward } from "./renewal.js";
@@ -92,9 +91,10 @@ export async function loadStateful<D extends object, F extends object>(
   if (ctx.tokenMode === "authorization") {
     raw = readBearer(header);
   } else {
-    const read = readSessionCookies(header, ctx.cookie.name, false);
+    const read = readSessionCookies(header, ctx.cookie.name, false, ctx.cookieHeaderLimit);
     incoming = read.present;
     if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
+    if (read.tooLarge) return fresh(ctx, now, incoming, meta, "header_too_large");
     raw = read.value;
   }
   if (raw === undefined) return fresh(ctx, now, incoming, meta);
@@ -224,19 +224,21 @@ export async function loadStateless<D extends object, F extends object>(
   meta: SessionMeta | undefined,
 ): Promise<SessionImpl<D, F>> {
   const now = ctx.now();
-  const read = readSessionCookies(header, ctx.cookie.name, true);
+  const read = readSessionCookies(header, ctx.cookie.name, true, ctx.cookieHeaderLimit);
   const incoming = read.present;
   if (read.duplicate) return fresh(ctx, now, incoming, meta, "duplicate_cookie");
+  if (read.tooLarge) return fresh(ctx, now, incoming, meta, "header_too_large");
   const sealed = read.value;
   if (sealed === undefined) {
     // Cookies of ours that do not reassemble are malformed; no cookie at all is simply no session.
     const any = Object.keys(incoming).length > 0;
     return fresh(ctx, now, incoming, meta, any ? "malformed" : undefined);
   }
-  if (sealed.length > MAX_SEALED_LENGTH || !SEALED.test(sealed)) {
+  // The writer keeps all chunks within maxCookieSize, so no longer value is ours.
+  if (sealed.length > ctx.maxCookieSize || !SEALED.test(sealed)) {
     return fresh(ctx, now, incoming, meta, "malformed");
   }
-  const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now);
+  const opened = await ctx.crypto.unseal(sealed, ctx.cookie.name, now, ctx.maxCookieSize);
   if (!opened.ok) return fresh(ctx, now, incoming, meta, opened.reason);
   const record = validateRecord(opened.value, ctx.maxDepth);
   if (record === null || record.sid === undefined || !TOKEN.test(record.sid)) {

@@ -10,8 +10,8 @@ import {
 } from "@tessera/signing";
 import type { Primitives } from "./context.js";
 
-/** Longest sealed value accepted (a chunked stateless cookie), checked before decoding (DOS-01). */
-export const MAX_SEALED_LENGTH = 16_384;
+/** The most any sealed value may take: the largest `maxLength` the signing package accepts. */
+export const SEALED_LENGTH_CEILING = 1_048_576;
 
 /**
  * Binds the keyring and the cookie name once. Every MAC carries the cookie
@@ -32,12 +32,8 @@ export function createPrimitives(keys: Keyring, cookieName: string): Primitives 
       return { ok: false, reason: malformed ? "malformed" : "bad_signature" };
     },
     seal: (payload, context, expiresIn, now) => seal(payload, keys, { context, expiresIn, now }),
-    unseal: async (sealed, context, now) => {
-      const result = await openSealed<unknown>(sealed, keys, {
-        context,
-        now,
-        maxLength: MAX_SEALED_LENGTH,
-      });
+    unseal: async (sealed, context, now, maxLength) => {
+      const result = await openSealed<unknown>(sealed, keys, { context, now, maxLength });
       if (result.ok) return { ok: true, value: result.payload, reissue: result.needsReissue };
       switch (result.reason) {
         case "expired":

@@ -13,6 +13,8 @@ import { toStored } from "./stored.js";
 export const FORWARD_PREFIX = "~fwd1.";
 /** Seal context of forwarding entries; distinct from cookie names and the at-rest context. */
 const FORWARD_CONTEXT = "tessera-renewal";
+/** A sealed forward holds two ids and a time (about 400 characters): anything far longer is not one. */
+const FORWARD_MAX_LENGTH = 2048;
 
 export interface Forward {
   /** The token that replaced the old one. */
@@ -32,7 +34,8 @@ export async function openForward(
   value: string,
   now: number,
 ): Promise<Forward | null> {
-  const opened = await ctx.crypto.unseal(value.slice(FORWARD_PREFIX.length), FORWARD_CONTEXT, now);
+  const sealed = value.slice(FORWARD_PREFIX.length);
+  const opened = await ctx.crypto.unseal(sealed, FORWARD_CONTEXT, now, FORWARD_MAX_LENGTH);
   if (!opened.ok) return null;
   const p = opened.value as { k?: unknown; t?: unknown; g?: unknown } | null;
   if (typeof p !== "object" || p === null || p.k !== key) return null;

@@ -28,20 +28,28 @@ export function sessionSetCookie(cookie: CookieSettings, value: string, maxAge?:
   return serializeSetCookie(cookie.name, value, { ...attributes(cookie, maxAge), encode: "raw" });
 }
 
-/** A sealed stateless value, split into `name.0`, `name.1`, ... when it exceeds one cookie. */
+/**
+ * A sealed stateless value, split into `name.0`, `name.1`, ... when it
+ * exceeds one cookie, all of them together within `maxCookieSize` octets of
+ * the request's Cookie header; past it nothing is written.
+ */
 export function sealedSetCookies(
   cookie: CookieSettings,
   value: string,
   incoming: Readonly<Record<string, string>>,
+  maxCookieSize: number,
   maxAge?: number,
 ): string[] {
   try {
-    return chunkSetCookie(cookie.name, value, attributes(cookie, maxAge), { incoming });
+    return chunkSetCookie(cookie.name, value, attributes(cookie, maxAge), {
+      incoming,
+      maxBytes: maxCookieSize,
+    });
   } catch (error) {
     if (CookieError.isInstance(error) && error.code === "ERR_COOKIE_TOO_LARGE") {
       throw new SessionError(
         "ERR_SESSION_TOO_LARGE",
-        `sealed session does not fit in the allowed cookie chunks (${value.length} characters)`,
+        `sealed session (${value.length} characters) does not fit in maxCookieSize (${maxCookieSize} octets of the Cookie header, chunks included)`,
         { cause: error },
       );
     }

@@ -1,6 +1,7 @@
 import type { StoreEntry } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { Context } from "./context.js";
+import { SEALED_LENGTH_CEILING } from "./primitives.js";
 import {
   decodeRecord,
   encodeRecord,
@@ -88,7 +89,17 @@ export function toStored(
   const text = encodeChecked(ctx, record);
   if (!ctx.encryptAtRest) return text;
   const ttl = Math.max(1, Math.ceil((deadline - now) / 1000));
-  return ctx.crypto.seal({ k: key, r: record }, AT_REST, ttl, now);
+  return ctx.crypto.seal({ k: key, r: record }, AT_REST, ttl, now).then((sealed) => {
+    // What load would refuse to open is never stored: the session would be lost silently.
+    const limit = storedLimit(ctx);
+    if (sealed.length > limit) {
+      throw new SessionError(
+        "ERR_SESSION_TOO_LARGE",
+        `encrypted session is ${sealed.length} characters sealed, above the ${limit} that load opens (maxSize ${ctx.maxSize})`,
+      );
+    }
+    return sealed;
+  });
 }
 
 /**
@@ -107,7 +118,7 @@ export function fromStored(
     if (utf8Length(value, ctx.maxSize) > ctx.maxSize) return null;
     return decodeRecord(value, ctx.maxDepth);
   }
-  return ctx.crypto.unseal(value, AT_REST, now).then((opened) => {
+  return ctx.crypto.unseal(value, AT_REST, now, storedLimit(ctx)).then((opened) => {
     if (!opened.ok) return null;
     const payload = opened.value as { k?: unknown; r?: unknown } | null;
     if (typeof payload !== "object" || payload === null || payload.k !== key) return null;
@@ -115,7 +126,13 @@ export function fromStored(
   });
 }
 
-/** Longest store value worth opening: maxSize of JSON, base64url-grown and JWE-wrapped when sealed. */
+/**
+ * Longest store value, the one limit for both directions: toStored refuses
+ * to write a longer one and fromStored refuses to open it. Plain, `maxSize`;
+ * sealed, `maxSize` of JSON grown by base64url and wrapped in a JWE, but
+ * never past what the signing package opens at all.
+ */
 function storedLimit(ctx: Context): number {
-  return ctx.encryptAtRest ? Math.ceil((ctx.maxSize * 4) / 3) + 2048 : ctx.maxSize;
+  if (!ctx.encryptAtRest) return ctx.maxSize;
+  return Math.min(Math.ceil((ctx.maxSize * 4) / 3) + 2048, SEALED_LENGTH_CEILING);
 }
