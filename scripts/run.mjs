@@ -10,7 +10,7 @@
  *   node scripts/run.mjs clock   the Web-runtime packages' tests with the clock moved ahead
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,12 +42,44 @@ function pnpmCommand() {
 const [pnpmBin, pnpmPre] = pnpmCommand();
 const pnpm = (args, options) => run(pnpmBin, [...pnpmPre, ...args], options);
 
-function ensureInstalled() {
-  const marker = join(root, "node_modules", ".modules.yaml");
+/**
+ * Installs the workspace once per lockfile. `demo` installs only the demo and
+ * the packages it uses, without dependency build scripts: the demo needs no
+ * native addon, and skipping the rest (Bun, Deno, workerd and Node 22 for the
+ * runtime matrix, a source build of better-sqlite3) is what lets a fresh clone
+ * start it in well under a minute. `full` is everything `npm test` needs; after
+ * a demo install it also runs the build scripts that install skipped. A marker
+ * in node_modules records which of the two is there.
+ */
+function ensureInstalled(scope) {
+  const marker = join(root, "node_modules", ".tessera-install");
   const lock = join(root, "pnpm-lock.yaml");
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  step("Installing dependencies (pnpm install --frozen-lockfile)");
-  pnpm(["install", "--frozen-lockfile"]);
+  const have = existsSync(marker) ? readFileSync(marker, "utf8").trim() : undefined;
+  const current = have !== undefined && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+  if (current && (have === "full" || have === scope)) return;
+  if (scope === "demo") {
+    step("Installing what the demo needs (pnpm install --filter @tessera/demo...)");
+    pnpm(
+      [
+        "install",
+        "--frozen-lockfile",
+        "--filter",
+        "@tessera/demo...",
+        "--filter",
+        "tessera",
+        "--config.ignore-scripts=true",
+      ],
+      { timed: true },
+    );
+  } else {
+    step("Installing dependencies (pnpm install --frozen-lockfile)");
+    pnpm(["install", "--frozen-lockfile"], { timed: true });
+    if (have === "demo") {
+      step("Running the dependency build scripts the demo install skipped (pnpm rebuild)");
+      pnpm(["rebuild", "--recursive"], { timed: true });
+    }
+  }
+  writeFileSync(marker, `${scope}\n`);
 }
 
 const FAULT_GLOB = "**/*.fault.test.ts";
@@ -178,14 +210,16 @@ function step(title) {
 
 const command = process.argv[2];
 if (command === "demo") {
-  ensureInstalled();
+  ensureInstalled("demo");
   step("Building the packages the demo uses");
-  pnpm(["turbo", "run", "build", "--filter", "@tessera/demo...", "--output-logs=errors-only"]);
+  pnpm(["turbo", "run", "build", "--filter", "@tessera/demo...", "--output-logs=errors-only"], {
+    timed: true,
+  });
   step("Starting the demo");
   pnpm(["--filter", "@tessera/demo", "start"]);
 } else if (command === "test") {
   const started = Date.now();
-  ensureInstalled();
+  ensureInstalled("full");
   ensureChromium();
   step("Starting the test services (scripts/services up)");
   run("bash", ["scripts/services", "up"], { timed: true });
@@ -223,7 +257,7 @@ if (command === "demo") {
     skipped === 0;
   if (!ok || faults.passed === 0 || main.passed === 0 || runtimes.passed === 0) process.exit(1);
 } else if (command === "clock") {
-  ensureInstalled();
+  ensureInstalled("full");
   pnpm(["turbo", "run", "build", "--output-logs=errors-only"], { timed: true });
   const clock = clockAhead();
   if (clock.status !== 0 || clock.failed !== 0 || clock.skipped !== 0) process.exit(1);
