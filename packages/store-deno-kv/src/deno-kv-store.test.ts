@@ -127,6 +127,62 @@ describe("DenoKvStore layout", () => {
   });
 });
 
+describe("DenoKvStore round trips", () => {
+  it("commits the write after a load on the versionstamp it saw, without reading again", async () => {
+    const kv = new FakeKv();
+    const store = new DenoKvStore({ kv });
+    await store.set(KEY, { value: "v1", expiresAt: later(), userId: "u1" });
+    const loaded = await store.get(KEY);
+    kv.calls.length = 0;
+    const result = await store.set(
+      KEY,
+      { value: "v2", expiresAt: later(), userId: "u1" },
+      { expectVersion: loaded?.version },
+    );
+    expect(result).toEqual({ ok: true, version: 2 });
+    expect(kv.calls).toEqual(["atomic"]);
+    // The write's own versionstamp is remembered too: a second write needs no read either.
+    kv.calls.length = 0;
+    expect(await store.set(KEY, { value: "v3", expiresAt: later() }, { expectVersion: 2 })).toEqual(
+      {
+        ok: true,
+        version: 3,
+      },
+    );
+    expect(kv.calls).toEqual(["atomic"]);
+  });
+
+  it("reads again when what it saw went stale, so another process's write is never lost", async () => {
+    const kv = new FakeKv();
+    const mine = new DenoKvStore({ kv });
+    const theirs = new DenoKvStore({ kv });
+    await mine.set(KEY, { value: "base", expiresAt: later() });
+    await mine.get(KEY); // remembers version 1
+    await theirs.set(KEY, { value: "theirs", expiresAt: later() }, { expectVersion: 1 });
+    expect(
+      await mine.set(KEY, { value: "mine", expiresAt: later() }, { expectVersion: 1 }),
+    ).toEqual({
+      ok: false,
+      conflict: true,
+    });
+    await mine.get(KEY);
+    await theirs.set(KEY, { value: "theirs again", expiresAt: later() });
+    // Remembered version 2 is stale (now 3): an unconditional write still counts from 3.
+    expect(await mine.set(KEY, { value: "mine", expiresAt: later() })).toEqual({
+      ok: true,
+      version: 4,
+    });
+    // A version learned elsewhere wins over a stale memory: it is checked by a fresh read.
+    await mine.get(KEY);
+    await theirs.set(KEY, { value: "theirs", expiresAt: later() });
+    expect(await mine.set(KEY, { value: "ok", expiresAt: later() }, { expectVersion: 5 })).toEqual({
+      ok: true,
+      version: 6,
+    });
+    expect((await theirs.get(KEY))?.value).toBe("ok");
+  });
+});
+
 describe("DenoKvStore bad input", () => {
   it("refuses a value above maxValueBytes with ERR_STORE_VALUE_TOO_LARGE before any KV call", async () => {
     const kv = new FakeKv();

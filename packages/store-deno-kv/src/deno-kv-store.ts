@@ -75,6 +75,11 @@ const MAX_PREFIX_PARTS = 8;
 // Each attempt reads and commits with a versionstamp check; a failed check
 // means another writer committed in between, so progress is being made.
 const MAX_ATTEMPTS = 32;
+// Heads this store read or wrote last, per key, so that the write after a
+// load can commit on the versionstamp it saw without reading again (one KV
+// call instead of two). Bounded; oldest first out.
+const MAX_REMEMBERED = 10_000;
+const NO_DATA = new Uint8Array(0);
 
 const CONFLICT: SetResult = Object.freeze({ ok: false, conflict: true }) as SetResult;
 
@@ -182,6 +187,8 @@ export class DenoKvStore implements SessionStore, UserIndex {
   /** Entries one read fetches: as many pieces as a value of `maxValueBytes` needs. */
   readonly #readPieces: number;
   #closed = false;
+  /** Last head seen per key (without its data): see MAX_REMEMBERED. */
+  readonly #seen = new Map<string, { stamp: string; head: Head }>();
 
   constructor(options: DenoKvStoreOptions) {
     if (typeof options !== "object" || options === null) {
@@ -232,14 +239,20 @@ export class DenoKvStore implements SessionStore, UserIndex {
     validateKey(key);
     const read = await this.#readFull(key);
     if (read.kind === "malformed") throw read.error;
-    if (read.kind !== "live") return null;
+    if (read.kind !== "live") {
+      this.#seen.delete(key);
+      return null;
+    }
+    this.#remember(key, read.stamp, read.head);
     return copy(read.head, read.value);
   }
 
   /**
    * Writes `entry`, optionally only if the live version equals
    * `expectVersion` (0: create only). One `get` and one atomic commit
-   * checked on the versionstamp read; again after a lost race.
+   * checked on the versionstamp read; again after a lost race. Right after
+   * this store read or wrote the key, the commit alone, checked on the
+   * versionstamp seen then.
    *
    * @example
    * ```ts
@@ -255,13 +268,20 @@ export class DenoKvStore implements SessionStore, UserIndex {
     const { value, expiresAt, userId } = entry;
     let pieces: Uint8Array[] | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.#readHead(key);
+      // The commit's check makes a remembered head as good as a fresh read:
+      // if the key changed since, the check fails and the next attempt reads.
+      const remembered = attempt === 0 ? this.#recall(key) : undefined;
+      const read = remembered ?? (await this.#readHead(key));
       const now = Date.now();
       if (read.kind === "malformed") throw read.error;
       const live = read.kind === "live";
-      if (expected === 0 && live) return CONFLICT;
-      if (expected !== undefined && expected > 0) {
-        if (!live || read.head.version !== expected) return CONFLICT;
+      if (
+        (expected === 0 && live) ||
+        (expected !== undefined && expected > 0 && (!live || read.head.version !== expected))
+      ) {
+        // A remembered head may be stale: only a fresh read may refuse.
+        if (remembered !== undefined) continue;
+        return CONFLICT;
       }
       const old = read.kind === "absent" ? undefined : read.head;
       if (expiresAt <= now) {
@@ -271,7 +291,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
           op.check({ key: this.#headKey(key), versionstamp: read.stamp });
           this.#remove(op, key, old);
         });
-        if (done) return { ok: true, version: 0 };
+        if (done.ok) return { ok: true, version: 0 };
         continue;
       }
       pieces ??= splitValue(value);
@@ -292,7 +312,10 @@ export class DenoKvStore implements SessionStore, UserIndex {
         }
         if (userId !== undefined) op.set(this.#userKey(userId, key), expiresAt, { expireIn });
       });
-      if (done) return { ok: true, version };
+      if (done.ok) {
+        if (done.stamp !== undefined) this.#remember(key, done.stamp, head);
+        return { ok: true, version };
+      }
     }
     throw this.#contention(key);
   }
@@ -311,6 +334,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
     this.#open();
     validateKey(key);
     validateExpiresAt(expiresAt);
+    this.#seen.delete(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.#readFull(key);
       if (read.kind === "malformed") throw read.error;
@@ -333,7 +357,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
           op.set(this.#userKey(head.userId, key), expiresAt, { expireIn });
         }
       });
-      if (done) return;
+      if (done.ok) return;
     }
     throw this.#contention(key);
   }
@@ -350,6 +374,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
   async delete(key: string): Promise<void> {
     this.#open();
     validateKey(key);
+    this.#seen.delete(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.#readHead(key);
       if (read.kind === "absent") return;
@@ -357,7 +382,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
         op.check({ key: this.#headKey(key), versionstamp: read.stamp });
         this.#remove(op, key, read.kind === "malformed" ? undefined : read.head);
       });
-      if (done) return;
+      if (done.ok) return;
     }
     throw this.#contention(key);
   }
@@ -419,6 +444,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#seen.clear();
   }
 
   #open(): void {
@@ -443,6 +469,26 @@ export class DenoKvStore implements SessionStore, UserIndex {
     // Without a readable head the piece count is unknown: delete every possible piece.
     for (let i = 1; i < (head?.pieces ?? MAX_PIECES); i++) op.delete(this.#pieceKey(key, i));
     if (head?.userId !== undefined) op.delete(this.#userKey(head.userId, key));
+  }
+
+  #remember(key: string, stamp: string, head: Head): void {
+    this.#seen.delete(key);
+    this.#seen.set(key, { stamp, head: { ...head, data: NO_DATA } });
+    if (this.#seen.size > MAX_REMEMBERED) {
+      const oldest = this.#seen.keys().next();
+      if (oldest.done !== true) this.#seen.delete(oldest.value);
+    }
+  }
+
+  /** Takes the remembered head of `key` (used once), judged now. */
+  #recall(key: string): Read | undefined {
+    const seen = this.#seen.get(key);
+    if (seen === undefined) return undefined;
+    this.#seen.delete(key);
+    const { stamp, head } = seen;
+    return head.expiresAt > Date.now()
+      ? { kind: "live", stamp, head, pieces: [], value: "" }
+      : { kind: "expired", stamp, head };
   }
 
   /** The head alone: what a write needs to decide. */
@@ -515,6 +561,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
 
   /** Deletes one of `userId`'s sessions; true when it was live. */
   async #revoke(userId: string, key: string): Promise<boolean> {
+    this.#seen.delete(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.#readHead(key);
       if (read.kind === "malformed") return false;
@@ -531,19 +578,23 @@ export class DenoKvStore implements SessionStore, UserIndex {
         // No session under the key: only a stale index entry to clear.
         else op.delete(this.#userKey(userId, key));
       });
-      if (done) return read.kind === "live";
+      if (done.ok) return read.kind === "live";
     }
     throw this.#contention(key);
   }
 
-  /** Builds and commits one atomic operation; false when a check failed. */
-  async #commit(what: string, build: (op: KvAtomicLike) => void): Promise<boolean> {
+  /** Builds and commits one atomic operation; `ok` false when a check failed. */
+  async #commit(
+    what: string,
+    build: (op: KvAtomicLike) => void,
+  ): Promise<{ ok: boolean; stamp: string | undefined }> {
     const result = await this.#call(what, (kv) => {
       const op = kv.atomic();
       build(op);
       return op.commit();
     });
-    return result.ok === true;
+    const stamp = typeof result.versionstamp === "string" ? result.versionstamp : undefined;
+    return { ok: result.ok === true, stamp };
   }
 
   #contention(key: string): StoreError {

@@ -72,6 +72,8 @@ export interface KvAtomicCheckLike {
 export interface KvCommitResultLike {
   /** True when every check held and every mutation was applied. */
   ok: boolean;
+  /** The commit's versionstamp, when `ok`. */
+  versionstamp?: string;
 }
 
 /**

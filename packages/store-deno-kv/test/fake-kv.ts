@@ -85,7 +85,7 @@ export class FakeKv implements KvLike {
             this.#entries.set(id(m.key), { key: m.key, value, versionstamp, expireIn: m.expireIn });
           }
         }
-        return { ok: true };
+        return { ok: true, versionstamp };
       },
     };
     return op;

@@ -117,6 +117,37 @@ const extra: Array<{ name: string; run(): Promise<void> }> = [
     },
   },
   {
+    name: "a load then a versioned write cost one getMany and one commit (no second read)",
+    async run() {
+      const calls: string[] = [];
+      const counted =
+        <A extends unknown[], R>(name: string, call: (...args: A) => R) =>
+        (...args: A): R => {
+          calls.push(name);
+          return call(...args);
+        };
+      const counting: KvLike = {
+        get: counted("get", (key) => kv.get(key)),
+        getMany: counted("getMany", (keys) => kv.getMany(keys)),
+        list: counted("list", (selector) => kv.list(selector)),
+        atomic: counted("atomic", () => kv.atomic()),
+      };
+      const store = new DenoKvStore({ kv: counting, prefix: freshPrefix() });
+      await store.set(KEY, { value: "v1", expiresAt: later(), userId: "u1" });
+      calls.length = 0;
+      const loaded = await store.get(KEY);
+      const r = await store.set(
+        KEY,
+        { value: "v2", expiresAt: later(), userId: "u1" },
+        {
+          expectVersion: loaded?.version,
+        },
+      );
+      ensure(r.ok && r.version === 2, `set: ${JSON.stringify(r)}`);
+      ensure(calls.join() === "getMany,atomic", `KV calls: ${calls.join()}`);
+    },
+  },
+  {
     name: "a value under a session key that the store did not write rejects with ERR_STORE_BACKEND",
     async run() {
       const prefix = freshPrefix();
