@@ -120,6 +120,23 @@ describe("DenoKvStore layout", () => {
     expect(kv.calls).toEqual(["getMany"]);
   });
 
+  it("keeps an entry whose expiresAt lies past KV's largest expireIn", async () => {
+    // Regression: expireIn = expiresAt - now was passed as is, and KV refuses a deadline past
+    // its largest date, so a valid far-future expiresAt failed as an outage.
+    const kv = new FakeKv();
+    const store = new DenoKvStore({ kv });
+    const far = Number.MAX_SAFE_INTEGER;
+    expect(await store.set(KEY, { value: "v", expiresAt: far, userId: "u1" })).toEqual({
+      ok: true,
+      version: 1,
+    });
+    expect(await store.get(KEY)).toEqual({ value: "v", expiresAt: far, userId: "u1", version: 1 });
+    await store.touch(KEY, far - 1);
+    expect((await store.get(KEY))?.expiresAt).toBe(far - 1);
+    // Such entries get no expireIn at all: KV must never delete a live entry early.
+    expect(kv.dump().map((e) => e.expireIn)).toEqual([undefined, undefined]);
+  });
+
   it("keeps a leading U+FEFF (TextDecoder drops a BOM unless told not to)", async () => {
     const store = new DenoKvStore({ kv: new FakeKv() });
     await store.set(KEY, { value: "\ufeffdata", expiresAt: later() });

@@ -80,6 +80,11 @@ const MAX_ATTEMPTS = 32;
 // call instead of two). Bounded; oldest first out.
 const MAX_REMEMBERED = 10_000;
 const NO_DATA = new Uint8Array(0);
+// Deno KV refuses an expireIn whose deadline lies past its largest date (about
+// 8.2e15 ms since the epoch), which a valid expiresAt may exceed. Entries that
+// live longer than this get no expireIn at all: KV must never delete a live
+// entry early, and the read-side deadline still applies.
+const MAX_EXPIRE_IN_MS = 100 * 365.25 * 86_400_000;
 
 const CONFLICT: SetResult = Object.freeze({ ok: false, conflict: true }) as SetResult;
 
@@ -133,6 +138,12 @@ function copy(head: Head, value: string): StoreEntry {
   return head.userId === undefined
     ? { value, expiresAt: head.expiresAt, version: head.version }
     : { value, expiresAt: head.expiresAt, userId: head.userId, version: head.version };
+}
+
+/** The `set` options that let KV reclaim an entry once `expiresAt` (in the future) has passed. */
+function lifetime(expiresAt: number, now: number): { expireIn?: number } {
+  const expireIn = expiresAt - now;
+  return expireIn <= MAX_EXPIRE_IN_MS ? { expireIn } : {};
 }
 
 /** Decides what a head entry read at `now` is. */
@@ -297,7 +308,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
       pieces ??= splitValue(value);
       const version = live ? read.head.version + 1 : 1;
       const head: Head = { version, expiresAt, userId, pieces: pieces.length, data: pieces[0]! };
-      const expireIn = expiresAt - now;
+      const life = lifetime(expiresAt, now);
       const written = pieces;
       const done = await this.#commit("set", (op) => {
         op.check({ key: this.#headKey(key), versionstamp: read.stamp });
@@ -306,11 +317,9 @@ export class DenoKvStore implements SessionStore, UserIndex {
         if (old?.userId !== undefined && old.userId !== userId) {
           op.delete(this.#userKey(old.userId, key));
         }
-        op.set(this.#headKey(key), encodeHead(head), { expireIn });
-        for (let i = 1; i < written.length; i++) {
-          op.set(this.#pieceKey(key, i), written[i], { expireIn });
-        }
-        if (userId !== undefined) op.set(this.#userKey(userId, key), expiresAt, { expireIn });
+        op.set(this.#headKey(key), encodeHead(head), life);
+        for (let i = 1; i < written.length; i++) op.set(this.#pieceKey(key, i), written[i], life);
+        if (userId !== undefined) op.set(this.#userKey(userId, key), expiresAt, life);
       });
       if (done.ok) {
         if (done.stamp !== undefined) this.#remember(key, done.stamp, head);
@@ -348,14 +357,10 @@ export class DenoKvStore implements SessionStore, UserIndex {
           return;
         }
         // Pieces and index entry are rewritten too: each carries the same expireIn.
-        const expireIn = expiresAt - now;
-        op.set(this.#headKey(key), encodeHead({ ...head, expiresAt }), { expireIn });
-        for (let i = 1; i < pieces.length; i++) {
-          op.set(this.#pieceKey(key, i), pieces[i], { expireIn });
-        }
-        if (head.userId !== undefined) {
-          op.set(this.#userKey(head.userId, key), expiresAt, { expireIn });
-        }
+        const life = lifetime(expiresAt, now);
+        op.set(this.#headKey(key), encodeHead({ ...head, expiresAt }), life);
+        for (let i = 1; i < pieces.length; i++) op.set(this.#pieceKey(key, i), pieces[i], life);
+        if (head.userId !== undefined) op.set(this.#userKey(head.userId, key), expiresAt, life);
       });
       if (done.ok) return;
     }

@@ -18,6 +18,9 @@ type Mutation =
   | { type: "set"; key: KvKey; value: unknown; expireIn: number | undefined }
   | { type: "delete"; key: KvKey };
 
+/** The latest instant (epoch ms) Deno KV accepts as `now + expireIn`. */
+const MAX_DEADLINE = 8_210_266_876_799_999;
+
 function id(key: KvKey): string {
   return JSON.stringify(key.map((part) => `${typeof part}:${String(part)}`));
 }
@@ -64,7 +67,12 @@ export class FakeKv implements KvLike {
         return op;
       },
       set: (key, value, options) => {
-        mutations.push({ type: "set", key, value, expireIn: options?.expireIn });
+        const expireIn = options?.expireIn;
+        // Deno KV refuses a deadline past its largest date (measured on Deno 2.9).
+        if (expireIn !== undefined && Date.now() + expireIn > MAX_DEADLINE) {
+          throw new TypeError(`Invalid mutation: expireIn is too large: ${expireIn}`);
+        }
+        mutations.push({ type: "set", key, value, expireIn });
         return op;
       },
       delete: (key) => {

@@ -148,6 +148,18 @@ const extra: Array<{ name: string; run(): Promise<void> }> = [
     },
   },
   {
+    name: "an expiresAt past KV's largest expireIn is kept (Number.MAX_SAFE_INTEGER)",
+    async run() {
+      const store = new DenoKvStore({ kv, prefix: freshPrefix() });
+      const far = Number.MAX_SAFE_INTEGER;
+      const r = await store.set(KEY, { value: "v", expiresAt: far, userId: "u1" });
+      ensure(r.ok && r.version === 1, `set: ${JSON.stringify(r)}`);
+      await store.touch(KEY, far - 1);
+      const got = await store.get(KEY);
+      ensure(got?.expiresAt === far - 1, `get: ${JSON.stringify(got)}`);
+    },
+  },
+  {
     name: "a value under a session key that the store did not write rejects with ERR_STORE_BACKEND",
     async run() {
       const prefix = freshPrefix();
