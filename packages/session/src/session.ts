@@ -90,6 +90,29 @@ export interface LoginOptions<Data> {
  * ```
  */
 export interface Session<Data extends object = SessionData, Flash extends object = SessionData> {
+  /**
+   * A stable, non-secret handle for this session: the `id` that
+   * `sessions.listUserSessions()` lists it under and `revokeUserSession()`
+   * takes, so a page can mark "this device", and the value to bind a step-up
+   * token to (`@tessera/tokens` `issueStepUp({ sessionId: session.id })`).
+   * A labelled SHA-256 of the store key (43 base64url characters): it is
+   * neither the token nor the store key, and cannot be turned into either,
+   * so it may be shown in pages and logged. Stateless sessions have one too,
+   * derived the same way from their internal id.
+   *
+   * It follows the token: `login`, `regenerate`, `elevate` and a renewal
+   * (`renewAfter`) give a new id at once. Undefined while the session has no
+   * token yet: a new session gets one at its first commit that stores it (or
+   * earlier from `login`, `regenerate` or `csrfToken`). A rejected cookie
+   * yields a new session without an id, never the rejected one's.
+   *
+   * @example
+   * ```ts
+   * const rows = await sessions.listUserSessions(userId);
+   * const current = rows.find((row) => row.id === session.id);
+   * ```
+   */
+  readonly id: string | undefined;
   /** True until the session has been stored (or sealed) once. */
   readonly isNew: boolean;
   /** Why the request's cookie was not accepted, when it carried one that was not. */

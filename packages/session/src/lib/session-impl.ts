@@ -175,6 +175,19 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.metaChanged = true;
   }
 
+  /** The key {@link publicIdValue} was derived from: a new token makes it stale. */
+  private publicIdOf: string | undefined;
+  private publicIdValue: string | undefined;
+
+  get id(): string | undefined {
+    const key = this.key;
+    if (key === undefined) return undefined;
+    if (this.publicIdOf !== key) {
+      this.publicIdValue = this.ctx.crypto.publicId(key);
+      this.publicIdOf = key;
+    }
+    return this.publicIdValue;
+  }
   get isNew(): boolean {
     return this.version === 0 && this.fresh;
   }
