@@ -29,6 +29,25 @@ function checkSeconds(name: string, value: number): number {
   return value;
 }
 
+function badPersistent(value: unknown): SessionError {
+  let shown: string;
+  try {
+    shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    shown = typeof value;
+  }
+  return new SessionError(
+    "ERR_SESSION_INVALID_ARGUMENT",
+    `persistent must be true or false: ${shown.slice(0, 40)}`,
+  );
+}
+
+/** A "keep me signed in" choice of `login`: true, false, or left out (undefined). */
+function persistentChoice(value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw badPersistent(value);
+}
+
 /** False for `authTime: null` (a user bound without authenticating now). */
 function loginAuthenticates(authTime: unknown): boolean {
   if (authTime === undefined) return true;
@@ -203,6 +222,9 @@ export class SessionImpl<Data extends object, Flash extends object>
   get lastSeenAt(): number {
     return this.record.lastSeenAt;
   }
+  get persistent(): boolean {
+    return this.record.persistent ?? this.ctx.cookie.persistent;
+  }
   get bearerToken(): string | undefined {
     if (this.ctx.tokenMode !== "authorization" || this.isDestroyed) return undefined;
     if (!this.tokenChanged || this.token === undefined) return undefined;
@@ -274,6 +296,17 @@ export class SessionImpl<Data extends object, Flash extends object>
   persist(): void {
     this.writable();
     this.persistRequested = true;
+  }
+
+  setPersistent(persistent: boolean): void {
+    this.writable();
+    if (typeof persistent !== "boolean") throw badPersistent(persistent);
+    if (this.record.persistent === persistent) return;
+    this.record.persistent = persistent;
+    this.ownChanges().persistent = persistent;
+    // The browser must learn the new lifetime even when nothing else changed:
+    // a cookie that turns into a browser-session cookie is replaced, not left to its Max-Age.
+    this.reissue = true;
   }
 
   flash<K extends SessionKey<Flash>>(key: K, value: Flash[K]): void {
@@ -363,6 +396,7 @@ export class SessionImpl<Data extends object, Flash extends object>
       throw new SessionError("ERR_SESSION_INVALID_ARGUMENT", "carryOver must be an array of keys");
     }
     const authenticated = loginAuthenticates(options.authTime);
+    const persistent = persistentChoice(options.persistent);
     // Decided before anything changes: a refused login leaves the session as it was.
     const createdAt = loginCreatedAt(options, this.ctx.now(), this.ctx.timeouts.absoluteMs);
     const sameUser = this.record.userId === userId;
@@ -377,7 +411,10 @@ export class SessionImpl<Data extends object, Flash extends object>
       }
       this.record.data = data;
       delete this.record.flash;
+      // Another user's "keep me signed in" is not this user's choice.
+      delete this.record.persistent;
     }
+    if (persistent !== undefined) this.record.persistent = persistent;
     this.record.userId = userId;
     if (authenticated) this.record.authTime = now;
     else delete this.record.authTime;
