@@ -107,6 +107,30 @@ describe("sign up and sign in", () => {
     expect(reply.location).toBe(expected);
   });
 
+  it("keep me signed in: a persistent cookie only when ticked, kept on later requests", async () => {
+    const user = name("kim");
+    await new Client(server.base).signUp(user, PASSWORD);
+    const plain = new Client(server.base);
+    await plain.get("/signin");
+    const once = await plain.post("/signin", { username: user, password: PASSWORD });
+    expect(once.setCookie[0]).not.toMatch(/Max-Age/);
+    const kept = new Client(server.base);
+    const form = await kept.get("/signin");
+    expect(form.text).toContain('name="remember"');
+    const login = await kept.post("/signin", {
+      username: user,
+      password: PASSWORD,
+      remember: "on",
+    });
+    expect(login.status).toBe(303);
+    // The idle timeout the demo runs with by default (30 min), never longer.
+    const age = Number(/Max-Age=(\d+)/.exec(login.setCookie[0]!)?.[1]);
+    expect(age).toBeGreaterThan(1700);
+    expect(age).toBeLessThanOrEqual(1800);
+    const counter = await kept.post("/counter", { op: "increment" });
+    expect(counter.setCookie[0]).toMatch(/Max-Age=\d+/);
+  });
+
   it("signs out: the cookie is cleared and a replayed copy is dead (server-side revocation)", async () => {
     const client = new Client(server.base);
     await client.signUp(name("frank"), PASSWORD);

@@ -11,12 +11,16 @@
  *   manager's merge retries); carries `status`/`statusCode` 409 and the
  *   session's error as `cause`. Nothing was stored: the client may retry.
  * - `ERR_EXPRESS_INVALID_OPTION`: a middleware option with a bad value.
+ * - `ERR_EXPRESS_NO_SESSION`: `sessionOf(req, sessions)` on a request that
+ *   `sessionMiddleware(sessions)`, with that same manager, did not load
+ *   (not mounted before the route, or mounted with another manager).
  */
 export type ExpressSessionErrorCode =
   | "ERR_EXPRESS_HEADERS_SENT"
   | "ERR_EXPRESS_STORE_UNAVAILABLE"
   | "ERR_EXPRESS_SESSION_CONFLICT"
-  | "ERR_EXPRESS_INVALID_OPTION";
+  | "ERR_EXPRESS_INVALID_OPTION"
+  | "ERR_EXPRESS_NO_SESSION";
 
 const BRAND = Symbol.for("@tessera/express/ExpressSessionError");
 

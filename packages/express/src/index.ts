@@ -6,5 +6,11 @@ export type {
   SessionMiddlewareOptions,
 } from "./options.js";
 export type { SessionMiddleware } from "./session-middleware.js";
-export { sessionMiddleware } from "./session-middleware.js";
-export type { Register, RegisteredData, RegisteredFlash, RequestSession } from "./types.js";
+export { sessionMiddleware, sessionOf } from "./session-middleware.js";
+export type {
+  MatchesRegister,
+  Register,
+  RegisteredData,
+  RegisteredFlash,
+  RequestSession,
+} from "./types.js";

@@ -5,6 +5,7 @@ import { type HeadersHook, holdHeaders, type SessionHeaders } from "./lib/hold-h
 import { createMigration, type Migrated } from "./lib/migrate.js";
 import { toNextError } from "./lib/outage.js";
 import type { SessionMiddlewareOptions } from "./options.js";
+import type { MatchesRegister } from "./types.js";
 
 /**
  * An Express/Connect middleware function. Typed on Node's own request and
@@ -16,9 +17,13 @@ export type SessionMiddleware = (
   next: (error?: unknown) => void,
 ) => void;
 
+/** The manager that loaded `req.session`, for {@link sessionOf}; off the public request type. */
+const LOADED_BY = Symbol("@tessera/express.loadedBy");
+
 interface NodeRequest extends IncomingMessage {
   ip?: string;
   session?: unknown;
+  [LOADED_BY]?: unknown;
 }
 
 function defaultMeta(req: NodeRequest): LoadMeta {
@@ -68,6 +73,36 @@ class RequestCommit<Data extends SessionData, Flash extends SessionData> impleme
 }
 
 /**
+ * The request's session with the manager's own data and flash types, for
+ * routes when `Register` is not augmented (Express types a route's `req`
+ * only through global declarations). Throws `ExpressSessionError`
+ * `ERR_EXPRESS_NO_SESSION` unless `sessionMiddleware` loaded it with this
+ * same manager, so the types it returns are never a guess.
+ *
+ * @example
+ * ```ts
+ * app.get("/", (req, res) => {
+ *   const session = sessionOf(req, sessions); // Session<{ visits: number }>
+ *   session.set("visits", (session.get("visits") ?? 0) + 1);
+ *   res.send(`visit #${session.get("visits")}`);
+ * });
+ * ```
+ */
+export function sessionOf<Data extends SessionData, Flash extends SessionData>(
+  req: IncomingMessage,
+  sessions: Sessions<Data, Flash>,
+): Session<Data, Flash> {
+  const r = req as NodeRequest;
+  if (r === null || typeof r !== "object" || r[LOADED_BY] !== sessions) {
+    throw new ExpressSessionError(
+      "ERR_EXPRESS_NO_SESSION",
+      "no session of this manager on this request: mount sessionMiddleware(sessions) with the same manager before this route",
+    );
+  }
+  return r.session as Session<Data, Flash>;
+}
+
+/**
  * Express 4/5 and Connect middleware: loads the session named by the request's
  * cookie onto `req.session`, and commits it just before the response's headers
  * go out, whatever produces them (`res.send`, `res.json`, `res.redirect`,
@@ -93,8 +128,8 @@ class RequestCommit<Data extends SessionData, Flash extends SessionData> impleme
  * ```
  */
 export function sessionMiddleware<Data extends SessionData, Flash extends SessionData>(
-  sessions: Sessions<Data, Flash>,
-  options: SessionMiddlewareOptions<Data> = {},
+  sessions: Sessions<Data, Flash> & NoInfer<MatchesRegister<Data, Flash>>,
+  options: SessionMiddlewareOptions<NoInfer<Data>> = {},
 ): SessionMiddleware {
   if (
     typeof sessions !== "object" ||
@@ -134,6 +169,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   ): void {
     // The manager's own session: it refuses changes itself once its commit began (AD-04).
     req.session = session;
+    req[LOADED_BY] = sessions;
     const quiet = req.method === "HEAD" || req.method === "OPTIONS";
     holdHeaders(res, new RequestCommit(sessions, session, quiet, migrated, next));
     next();

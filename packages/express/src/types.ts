@@ -1,30 +1,45 @@
-import type { Session, SessionData } from "@tessera/session";
+import type { Session, SessionData, Sessions } from "@tessera/session";
 
 /**
- * Declare your session data (and flash) types here once, and `req.session`
- * is typed everywhere:
+ * Optional: types `req.session` in every route. Register the manager itself
+ * and the data and flash types follow from it (nothing to keep in sync):
  *
  * @example
  * ```ts
+ * const sessions = createSessions<{ visits: number }>({ keys, store });
  * declare module "@tessera/express" {
  *   interface Register {
- *     data: { visits: number; cart: number[] };
- *     flash: { notice: string };
+ *     sessions: typeof sessions;
  *   }
  * }
  * ```
+ *
+ * The older form, `interface Register { data: { visits: number }; flash: {
+ * notice: string } }`, still works. Either way `sessionMiddleware` checks the
+ * manager it is given against what is registered: a manager of other data is
+ * a compile error, not a `req.session` that lies. Without a registration,
+ * `req.session` holds `unknown` values; `sessionOf(req, sessions)` gives the
+ * manager's own types in a route.
  */
 // biome-ignore lint/suspicious/noEmptyInterface: an augmentation point for users
 export interface Register {}
 
-/** The data type registered in {@link Register}, or `SessionData`. */
-export type RegisteredData = Register extends { data: infer D extends SessionData }
+/** The data type registered in {@link Register} (by its manager or as `data`), or `SessionData`. */
+export type RegisteredData = Register extends {
+  sessions: Sessions<infer D extends SessionData, infer _F extends SessionData>;
+}
   ? D
-  : SessionData;
-/** The flash type registered in {@link Register}, or `SessionData`. */
-export type RegisteredFlash = Register extends { flash: infer F extends SessionData }
+  : Register extends { data: infer D extends SessionData }
+    ? D
+    : SessionData;
+/** The flash type registered in {@link Register} (by its manager or as `flash`), or `SessionData`. */
+export type RegisteredFlash = Register extends {
+  sessions: Sessions<infer _D extends SessionData, infer F extends SessionData>;
+}
   ? F
-  : SessionData;
+  : Register extends { flash: infer F extends SessionData }
+    ? F
+    : SessionData;
 
 /**
  * The type of `req.session`.
@@ -35,6 +50,34 @@ export type RegisteredFlash = Register extends { flash: infer F extends SessionD
  * ```
  */
 export type RequestSession = Session<RegisteredData, RegisteredFlash>;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** What is registered for flash: only checked when the registration names it. */
+type FlashMatches<Flash> = Register extends { sessions: unknown }
+  ? Same<Flash, RegisteredFlash>
+  : Register extends { flash: unknown }
+    ? Same<Flash, RegisteredFlash>
+    : true;
+
+/**
+ * `unknown` (no constraint) when nothing is registered or the manager's data
+ * and flash types are the registered ones; otherwise an object type no
+ * manager has, so passing the manager fails to compile and the message
+ * names what was expected.
+ *
+ * @example
+ * ```ts
+ * type Ok = MatchesRegister<{ visits: number }, SessionData>; // unknown when they match
+ * ```
+ */
+export type MatchesRegister<Data, Flash> = keyof Register extends never
+  ? unknown
+  : Same<Data, RegisteredData> extends true
+    ? FlashMatches<Flash> extends true
+      ? unknown
+      : { "the manager's flash type must be the one registered in Register": RegisteredFlash }
+    : { "the manager's data type must be the one registered in Register": RegisteredData };
 
 declare global {
   namespace Express {

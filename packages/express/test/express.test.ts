@@ -4,8 +4,14 @@ import { createSessions, SessionError } from "@tessera/session";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";
-import { ExpressSessionError, type RequestSession, sessionMiddleware } from "../src/index.js";
 import {
+  ExpressSessionError,
+  type RequestSession,
+  sessionMiddleware,
+  sessionOf,
+} from "../src/index.js";
+import {
+  type AppData,
   close,
   cookieOf,
   FlakyStore,
@@ -379,15 +385,42 @@ describe("Connect-style servers (plain node:http)", () => {
   });
 });
 
+describe("sessionOf", () => {
+  it("returns req.session for the manager that loaded it, and refuses another manager", async () => {
+    const sessions = makeSessions();
+    const other = makeSessions();
+    const app = express5();
+    app.use(sessionMiddleware(sessions));
+    app.get("/", (req, res) => {
+      const own = sessionOf(req, sessions);
+      let code: unknown;
+      try {
+        sessionOf(req, other);
+      } catch (error) {
+        code = ExpressSessionError.isInstance(error) ? error.code : error;
+      }
+      res.json({ same: own === req.session, code });
+    });
+    const server = app.listen(0, "127.0.0.1");
+    servers.push(server);
+    await new Promise((r) => server.once("listening", r));
+    const { port } = server.address() as { port: number };
+    const r = await send(`http://127.0.0.1:${port}`, "/");
+    expect(JSON.parse(r.body)).toEqual({ same: true, code: "ERR_EXPRESS_NO_SESSION" });
+  });
+});
+
 describe("startup checks", () => {
   it.each([
     [{ name: "__Host-sid", domain: "example.com" }],
     [{ name: "__Host-sid", path: "/app" }],
     [{ sameSite: "none" }],
   ])("refuses an insecure cookie configuration %j (T-A02, T-A09)", (cookie) => {
-    expect(() => sessionMiddleware(createSessions({ keys, cookie: cookie as never }))).toThrow(
-      SessionError,
-    );
+    expect(() =>
+      sessionMiddleware(
+        createSessions<AppData, { notice: string }>({ keys, cookie: cookie as never }),
+      ),
+    ).toThrow(SessionError);
   });
 
   it("always issues Secure: the configuration offers no way to turn it off (AD-01)", async () => {

@@ -52,8 +52,9 @@ export interface LoadMeta {
 }
 
 /**
- * One of a user's sessions, as shown on an "active sessions" page. `id` is an
- * opaque handle (the SHA-256 store key), never a usable token (SID-08).
+ * One of a user's sessions, as shown on an "active sessions" page. `id` is the
+ * session's public handle, the same value as `session.id` (a labelled SHA-256
+ * of the store key): never a usable token, nor the store key (SID-08).
  *
  * @example
  * ```ts
@@ -61,6 +62,7 @@ export interface LoadMeta {
  * ```
  */
 export interface UserSessionInfo {
+  /** The session's `session.id`; what `revokeUserSession` takes. */
   id: string;
   createdAt: number;
   lastSeenAt: number;
@@ -162,7 +164,10 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
    * otherwise).
    */
   revokeUser(userId: string, options?: RevokeUserOptions): Promise<number>;
-  /** Deletes one of `userId`'s sessions by its `UserSessionInfo.id`; false when it is not theirs or gone. */
+  /**
+   * Deletes one of `userId`'s sessions by its `UserSessionInfo.id` (equal to
+   * that session's `session.id`); false when it is not theirs or gone.
+   */
   revokeUserSession(userId: string, id: string): Promise<boolean>;
   /**
    * Retries the server-side revocations that failed earlier (a logout whose
@@ -612,7 +617,7 @@ export function createSessions<
         const record = await fromStored(ctx, key, entry.value, ctx.now());
         if (record === null || record.userId !== userId) continue;
         out.push({
-          id: key,
+          id: ctx.crypto.publicId(key),
           createdAt: record.createdAt,
           lastSeenAt: Math.max(record.lastSeenAt, entry.expiresAt - ctx.timeouts.idleMs),
           authTime: record.authTime,
@@ -675,14 +680,18 @@ export function createSessions<
         reportStoreError(ctx, "listByUser", error);
         throw error;
       }
-      if (!rows.some((row) => row.key === id)) return false;
+      // Found by its public id among the user's own rows: another user's id, or a
+      // store key passed as an id, names nothing.
+      const row = rows.find((r) => typeof r?.key === "string" && ctx.crypto.publicId(r.key) === id);
+      if (row === undefined) return false;
+      const key = row.key;
       try {
-        await s.delete(id);
+        await s.delete(key);
       } catch (error) {
-        reportStoreError(ctx, "delete", error, id);
+        reportStoreError(ctx, "delete", error, key);
         throw error;
       }
-      ctx.emit({ type: "destroyed", at: ctx.now(), session: id, reason: "revoked" });
+      ctx.emit({ type: "destroyed", at: ctx.now(), session: key, reason: "revoked" });
       return true;
     },
   };

@@ -74,6 +74,17 @@ export interface LoginOptions<Data> {
    * @default none
    */
   expiresBy?: number;
+  /**
+   * "Keep me signed in" for this session: `true` gives its cookie a
+   * `Max-Age` (it survives a browser restart), `false` makes it a
+   * browser-session cookie, whatever `cookie.persistent` says. Remembered in
+   * the session, so later commits keep it; see `setPersistent`. Left out, a
+   * login as the same user keeps the session's earlier choice and a login as
+   * another user falls back to `cookie.persistent`. Anything but a boolean
+   * throws `ERR_SESSION_INVALID_ARGUMENT` and changes nothing.
+   * @default the session's earlier choice (same user), else `cookie.persistent`
+   */
+  persistent?: boolean;
 }
 
 /**
@@ -90,6 +101,29 @@ export interface LoginOptions<Data> {
  * ```
  */
 export interface Session<Data extends object = SessionData, Flash extends object = SessionData> {
+  /**
+   * A stable, non-secret handle for this session: the `id` that
+   * `sessions.listUserSessions()` lists it under and `revokeUserSession()`
+   * takes, so a page can mark "this device", and the value to bind a step-up
+   * token to (`@tessera/tokens` `issueStepUp({ sessionId: session.id })`).
+   * A labelled SHA-256 of the store key (43 base64url characters): it is
+   * neither the token nor the store key, and cannot be turned into either,
+   * so it may be shown in pages and logged. Stateless sessions have one too,
+   * derived the same way from their internal id.
+   *
+   * It follows the token: `login`, `regenerate`, `elevate` and a renewal
+   * (`renewAfter`) give a new id at once. Undefined while the session has no
+   * token yet: a new session gets one at its first commit that stores it (or
+   * earlier from `login`, `regenerate` or `csrfToken`). A rejected cookie
+   * yields a new session without an id, never the rejected one's.
+   *
+   * @example
+   * ```ts
+   * const rows = await sessions.listUserSessions(userId);
+   * const current = rows.find((row) => row.id === session.id);
+   * ```
+   */
+  readonly id: string | undefined;
   /** True until the session has been stored (or sealed) once. */
   readonly isNew: boolean;
   /** Why the request's cookie was not accepted, when it carried one that was not. */
@@ -105,6 +139,12 @@ export interface Session<Data extends object = SessionData, Flash extends object
   readonly createdAt: number;
   /** Epoch ms of the last recorded activity. */
   readonly lastSeenAt: number;
+  /**
+   * Whether the session cookie is persistent ("keep me signed in"): this
+   * session's own choice (`login(id, { persistent })`, `setPersistent`),
+   * else the `cookie.persistent` option.
+   */
+  readonly persistent: boolean;
   /** True after `destroy`/`logout`, or when another request destroyed it meanwhile. */
   readonly isDestroyed: boolean;
   /**
@@ -165,6 +205,22 @@ export interface Session<Data extends object = SessionData, Flash extends object
    * ```
    */
   persist(): void;
+  /**
+   * "Keep me signed in", chosen for this session at any time (usually at
+   * login: `login(id, { persistent })`). `true` sends the cookie with
+   * `Max-Age = min(idle remaining, absolute remaining)`, so it survives a
+   * browser restart; `false` replaces it with a browser-session cookie. The
+   * choice is stored with the session and kept by later commits. It changes
+   * only the cookie's lifetime in the browser: the idle and absolute
+   * timeouts are enforced on the server as before and are never extended.
+   * Cookie mode only (a bearer token has no cookie). Anything but a boolean
+   * throws `ERR_SESSION_INVALID_ARGUMENT`.
+   * @example
+   * ```ts
+   * session.setPersistent(form.get("remember") === "on");
+   * ```
+   */
+  setPersistent(persistent: boolean): void;
 
   /**
    * Stores a message readable exactly once by a later request.
@@ -200,7 +256,7 @@ export interface Session<Data extends object = SessionData, Flash extends object
    * another system).
    * @example
    * ```ts
-   * await session.login(user.id, { carryOver: ["cart"] });
+   * await session.login(user.id, { carryOver: ["cart"], persistent: rememberMe });
    * await session.login(legacy.userId, { authTime: null, createdAt: legacy.createdAt });
    * ```
    */

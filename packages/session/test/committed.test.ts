@@ -13,6 +13,7 @@ const MUTATORS: ReadonlyArray<[string, (s: S) => unknown]> = [
   ["set", (s) => s.set("n", 2)],
   ["delete", (s) => s.delete("n")],
   ["persist", (s) => s.persist()],
+  ["setPersistent", (s) => s.setPersistent(true)],
   ["flash", (s) => s.flash("notice", "again")],
   ["consumeFlash", (s) => s.consumeFlash("notice")],
   ["regenerate", (s) => s.regenerate()],

@@ -1,3 +1,4 @@
+import { hashToken, randomToken } from "@tessera/signing";
 import { describe, expect, it } from "vitest";
 import { decodeSegment, setup, storeFactories, T0 } from "../test/helpers.js";
 import { TokensError } from "./index.js";
@@ -118,6 +119,36 @@ describe.each(storeFactories)("step-up tokens on %s (T-B47, LC-09)", (_name, fac
     expect(await tokens.verifyStepUp(step.token, { sessionId: pair.sessionId })).toEqual({
       ok: false,
       reason: "revoked",
+    });
+  });
+
+  it("binds to a cookie session's session.id; checkRevocation does not take it for a revoked family", async () => {
+    // Bug pinned: a @tessera/session id was refused as "revoked" (no token family by that id).
+    const { tokens } = await setup(factory, { checkRevocation: true });
+    // The shape of @tessera/session's session.id: a labelled hash of its store key.
+    const sessionId = hashToken(`tessera/session/id/v1:${hashToken(randomToken(32))}`);
+    const step = await tokens.issueStepUp({ userId: "u1", sessionId, acr: "mfa" });
+    expect(await tokens.verifyStepUp(step.token, { sessionId: "another" })).toEqual({
+      ok: false,
+      reason: "wrong_session",
+    });
+    expect(await tokens.verifyStepUp(step.token, { sessionId })).toMatchObject({
+      ok: true,
+      claims: { sub: "u1", sid: sessionId, sid_type: "session" },
+    });
+    expect(decodeSegment(step.token, 1)).toMatchObject({ sid: sessionId, sid_type: "session" });
+  });
+
+  it("a family id stays a family: no sid_type, and another user's family is refused at issue", async () => {
+    const { tokens } = await setup(factory);
+    const pair = await tokens.issue("u1");
+    const step = await tokens.issueStepUp({ userId: "u1", sessionId: pair.sessionId, acr: "mfa" });
+    expect(decodeSegment(step.token, 1).sid_type).toBeUndefined();
+    await expect(
+      tokens.issueStepUp({ userId: "u2", sessionId: pair.sessionId, acr: "mfa" }),
+    ).rejects.toMatchObject({
+      code: "ERR_TOKENS_INVALID_ARGUMENT",
+      message: expect.stringContaining("sessionId"),
     });
   });
 

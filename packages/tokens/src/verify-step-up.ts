@@ -20,8 +20,14 @@ export interface StepUpClaims {
   exp: number;
   iat: number;
   jti: string;
-  /** The session it is bound to. */
+  /** The session it is bound to: a token family id, or another session's id (see `sid_type`). */
   sid: string;
+  /**
+   * `"session"` when `sid` is not a token family of this service but the id
+   * of a session kept elsewhere (`@tessera/session`'s `session.id`); absent
+   * for a family.
+   */
+  sid_type?: "session";
   /** Authentication context class reached. */
   acr: string;
   /** When the re-authentication happened, epoch seconds. */
@@ -62,7 +68,11 @@ export type StepUpResult =
  * ```
  */
 export interface VerifyStepUpOptions {
-  /** The current session (the access token's `sid`); a step-up of another session is refused. */
+  /**
+   * The current session, the same id the token was issued for: the access
+   * token's `sid` (a family id), or `@tessera/session`'s `session.id` for a
+   * cookie session. A step-up of another session is refused.
+   */
   sessionId: string;
   /** Refuse when now − `auth_time` exceeds this many seconds. @default no limit beyond `exp` */
   maxAuthAge?: number;
@@ -105,12 +115,18 @@ export async function verifyStepUp(
   const claims = checked.payload as unknown as StepUpClaims;
   if (typeof claims.acr !== "string")
     return { ok: false, reason: "invalid", detail: "invalid_claim" };
+  if (claims.sid_type !== undefined && claims.sid_type !== "session") {
+    return { ok: false, reason: "invalid", detail: "invalid_claim" };
+  }
   if (claims.sid !== options.sessionId) return { ok: false, reason: "wrong_session" };
   if (!freshEnough(ctx, claims.auth_time, maxAuthAge)) return { ok: false, reason: "auth_too_old" };
   if (acr !== undefined && !acr.includes(claims.acr))
     return { ok: false, reason: "insufficient_acr" };
   // Single use reads the deny list through its create-only write below.
-  if (await isRevoked(ctx, claims.jti, claims.sid, ctx.denyList && !singleUse)) {
+  // A session kept elsewhere has no family here: its liveness is the caller's
+  // (the id comes from a session the caller just loaded).
+  const checkFamily = ctx.checkRevocation && claims.sid_type === undefined;
+  if (await isRevoked(ctx, claims.jti, claims.sid, ctx.denyList && !singleUse, checkFamily)) {
     return { ok: false, reason: "revoked" };
   }
   if (singleUse) {

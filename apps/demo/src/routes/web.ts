@@ -7,7 +7,6 @@ import express, {
   type Router,
 } from "express";
 import { currentUser, type DemoContext } from "../context.js";
-import { currentSessionId } from "../lib/current-session-id.js";
 import { field, safeNext } from "../lib/forms.js";
 import type { Html } from "../lib/html.js";
 import { revokeOtherSessions } from "../lib/revoke-others.js";
@@ -147,7 +146,7 @@ export function webRouter(ctx: DemoContext): Router {
     }
     const now = ctx.now();
     const listed = await sessions.listUserSessions(user.id);
-    const id = currentSessionId(req.headers.cookie, sessions.cookieName);
+    const id = req.session.id;
     const mine = listed.find((s) => s.id === id);
     const csrf = await req.session.csrfToken();
     const body = overviewPage({
@@ -242,7 +241,8 @@ export function webRouter(ctx: DemoContext): Router {
       await users.setPasswordHash(user.id, await hashPassword(password, ctx.passwordCost));
     }
     // New token, user bound, auth time recorded: the pre-login cookie is now worthless (LC-01).
-    await req.session.login(user.id);
+    // "Keep me signed in" only gives the cookie a Max-Age; the idle and absolute timeouts stay.
+    await req.session.login(user.id, { persistent: field(req, "remember") === "on" });
     req.session.flash("notice", `Signed in as ${user.username}.`);
     res.redirect(303, safeNext(field(req, "next")));
   });
@@ -260,7 +260,7 @@ export function webRouter(ctx: DemoContext): Router {
 
   web.get("/sessions", requireUser, async (req, res) => {
     const user = currentUser(res)!;
-    const id = currentSessionId(req.headers.cookie, sessions.cookieName);
+    const id = req.session.id;
     const rows = (await sessions.listUserSessions(user.id))
       .map((info) => ({ info, current: info.id === id }))
       .sort(
@@ -274,7 +274,7 @@ export function webRouter(ctx: DemoContext): Router {
   web.post("/sessions/revoke", requireUser, async (req, res) => {
     const user = currentUser(res)!;
     const id = field(req, "id") ?? "";
-    if (id !== "" && id === currentSessionId(req.headers.cookie, sessions.cookieName)) {
+    if (id !== "" && id === req.session.id) {
       await req.session.logout();
       return res.redirect(303, "/");
     }
@@ -289,7 +289,7 @@ export function webRouter(ctx: DemoContext): Router {
 
   web.post("/sessions/revoke-others", requireUser, async (req, res) => {
     const user = currentUser(res)!;
-    const current = currentSessionId(req.headers.cookie, sessions.cookieName);
+    const current = req.session.id;
     const count = await revokeOtherSessions(sessions, user.id, current);
     await tokens.revokeUser(user.id);
     req.session.flash(
@@ -352,7 +352,7 @@ export function webRouter(ctx: DemoContext): Router {
     }
     await users.setPasswordHash(user.id, await hashPassword(password!, ctx.passwordCost));
     // A changed password ends every other session and token family (OWASP Session Management).
-    const current = currentSessionId(req.headers.cookie, sessions.cookieName);
+    const current = req.session.id;
     const count = await revokeOtherSessions(sessions, user.id, current);
     await tokens.revokeUser(user.id);
     await req.session.regenerate();

@@ -44,6 +44,7 @@ export function signInPage(form: AuthForm): Html {
     ${form.next === undefined ? "" : html`<input type="hidden" name="next" value="${form.next}">`}
     <label>Username <input type="text" name="username" value="${form.username ?? ""}" autocomplete="username" required autofocus></label>
     <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+    <label class="check"><input type="checkbox" name="remember" value="on"> Keep me signed in <span class="hint">survives closing the browser; inactivity still signs you out</span></label>
     <button type="submit">Sign in</button>
   </form>
 </div>`;

@@ -42,6 +42,7 @@ label{display:grid;gap:.3rem;font-weight:600;font-size:.92rem}
 input[type=text],input[type=password]{font:inherit;padding:.6rem .75rem;border:1px solid var(--line);border-radius:10px;background:var(--bg);color:var(--ink)}
 input:focus-visible,button:focus-visible{outline:3px solid color-mix(in srgb,var(--brand) 35%,transparent);outline-offset:1px}
 .hint{font-weight:400;color:var(--muted);font-size:.82rem}
+label.check{display:flex;align-items:center;gap:.5rem;font-weight:400}
 button,.button{font:inherit;font-weight:600;border:1px solid transparent;border-radius:10px;padding:.55rem 1rem;cursor:pointer;background:var(--brand);color:var(--brand-ink);display:inline-block}
 .button:hover{text-decoration:none}
 button.secondary,.button.secondary{background:var(--card);color:var(--ink);border-color:var(--line)}

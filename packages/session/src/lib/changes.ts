@@ -7,10 +7,12 @@ export type Change = { op: "set"; value: unknown } | { op: "delete" };
 export interface Changes {
   data: Map<string, Change>;
   flash: Map<string, Change>;
+  /** `setPersistent` in this request: re-applied by a merge like a key. */
+  persistent: boolean | undefined;
 }
 
 export function noChanges(): Changes {
-  return { data: new Map(), flash: new Map() };
+  return { data: new Map(), flash: new Map(), persistent: undefined };
 }
 
 /**
@@ -21,7 +23,7 @@ export function noChanges(): Changes {
 export const NO_CHANGES: Readonly<Changes> = Object.freeze(noChanges());
 
 export function hasChanges(changes: Changes): boolean {
-  return changes.data.size > 0 || changes.flash.size > 0;
+  return changes.data.size > 0 || changes.flash.size > 0 || changes.persistent !== undefined;
 }
 
 export function applyChanges(target: Bag, changes: Map<string, Change>): void {
@@ -59,5 +61,6 @@ export function mergeInto(
     else delete merged.flash;
   }
   if (meta !== undefined) merged.meta = meta;
+  if (changes.persistent !== undefined) merged.persistent = changes.persistent;
   return merged;
 }

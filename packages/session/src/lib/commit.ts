@@ -13,8 +13,13 @@ import { encodeChecked, fromStored, isStoreEntry, toStored } from "./stored.js";
 
 type AnySession = SessionImpl<SessionData, SessionData>;
 
+/** The session's own "keep me signed in" choice, else the `cookie.persistent` option. */
+function persistentCookie(ctx: Context, s: AnySession): boolean {
+  return s.record.persistent ?? ctx.cookie.persistent;
+}
+
 function cookieFor(ctx: Context, s: AnySession, deadline: number, now: number): string {
-  const maxAge = ctx.cookie.persistent ? maxAgeSeconds(deadline, now) : undefined;
+  const maxAge = persistentCookie(ctx, s) ? maxAgeSeconds(deadline, now) : undefined;
   // The cookie this request arrived with, when it already is what signing would produce.
   const signed = s.signedFor === s.token && s.signed !== undefined ? s.signed : undefined;
   return ctx.writeSessionCookie(signed ?? ctx.crypto.signToken(s.token!), maxAge);
@@ -143,7 +148,7 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
         s.changes = NO_CHANGES;
         s.metaChanged = false;
         s.storeExpiresAt = deadline;
-        return ctx.cookie.persistent || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
+        return persistentCookie(ctx, s) || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
       }
       ctx.emit({ type: "conflict", at: now, session: key, attempt: attempt + 1 });
       if (attempt >= ctx.maxRetries) {
@@ -209,7 +214,7 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
   }
   await storeCall(ctx, "touch", key, () => store.touch(key, deadline));
   s.storeExpiresAt = deadline;
-  return ctx.cookie.persistent || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
+  return persistentCookie(ctx, s) || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
 }
 
 /**
@@ -249,7 +254,7 @@ export async function commitStateless(ctx: Context, s: AnySession): Promise<stri
   // record's lastSeenAt, and the record stays the authority for both (SL-02).
   const ttl = Math.max(1, Math.ceil((absoluteDeadline(s.record, ctx.timeouts) - now) / 1000));
   const sealed = await ctx.crypto.seal(s.record, ctx.cookie.name, ttl, now);
-  const maxAge = ctx.cookie.persistent ? maxAgeSeconds(deadline, now) : undefined;
+  const maxAge = persistentCookie(ctx, s) ? maxAgeSeconds(deadline, now) : undefined;
   const cookies = sealedSetCookies(ctx.cookie, sealed, s.incoming, ctx.maxCookieSize, maxAge);
   s.fresh = false;
   s.version = 1;

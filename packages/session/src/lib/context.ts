@@ -18,6 +18,11 @@ export interface Primitives {
   randomToken(): string;
   /** Store key for a token: SHA-256, never reversible to the token (ST-01). */
   hashToken(token: string): string;
+  /**
+   * The public id of a session (`session.id`, `UserSessionInfo.id`) from its
+   * store key: a labelled SHA-256, so it reveals neither the token nor the key.
+   */
+  publicId(key: string): string;
   /** The cookie value carrying `token`, MAC'd with the cookie name as context. */
   signToken(token: string): string;
   /** The token inside a cookie value; `reissue` when a non-primary key verified it (KEY-05). */

@@ -24,6 +24,8 @@ export function createPrimitives(keys: Keyring, cookieName: string): Primitives 
   return {
     randomToken: () => randomToken(32),
     hashToken: (token) => hashToken(token),
+    // Labelled, so a public id can never equal a store key, a deny-list key or a token hash.
+    publicId: (key) => hashToken(`tessera/session/id/v1:${key}`),
     signToken: (token) => sign(token, keys, cookie),
     unsignToken: (value) => {
       const result = verifySigned(value, keys, cookie);

@@ -8,7 +8,7 @@
  *   "data": { "cart": [1, 2] }, "flash": { "notice": "Saved" },
  *   "meta": { "userAgent": "Mozilla/5.0 ...", "ip": "203.0.113.7" },
  *   "sid": "<stateless only: 43-char random id>",
- *   "keptAt": 1767225600000 }
+ *   "keptAt": 1767225600000, "persistent": true }
  * ```
  *
  * Instants are epoch milliseconds set by the server clock; nothing in the
@@ -47,6 +47,12 @@ export interface SessionRecord {
    * compared with; `lastSeenAt` is not, since any request re-seals it.
    */
   keptAt?: number;
+  /**
+   * This session's own choice of a persistent cookie (`login(id, {
+   * persistent })`, `setPersistent`); absent, the `cookie.persistent` option
+   * decides. Only the cookie's Max-Age follows it, never a deadline.
+   */
+  persistent?: boolean;
 }
 
 /** A bag with no prototype, so `__proto__`/`constructor` keys are plain data (T-D27, ST-06). */
@@ -156,6 +162,7 @@ export function validateRecord(
   if (r.authTime !== undefined && !isInstant(r.authTime)) return null;
   if (r.issuedAt !== undefined && !isInstant(r.issuedAt)) return null;
   if (r.keptAt !== undefined && !isInstant(r.keptAt)) return null;
+  if (r.persistent !== undefined && typeof r.persistent !== "boolean") return null;
   if (!optionalString(r.userId, 1024) || !optionalString(r.sid, 128)) return null;
   const data = toBag(r.data);
   if (data === null) return null;
@@ -166,6 +173,7 @@ export function validateRecord(
   if (r.issuedAt !== undefined) record.issuedAt = r.issuedAt;
   if (r.sid !== undefined) record.sid = r.sid;
   if (r.keptAt !== undefined) record.keptAt = r.keptAt;
+  if (r.persistent !== undefined) record.persistent = r.persistent;
   if (r.flash !== undefined) {
     const flash = toBag(r.flash);
     if (flash === null) return null;

@@ -29,6 +29,25 @@ function checkSeconds(name: string, value: number): number {
   return value;
 }
 
+function badPersistent(value: unknown): SessionError {
+  let shown: string;
+  try {
+    shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    shown = typeof value;
+  }
+  return new SessionError(
+    "ERR_SESSION_INVALID_ARGUMENT",
+    `persistent must be true or false: ${shown.slice(0, 40)}`,
+  );
+}
+
+/** A "keep me signed in" choice of `login`: true, false, or left out (undefined). */
+function persistentChoice(value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw badPersistent(value);
+}
+
 /** False for `authTime: null` (a user bound without authenticating now). */
 function loginAuthenticates(authTime: unknown): boolean {
   if (authTime === undefined) return true;
@@ -175,6 +194,19 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.metaChanged = true;
   }
 
+  /** The key {@link publicIdValue} was derived from: a new token makes it stale. */
+  private publicIdOf: string | undefined;
+  private publicIdValue: string | undefined;
+
+  get id(): string | undefined {
+    const key = this.key;
+    if (key === undefined) return undefined;
+    if (this.publicIdOf !== key) {
+      this.publicIdValue = this.ctx.crypto.publicId(key);
+      this.publicIdOf = key;
+    }
+    return this.publicIdValue;
+  }
   get isNew(): boolean {
     return this.version === 0 && this.fresh;
   }
@@ -189,6 +221,9 @@ export class SessionImpl<Data extends object, Flash extends object>
   }
   get lastSeenAt(): number {
     return this.record.lastSeenAt;
+  }
+  get persistent(): boolean {
+    return this.record.persistent ?? this.ctx.cookie.persistent;
   }
   get bearerToken(): string | undefined {
     if (this.ctx.tokenMode !== "authorization" || this.isDestroyed) return undefined;
@@ -261,6 +296,17 @@ export class SessionImpl<Data extends object, Flash extends object>
   persist(): void {
     this.writable();
     this.persistRequested = true;
+  }
+
+  setPersistent(persistent: boolean): void {
+    this.writable();
+    if (typeof persistent !== "boolean") throw badPersistent(persistent);
+    if (this.record.persistent === persistent) return;
+    this.record.persistent = persistent;
+    this.ownChanges().persistent = persistent;
+    // The browser must learn the new lifetime even when nothing else changed:
+    // a cookie that turns into a browser-session cookie is replaced, not left to its Max-Age.
+    this.reissue = true;
   }
 
   flash<K extends SessionKey<Flash>>(key: K, value: Flash[K]): void {
@@ -350,6 +396,7 @@ export class SessionImpl<Data extends object, Flash extends object>
       throw new SessionError("ERR_SESSION_INVALID_ARGUMENT", "carryOver must be an array of keys");
     }
     const authenticated = loginAuthenticates(options.authTime);
+    const persistent = persistentChoice(options.persistent);
     // Decided before anything changes: a refused login leaves the session as it was.
     const createdAt = loginCreatedAt(options, this.ctx.now(), this.ctx.timeouts.absoluteMs);
     const sameUser = this.record.userId === userId;
@@ -364,7 +411,10 @@ export class SessionImpl<Data extends object, Flash extends object>
       }
       this.record.data = data;
       delete this.record.flash;
+      // Another user's "keep me signed in" is not this user's choice.
+      delete this.record.persistent;
     }
+    if (persistent !== undefined) this.record.persistent = persistent;
     this.record.userId = userId;
     if (authenticated) this.record.authTime = now;
     else delete this.record.authTime;

@@ -81,11 +81,12 @@ export async function isRevoked(
   jti: string,
   sid: string,
   readDenyList = ctx.denyList,
+  checkFamily = ctx.checkRevocation,
 ): Promise<boolean> {
-  if (!readDenyList && !ctx.checkRevocation) return false;
+  if (!readDenyList && !checkFamily) return false;
   const [denied, family] = await Promise.all([
     readDenyList ? ctx.store.get(denyKey(ctx.issuer, jti)) : null,
-    ctx.checkRevocation ? ctx.store.get(familyKey(sid)) : undefined,
+    checkFamily ? ctx.store.get(familyKey(sid)) : undefined,
   ]);
   if (denied !== null) return true;
   if (family === undefined) return false;
