@@ -9,7 +9,6 @@ import express, {
 import { currentUser, type DemoContext } from "../context.js";
 import { field, safeNext } from "../lib/forms.js";
 import type { Html } from "../lib/html.js";
-import { revokeOtherSessions } from "../lib/revoke-others.js";
 import {
   hashPassword,
   MAX_PASSWORD_LENGTH,
@@ -289,8 +288,7 @@ export function webRouter(ctx: DemoContext): Router {
 
   web.post("/sessions/revoke-others", requireUser, async (req, res) => {
     const user = currentUser(res)!;
-    const current = req.session.id;
-    const count = await revokeOtherSessions(sessions, user.id, current);
+    const count = await sessions.revokeUser(user.id, { except: req.session });
     await tokens.revokeUser(user.id);
     req.session.flash(
       "notice",
@@ -352,8 +350,7 @@ export function webRouter(ctx: DemoContext): Router {
     }
     await users.setPasswordHash(user.id, await hashPassword(password!, ctx.passwordCost));
     // A changed password ends every other session and token family (OWASP Session Management).
-    const current = req.session.id;
-    const count = await revokeOtherSessions(sessions, user.id, current);
+    const count = await sessions.revokeUser(user.id, { except: req.session });
     await tokens.revokeUser(user.id);
     await req.session.regenerate();
     req.session.flash(
