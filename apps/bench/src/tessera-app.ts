@@ -16,6 +16,11 @@ export interface TesseraSide {
   onRequest(): void;
   /** Writes the counter the way the peer's handler does, so both bodies match. */
   reply(res: Response, n: number): void;
+  /**
+   * Signs the session in on its first visit (`login` with a user id of its
+   * own), so every later write also keeps the store's per-user index.
+   */
+  signIn?: boolean;
 }
 
 /**
@@ -35,13 +40,27 @@ export async function mountTessera(app: Express, side: TesseraSide): Promise<voi
     ...(side.persistent ? { cookie: { persistent: true } } : {}),
   });
   app.use(sessionMiddleware(sessions));
-  type Counter = { get(k: "n"): number | undefined; set(k: "n", v: number): void };
-  app.get("/", (req, res) => {
-    side.onRequest();
-    const session = req.session as unknown as Counter;
+  type Counter = {
+    get(k: "n"): number | undefined;
+    set(k: "n", v: number): void;
+    readonly userId: string | undefined;
+    login(userId: string): Promise<void>;
+  };
+  const count = (session: Counter, res: Response): void => {
     const n = (session.get("n") ?? 0) + 1;
     session.set("n", n);
     side.reply(res, n);
+  };
+  let users = 0;
+  app.get("/", (req, res, next) => {
+    side.onRequest();
+    const session = req.session as unknown as Counter;
+    // Only the first visit signs in; the measured requests stay synchronous, as the peer's.
+    if (side.signIn && session.userId === undefined) {
+      session.login(`user-${++users}`).then(() => count(session, res), next);
+      return;
+    }
+    count(session, res);
   });
   app.get("/read", (req, res) => {
     side.onRequest();

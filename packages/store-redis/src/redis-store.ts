@@ -231,8 +231,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     validateKey(key);
     validateEntry(entry, this.#maxValueBytes);
     const expected = validateSetOptions(options);
-    const base = this.#base(key);
-    const redisKey = base + key;
+    const redisKey = this.#base(key) + key;
     const reply = await runScript(
       this.#client,
       this.#deadlines,
@@ -248,8 +247,6 @@ export class RedisStore implements SessionStore, UserIndexedStore {
         entry.userId ?? "",
         expected === undefined ? "" : String(expected),
         String(Date.now()),
-        `${base}u:`,
-        key,
       ],
       this.commandTimeout,
     );
@@ -270,23 +267,13 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     this.#open();
     validateKey(key);
     validateExpiresAt(expiresAt);
-    const base = this.#base(key);
-    const redisKey = base + key;
+    const redisKey = this.#base(key) + key;
     await runScript(
       this.#client,
       this.#deadlines,
       SCRIPTS.touch,
       redisKey,
-      [
-        "EVALSHA",
-        SCRIPTS.touch.sha,
-        "1",
-        redisKey,
-        String(expiresAt),
-        String(Date.now()),
-        `${base}u:`,
-        key,
-      ],
+      ["EVALSHA", SCRIPTS.touch.sha, "1", redisKey, String(expiresAt), String(Date.now())],
       this.commandTimeout,
     );
   }

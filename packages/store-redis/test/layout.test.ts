@@ -97,6 +97,101 @@ describe("key layout (standalone)", () => {
     await store.delete("s");
   });
 
+  // The index is only rewritten when a session outlives its index score, so the score
+  // must never fall below the session's expiry, or pruning would drop a live session.
+  it("keeps every index score at or above its session's expiry, whatever the expiry does", async () => {
+    const prefix = uniquePrefix("score");
+    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const [tag] = shardTags(1);
+    const session = `${prefix}{${tag}}:s`;
+    const start = Date.now();
+    async function check(owner: string, other?: string): Promise<void> {
+      const expiresAt = Number(await raw.sendCommand(["HGET", session, "e"]));
+      const index = `${prefix}{${tag}}:u:${owner}`;
+      const score = Number(await raw.sendCommand(["ZSCORE", index, "s"]));
+      expect(score).toBeGreaterThanOrEqual(expiresAt);
+      expect(Number(await raw.sendCommand(["PEXPIRETIME", index]))).toBeGreaterThanOrEqual(score);
+      expect(Number(await raw.sendCommand(["PEXPIRETIME", session]))).toBe(expiresAt);
+      if (other !== undefined) {
+        expect(await raw.sendCommand(["ZSCORE", `${prefix}{${tag}}:u:${other}`, "s"])).toBeNull();
+      }
+    }
+    await store.set("s", { value: "0", expiresAt: start + 60_000, userId: "u" });
+    let version = 1;
+    await check("u");
+    const steps: [number, string][] = [
+      [start + 60_001, "u"],
+      [start + 70_000, "u"],
+      [start + 30_000, "u"],
+      [start + 900_000, "u"],
+      [start + 900_001, "v"],
+      [start + 900_002, "u"],
+    ];
+    let owner = "u";
+    for (const [expiresAt, userId] of steps) {
+      const result = await store.set(
+        "s",
+        { value: "x", expiresAt, userId },
+        { expectVersion: version },
+      );
+      expect(result).toEqual({ ok: true, version: ++version });
+      await check(userId, userId === owner ? undefined : owner);
+      owner = userId;
+      await store.touch("s", expiresAt + 1);
+      await check(userId);
+    }
+    await store.touch("s", start + 5_000_000);
+    await check("u");
+    expect((await store.listByUser("u")).map((row) => row.key)).toEqual(["s"]);
+    expect(await store.deleteByUser("u")).toBe(1);
+    expect(await keysUnder(prefix)).toEqual([]);
+  });
+
+  // Upgrades: a hash and index member written by the previous layout (no index score
+  // field, index scored with the exact expiry) stay readable, writable and listable.
+  it("reads, rewrites, lists and deletes a session stored in the previous layout", async () => {
+    const prefix = uniquePrefix("upgrade");
+    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const [tag] = shardTags(1);
+    const session = `${prefix}{${tag}}:old`;
+    const index = `${prefix}{${tag}}:u:u`;
+    const expiresAt = Date.now() + 60_000;
+    await raw.sendCommand([
+      "HSET",
+      session,
+      "v",
+      "before",
+      "e",
+      String(expiresAt),
+      "u",
+      "u",
+      "n",
+      "7",
+    ]);
+    await raw.sendCommand(["PEXPIREAT", session, String(expiresAt)]);
+    await raw.sendCommand(["ZADD", index, String(expiresAt), "old"]);
+    await raw.sendCommand(["PEXPIREAT", index, String(expiresAt)]);
+    expect(await store.get("old")).toEqual({ value: "before", expiresAt, userId: "u", version: 7 });
+    expect((await store.listByUser("u")).map((row) => row.entry.version)).toEqual([7]);
+    // One millisecond later: the previous index score no longer covers it, so it is raised.
+    const result = await store.set(
+      "old",
+      { value: "after", expiresAt: expiresAt + 1, userId: "u" },
+      { expectVersion: 7 },
+    );
+    expect(result).toEqual({ ok: true, version: 8 });
+    expect(Number(await raw.sendCommand(["ZSCORE", index, "old"]))).toBeGreaterThan(expiresAt);
+    await store.touch("old", expiresAt + 2);
+    expect(await store.get("old")).toEqual({
+      value: "after",
+      expiresAt: expiresAt + 2,
+      userId: "u",
+      version: 8,
+    });
+    expect(await store.deleteByUser("u")).toBe(1);
+    expect(await keysUnder(prefix)).toEqual([]);
+  });
+
   it("evicted key (maxmemory, T-F11): next read is null and a stale versioned save cannot resurrect it", async () => {
     const prefix = uniquePrefix("evict");
     const store = new RedisStore({ client: client.executor, prefix });
