@@ -2,6 +2,8 @@ export type { BetterSqlite3Database } from "./clients/better-sqlite3.js";
 export { betterSqlite3Executor } from "./clients/better-sqlite3.js";
 export type { BunSqliteDatabase } from "./clients/bun-sqlite.js";
 export { bunSqliteExecutor } from "./clients/bun-sqlite.js";
+export type { D1DatabaseLike, D1PreparedStatementLike, D1ResultLike } from "./clients/d1.js";
+export { d1Executor } from "./clients/d1.js";
 export type { Mysql2Queryable } from "./clients/mysql2.js";
 export { mysql2Executor } from "./clients/mysql2.js";
 export type { NodeSqliteDatabase, NodeSqliteStatement } from "./clients/node-sqlite.js";
