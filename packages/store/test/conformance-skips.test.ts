@@ -8,22 +8,11 @@ import {
   skipReason,
   summarizeConformance,
 } from "../src/conformance/index.js";
-import { MemoryStore, type SessionStore } from "../src/index.js";
+import { MemoryStore } from "../src/index.js";
+import { withoutUserIndex } from "./fixtures/without-user-index.js";
 
 // Fast settings: the point is what gets reported, not soaking a backend.
 const options = { ttlMs: 60, concurrency: 4 };
-
-/** A conforming store that does not offer the optional per-user index. */
-function withoutUserIndex(): SessionStore {
-  const inner = new MemoryStore({ sweepIntervalMs: 0 });
-  return {
-    get: (key) => inner.get(key),
-    set: (key, entry, setOptions) => inner.set(key, entry, setOptions),
-    touch: (key, expiresAt) => inner.touch(key, expiresAt),
-    delete: (key) => inner.delete(key),
-    close: () => inner.close(),
-  };
-}
 
 const indexChecks = [
   "user index: listByUser returns exactly the user's live entries",
