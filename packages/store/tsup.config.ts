@@ -2,10 +2,14 @@ import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.base";
 
 // vitest is an optional peer dependency: tsup keeps peers external, and only
-// the conformance entry imports it.
+// the conformance/vitest entry imports it (the conformance entry runs without).
 export default defineConfig(
   packageBuild(
-    { index: "src/index.ts", conformance: "src/conformance/index.ts" },
+    {
+      index: "src/index.ts",
+      conformance: "src/conformance/index.ts",
+      "conformance/vitest": "src/conformance/vitest.ts",
+    },
     { external: ["vitest"] },
   ),
 );

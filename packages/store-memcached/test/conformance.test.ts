@@ -1,4 +1,4 @@
-import { describeStore } from "@tessera/store/conformance";
+import { describeStore } from "@tessera/store/conformance/vitest";
 import { afterAll, beforeAll } from "vitest";
 import { MemcachedStore } from "../src/memcached-store.js";
 import { createMemjs, memcachedServers, memjsClient, uniquePrefix } from "./servers.js";
@@ -18,7 +18,7 @@ afterAll(() => {
 // Memcached TTLs tick in whole seconds, but the store filters on the exact
 // expiresAt it keeps inside each item, so the suite's default timing holds;
 // ttlMs 1200 still exercises items that outlive a server-side second boundary.
-const options = { ttlMs: 1200, timeoutMs: 15_000 };
+const options = { ttlMs: 1200, timeoutMs: 15_000, userIndex: true };
 
 describeStore(
   "MemcachedStore on one server",

@@ -1,5 +1,5 @@
 import { StoreError } from "@tessera/store";
-import { describeStore } from "@tessera/store/conformance";
+import { describeStore } from "@tessera/store/conformance/vitest";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromIoredis, fromNodeRedis, RedisStore } from "../src/index.js";
@@ -118,4 +118,5 @@ describe("ACL user restricted to the prefix and the listed commands", () => {
 describeStore(
   "RedisStore through the ACL user (node-redis)",
   () => new RedisStore({ client: fromNodeRedis(limited), prefix }),
+  { userIndex: true },
 );

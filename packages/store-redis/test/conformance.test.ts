@@ -1,4 +1,4 @@
-import { describeStore } from "@tessera/store/conformance";
+import { describeStore } from "@tessera/store/conformance/vitest";
 import { afterAll, beforeAll } from "vitest";
 import { RedisStore } from "../src/index.js";
 import {
@@ -30,5 +30,6 @@ for (const [kind, topology] of matrix) {
   describeStore(
     `RedisStore (${kind}, ${topology})`,
     () => new RedisStore({ client: client.executor, prefix }),
+    { userIndex: true },
   );
 }

@@ -1,4 +1,4 @@
-import { describeStore } from "@tessera/store/conformance";
+import { describeStore } from "@tessera/store/conformance/vitest";
 import type mysql from "mysql2/promise";
 import { afterAll, beforeAll } from "vitest";
 import { type SqlExecutor, SqlStore } from "../src/index.js";

@@ -1,4 +1,4 @@
-import { describeStore } from "@tessera/store/conformance";
+import { describeStore } from "@tessera/store/conformance/vitest";
 import type pg from "pg";
 import type postgres from "postgres";
 import { afterAll, beforeAll } from "vitest";

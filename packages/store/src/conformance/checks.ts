@@ -1,22 +1,39 @@
-import type { SetResult, StoreEntry } from "../contract.js";
+import type { SetResult, StoreEntry, UserIndexedStore } from "../contract.js";
 import { MAX_KEY_LENGTH } from "../limits.js";
 import { supportsUserIndex } from "../supports-user-index.js";
 import { ConformanceError, ensure, entryIs, equal, isNull, rejectsWith } from "./lib/assert.js";
 import type { CheckContext } from "./lib/context.js";
 
 /**
- * One behavioural check of the store contract. Checks are plain async
- * functions that throw on failure, so they run inside vitest (`describeStore`)
- * or anywhere else (`runConformance`).
+ * An optional part of the store contract that some checks need. `"userIndex"`
+ * is the per-user index (`listByUser` and `deleteByUser`).
  *
  * @example
  * ```ts
- * for (const check of conformanceChecks) console.log(check.name);
+ * const indexChecks = conformanceChecks.filter((c) => c.requires === "userIndex");
+ * ```
+ */
+export type ConformanceCapability = "userIndex";
+
+/**
+ * One behavioural check of the store contract. Checks are plain async
+ * functions that throw on failure, so they run under any test framework
+ * (`runCheck`), from a script (`runConformance`) or in vitest (`describeStore`
+ * from `@tessera/store/conformance/vitest`).
+ *
+ * @example
+ * ```ts
+ * for (const check of conformanceChecks) console.log(check.name, check.requires ?? "");
  * ```
  */
 export interface ConformanceCheck {
-  /** Stable, human-readable name; also the vitest test name. */
+  /** Stable, human-readable name; also the test name. */
   readonly name: string;
+  /**
+   * The optional capability this check tests. A store without it cannot pass
+   * or fail the check: runners report it as skipped (see `skipReason`).
+   */
+  readonly requires?: ConformanceCapability;
   /** Throws a descriptive error when the store breaks the contract. */
   run(context: CheckContext): Promise<void>;
 }
@@ -97,8 +114,31 @@ const BAD_KEYS: Array<[string, string]> = [
   ["too long", "a".repeat(MAX_KEY_LENGTH + 1)],
 ];
 
+/** @internal Name of the check that holds the capability to "both or neither". */
+export const USER_INDEX_DECLARED =
+  "user index: declared as both listByUser and deleteByUser, or neither";
+
 function check(name: string, run: (context: CheckContext) => Promise<void>): ConformanceCheck {
   return Object.freeze({ name, run });
+}
+
+// Runners skip these on a store without the index instead of running them
+// against nothing and reporting a pass.
+function userIndexCheck(
+  name: string,
+  run: (context: CheckContext & { store: UserIndexedStore }) => Promise<void>,
+): ConformanceCheck {
+  return Object.freeze({
+    name,
+    requires: "userIndex" as const,
+    run: (context: CheckContext) => {
+      const { store } = context;
+      if (!supportsUserIndex(store)) {
+        throw new ConformanceError("the store has no user index: this check cannot run");
+      }
+      return run({ ...context, store });
+    },
+  });
 }
 
 /**
@@ -557,26 +597,25 @@ export const conformanceChecks: readonly ConformanceCheck[] = Object.freeze([
     },
   ),
 
-  check(
-    "user index: declared as both listByUser and deleteByUser, or neither",
-    async ({ store }) => {
-      const list = typeof store.listByUser;
-      const del = typeof store.deleteByUser;
-      ensure(
-        (list === "function" && del === "function") ||
-          (list === "undefined" && del === "undefined"),
-        `listByUser is ${list} and deleteByUser is ${del}: declare the capability with both methods or neither`,
+  check(USER_INDEX_DECLARED, async ({ store, options }) => {
+    const list = typeof store.listByUser;
+    const del = typeof store.deleteByUser;
+    ensure(
+      (list === "function" && del === "function") || (list === "undefined" && del === "undefined"),
+      `listByUser is ${list} and deleteByUser is ${del}: declare the capability with both methods or neither`,
+    );
+    // The option states what the test author expects, so a store that lost
+    // (or grew) its index is caught here rather than silently skipped.
+    const has = list === "function";
+    if (options.userIndex !== undefined && options.userIndex !== has) {
+      throw new ConformanceError(
+        `the option userIndex is ${options.userIndex}, but the store ${has ? "declares" : "does not declare"} listByUser and deleteByUser`,
       );
-    },
-  ),
-
-  check("user index: listByUser returns exactly the user's live entries", async (c) => {
-    const s = c.store;
-    if (!supportsUserIndex(s)) {
-      // Not declared: the capability check above already holds the store to "neither".
-      ensure(s.listByUser === undefined, "listByUser declared without deleteByUser");
-      return;
     }
+  }),
+
+  userIndexCheck("user index: listByUser returns exactly the user's live entries", async (c) => {
+    const s = c.store;
     const u = c.userId();
     const emojiUser = `${c.userId()}-🍪-é`;
     const expiresAt = later();
@@ -609,12 +648,8 @@ export const conformanceChecks: readonly ConformanceCheck[] = Object.freeze([
     equal(afterDelete[0]?.key, b, "key listed after deleting one");
   }),
 
-  check("user index: changing an entry's owner moves it between users", async (c) => {
+  userIndexCheck("user index: changing an entry's owner moves it between users", async (c) => {
     const s = c.store;
-    if (!supportsUserIndex(s)) {
-      ensure(s.deleteByUser === undefined, "deleteByUser declared without listByUser");
-      return;
-    }
     const [u1, u2] = [c.userId(), c.userId()];
     const k = c.key();
     await s.set(k, { value: "v", expiresAt: later(), userId: u1 });
@@ -627,39 +662,34 @@ export const conformanceChecks: readonly ConformanceCheck[] = Object.freeze([
     equal((await s.get(k))?.value, "v", "the entry survives deleteByUser of former owners");
   }),
 
-  check("user index: deleteByUser deletes all but exceptKey and returns the count", async (c) => {
-    const s = c.store;
-    if (!supportsUserIndex(s)) {
-      ensure(s.listByUser === undefined && s.deleteByUser === undefined, "half a user index");
-      return;
-    }
-    const [u, v] = [c.userId(), c.userId()];
-    const expiresAt = later();
-    const [s1, s2, s3, v1] = [c.key(), c.key(), c.key(), c.key()];
-    for (const k of [s1, s2, s3]) await s.set(k, { value: k, expiresAt, userId: u });
-    await s.set(v1, { value: "v1", expiresAt, userId: v });
-    equal(await s.deleteByUser(u, { exceptKey: s2 }), 2, "deleteByUser(u, except s2)");
-    isNull(await s.get(s1), "s1 after deleteByUser");
-    isNull(await s.get(s3), "s3 after deleteByUser");
-    equal((await s.get(s2))?.value, s2, "s2 (the exception) after deleteByUser");
-    equal((await s.get(v1))?.value, "v1", "another user's entry after deleteByUser");
-    const left = await s.listByUser(u);
-    equal(
-      left.length === 1 && left[0]?.key === s2,
-      true,
-      "listByUser after deleteByUser holds only s2",
-    );
-    equal(await s.deleteByUser(u), 1, "deleteByUser(u) without exception");
-    isNull(await s.get(s2), "s2 after deleteByUser without exception");
-    equal(await s.deleteByUser(u), 0, "deleteByUser on a user with no sessions");
-  }),
+  userIndexCheck(
+    "user index: deleteByUser deletes all but exceptKey and returns the count",
+    async (c) => {
+      const s = c.store;
+      const [u, v] = [c.userId(), c.userId()];
+      const expiresAt = later();
+      const [s1, s2, s3, v1] = [c.key(), c.key(), c.key(), c.key()];
+      for (const k of [s1, s2, s3]) await s.set(k, { value: k, expiresAt, userId: u });
+      await s.set(v1, { value: "v1", expiresAt, userId: v });
+      equal(await s.deleteByUser(u, { exceptKey: s2 }), 2, "deleteByUser(u, except s2)");
+      isNull(await s.get(s1), "s1 after deleteByUser");
+      isNull(await s.get(s3), "s3 after deleteByUser");
+      equal((await s.get(s2))?.value, s2, "s2 (the exception) after deleteByUser");
+      equal((await s.get(v1))?.value, "v1", "another user's entry after deleteByUser");
+      const left = await s.listByUser(u);
+      equal(
+        left.length === 1 && left[0]?.key === s2,
+        true,
+        "listByUser after deleteByUser holds only s2",
+      );
+      equal(await s.deleteByUser(u), 1, "deleteByUser(u) without exception");
+      isNull(await s.get(s2), "s2 after deleteByUser without exception");
+      equal(await s.deleteByUser(u), 0, "deleteByUser on a user with no sessions");
+    },
+  ),
 
-  check("user index: expired entries are neither listed nor counted", async (c) => {
+  userIndexCheck("user index: expired entries are neither listed nor counted", async (c) => {
     const s = c.store;
-    if (!supportsUserIndex(s)) {
-      ensure(s.listByUser === undefined && s.deleteByUser === undefined, "half a user index");
-      return;
-    }
     const u = c.userId();
     const [short, long] = [c.key(), c.key()];
     const soon = c.inMs(c.options.ttlMs);

@@ -8,6 +8,8 @@ export interface ResolvedConformanceOptions {
   maxValueBytes: number;
   concurrency: number;
   timeoutMs: number;
+  /** Whether the store must have the per-user index; `undefined` accepts either. */
+  userIndex?: boolean;
 }
 
 /** What a check receives: a fresh store and helpers that track what it wrote. */
