@@ -1,5 +1,5 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
-import { describeStore } from "@tessera/store/conformance";
+import { describeStore } from "@tessera/store/conformance/vitest";
 import { describe, expect, it } from "vitest";
 import { FakeNamespace, FakeStorage } from "../test/fake-namespace.js";
 import {
