@@ -130,13 +130,20 @@ describe("Memcached pool of two: one server killed under load, back empty", () =
     const stopControl = load(control, checked, t, RULES, controlViolations);
     let stopped = false;
     try {
-      await until([...users, ...checked], (c) => c.acked >= 3, "3 increments each before the kill");
+      await until(
+        [...users, ...checked],
+        (c) => c.acked >= 3,
+        "3 increments each before the kill",
+        violations,
+      );
+      expect(violations).toEqual([]);
 
       t.killAt = performance.now();
       await servers[LOST]!.kill();
       t.downAt = performance.now();
       const survivorsAtKill = survivors.map((c) => c.acked);
-      await until(lost, (c) => c.unavailable >= 3, "3 answers of 503 per lost session");
+      await until(lost, (c) => c.unavailable >= 3, "3 answers of 503 per lost session", violations);
+      expect(violations).toEqual([]);
       const remaining = OUTAGE_MS - (performance.now() - t.downAt);
       if (remaining > 0) await sleep(remaining);
       // The survivors kept working while the other server was down.
@@ -147,14 +154,27 @@ describe("Memcached pool of two: one server killed under load, back empty", () =
       t.restartAt = performance.now();
       await servers[LOST]!.start();
       t.upAt = performance.now();
-      await until(lost, (c) => c.signedOut !== undefined, "a clean sign-out per lost session");
-      await until(checked, (c) => c.signedOut !== undefined, "the control's sessions to settle");
+      await until(
+        lost,
+        (c) => c.signedOut !== undefined,
+        "a clean sign-out per lost session",
+        violations,
+      );
+      expect(violations).toEqual([]);
+      await until(
+        checked,
+        (c) => c.signedOut !== undefined,
+        "the control's sessions to settle",
+        [],
+      );
       const survivorsAtUp = survivors.map((c) => c.acked);
       await until(
         survivors,
         (c) => c.acked >= survivorsAtUp[survivors.indexOf(c)]! + 3,
         "3 more increments per survivor after the restart",
+        violations,
       );
+      expect(violations).toEqual([]);
       await Promise.all([stopApp(), stopControl()]);
       stopped = true;
 

@@ -242,15 +242,20 @@ export function swallowingStore(store: SessionStore): SessionStore {
   };
 }
 
-/** Waits until every client satisfies `done`, or throws naming the ones that do not. */
+/**
+ * Waits until every client satisfies `done`, or throws naming the ones that
+ * do not. Returns early once `violations` holds anything, so a test reports
+ * what went wrong rather than a timeout.
+ */
 export async function until(
   clients: Client[],
   done: (c: Client) => boolean,
   what: string,
+  violations: readonly string[],
   timeoutMs = 20_000,
 ): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!clients.every(done)) {
+  while (!clients.every(done) && violations.length === 0) {
     if (performance.now() > deadline) {
       const late = clients.filter((c) => !done(c)).map((c) => c.label);
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${late.join(", ")}`);
