@@ -3,7 +3,7 @@
  * own temp data: killing them disturbs nobody (the shared servers of
  * `scripts/services` serve every other test in parallel).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import {
   appendFileSync,
   chownSync,
@@ -91,7 +91,6 @@ function memcachedAnswers(port: number): Promise<boolean> {
 export interface OwnMemcached {
   readonly port: number;
   readonly address: string;
-  pid(): number;
   /** SIGKILL, then wait until the process is gone (so nothing answers on the port). */
   kill(): Promise<void>;
   /** Starts an empty server on the same port and waits until it answers. */
@@ -105,10 +104,6 @@ export async function startMemcached(): Promise<OwnMemcached> {
   const server: OwnMemcached = {
     port,
     address: `${HOST}:${port}`,
-    pid() {
-      if (child?.pid === undefined) throw new Error("memcached is not running");
-      return child.pid;
-    },
     async kill() {
       const running = child;
       child = undefined;
@@ -147,8 +142,6 @@ export interface OwnPostgres {
   readonly port: number;
   /** A superuser connection string (trust authentication on 127.0.0.1). */
   readonly url: string;
-  /** The postmaster's pid. */
-  pid(): number;
   /**
    * A crash: SIGKILL the postmaster, then wait until its backends have seen it
    * die and exited (until then they may still answer queries on open connections).
@@ -178,9 +171,9 @@ export async function startPostgres(): Promise<OwnPostgres> {
       },
     );
   if (AS_ROOT) {
-    const ids = execFileSync("id", ["-u", "postgres"]).toString().trim();
+    const uid = execFileSync("id", ["-u", "postgres"]).toString().trim();
     const gid = execFileSync("id", ["-g", "postgres"]).toString().trim();
-    chownSync(base, Number(ids), Number(gid));
+    chownSync(base, Number(uid), Number(gid));
   }
   run(join(bin, "initdb"), [
     "-D",
@@ -212,14 +205,15 @@ export async function startPostgres(): Promise<OwnPostgres> {
   // The postmaster runs as our child (through runuser as root), not daemonized
   // by pg_ctl: killed, it is reaped by its parent instead of lingering as a zombie.
   let child: ChildProcess | undefined;
-  const ready = () => {
-    try {
-      execFileSync(join(bin, "pg_isready"), ["-q", "-h", HOST, "-p", String(port), "-t", "1"]);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  // Asynchronous: the load the test puts on the app keeps running meanwhile.
+  const ready = () =>
+    new Promise<boolean>((resolve) => {
+      execFile(
+        join(bin, "pg_isready"),
+        ["-q", "-h", HOST, "-p", String(port), "-t", "1"],
+        (error) => resolve(error === null),
+      );
+    });
   const start = async () => {
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -254,7 +248,6 @@ export async function startPostgres(): Promise<OwnPostgres> {
   return {
     port,
     url: `postgres://postgres@${HOST}:${port}/postgres`,
-    pid: postmaster,
     async crash() {
       const pid = postmaster();
       const backends = childrenOf(pid);
