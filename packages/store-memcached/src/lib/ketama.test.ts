@@ -32,4 +32,23 @@ describe("ketamaRing", () => {
     expect(moved.length).toBeLessThan(keys.length * 0.4);
     for (const key of moved) expect(four(key)).toBe(3);
   });
+
+  // The README tells operators the list's order does not matter, only its spelling.
+  it("places every key on the same server whatever the order of the list", () => {
+    const servers = ["10.0.0.1:11211", "10.0.0.2:11211", "10.0.0.3:11211"];
+    const reordered = [servers[2]!, servers[0]!, servers[1]!];
+    const a = ketamaRing(servers);
+    const b = ketamaRing(reordered);
+    expect(keys.map((key) => reordered[b(key)])).toEqual(keys.map((key) => servers[a(key)]));
+  });
+
+  it("moves only the removed server's keys when a server leaves", () => {
+    const servers = ["10.0.0.1:11211", "10.0.0.2:11211", "10.0.0.3:11211"];
+    const remaining = [servers[0]!, servers[2]!];
+    const before = ketamaRing(servers);
+    const after = ketamaRing(remaining);
+    for (const key of keys) {
+      if (before(key) !== 1) expect(remaining[after(key)]).toBe(servers[before(key)]);
+    }
+  });
 });
