@@ -11,12 +11,16 @@
  *   manager's merge retries); `statusCode` 409, the session's error as
  *   `cause`. Nothing was stored: the client may retry.
  * - `ERR_FASTIFY_SESSION_INVALID_OPTION`: a plugin option with a bad value.
+ * - `ERR_FASTIFY_SESSION_NO_SESSION`: `sessionOf(request, sessions)` on a
+ *   request that `fastifySessions`, with that same manager, did not load
+ *   (not registered in this scope, or registered with another manager).
  */
 export type FastifySessionErrorCode =
   | "ERR_FASTIFY_SESSION_HEADERS_SENT"
   | "ERR_FASTIFY_SESSION_STORE_UNAVAILABLE"
   | "ERR_FASTIFY_SESSION_CONFLICT"
-  | "ERR_FASTIFY_SESSION_INVALID_OPTION";
+  | "ERR_FASTIFY_SESSION_INVALID_OPTION"
+  | "ERR_FASTIFY_SESSION_NO_SESSION";
 
 const BRAND = Symbol.for("@tessera/fastify/FastifySessionError");
 

@@ -2,6 +2,7 @@ import type { CommitResult, LoadMeta, Session, SessionData, Sessions } from "@te
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { FastifySessionError } from "./errors.js";
 import { toReplyError } from "./lib/outage.js";
+import type { RegisteredData, RegisteredFlash, RegisteredSessions } from "./types.js";
 
 /**
  * Options of {@link fastifySessions}.
@@ -28,6 +29,8 @@ export interface FastifySessionsOptions<
 const STATE = Symbol("@tessera/fastify.state");
 interface State {
   session: Session<SessionData, SessionData>;
+  /** The manager that loaded `session`, for {@link sessionOf}. */
+  sessions: Sessions<SessionData, SessionData>;
   /** The commit ran (or was skipped): onSend runs again for a failed commit's error response. */
   done: boolean;
 }
@@ -81,7 +84,7 @@ async function plugin(
     } catch (error) {
       throw toReplyError(error);
     }
-    (request as WithState)[STATE] = { session, done: false };
+    (request as WithState)[STATE] = { session, sessions, done: false };
     // The manager's own session: it refuses changes itself once its commit began (AD-04).
     // The registered data type is a promise the app makes about its own data.
     request.session = session as FastifyRequest["session"];
@@ -125,6 +128,53 @@ Object.assign(plugin, {
 });
 
 /**
+ * The request's session with the manager's own data and flash types, for
+ * routes when `Register` is not augmented (Fastify types `request` only
+ * through declaration merging). Throws `FastifySessionError`
+ * `ERR_FASTIFY_SESSION_NO_SESSION` unless `fastifySessions` loaded it with
+ * this same manager, so the types it returns are never a guess.
+ *
+ * @example
+ * ```ts
+ * app.get("/", async (request) => {
+ *   const session = sessionOf(request, sessions); // Session<{ visits: number }>
+ *   session.set("visits", (session.get("visits") ?? 0) + 1);
+ *   return { visits: session.get("visits") };
+ * });
+ * ```
+ */
+export function sessionOf<Data extends SessionData, Flash extends SessionData>(
+  request: FastifyRequest,
+  sessions: Sessions<Data, Flash>,
+): Session<Data, Flash> {
+  const state =
+    typeof request === "object" && request !== null ? (request as WithState)[STATE] : undefined;
+  if (state === undefined || (state.sessions as unknown) !== sessions) {
+    throw new FastifySessionError(
+      "ERR_FASTIFY_SESSION_NO_SESSION",
+      "no session of this manager on this request: register fastifySessions with the same manager before this route",
+    );
+  }
+  return state.session as unknown as Session<Data, Flash>;
+}
+
+/**
+ * The options `fastifySessions` takes: {@link FastifySessionsOptions} whose
+ * `sessions` is checked against {@link Register} (see
+ * {@link RegisteredSessions}).
+ *
+ * @example
+ * ```ts
+ * const options: FastifySessionsPluginOptions = { sessions };
+ * await app.register(fastifySessions, options);
+ * ```
+ */
+export type FastifySessionsPluginOptions = FastifySessionsOptions<
+  RegisteredData,
+  RegisteredFlash
+> & { sessions: RegisteredSessions };
+
+/**
  * Fastify 5 plugin: loads the session in `onRequest` onto `request.session`
  * and commits it in `onSend`, before the headers go out, appending each
  * `Set-Cookie` as its own field (AD-02) with `Cache-Control: no-store` and
@@ -137,6 +187,9 @@ Object.assign(plugin, {
  * import Fastify from "fastify";
  * import { fastifySessions } from "@tessera/fastify";
  *
+ * declare module "@tessera/fastify" {
+ *   interface Register { sessions: typeof sessions } // types request.session from the manager
+ * }
  * const app = Fastify();
  * await app.register(fastifySessions, { sessions });
  * app.get("/", async (request) => {
@@ -145,4 +198,4 @@ Object.assign(plugin, {
  * });
  * ```
  */
-export const fastifySessions: FastifyPluginAsync<FastifySessionsOptions> = plugin;
+export const fastifySessions: FastifyPluginAsync<FastifySessionsPluginOptions> = plugin;

@@ -1,5 +1,11 @@
 export type { FastifySessionErrorCode } from "./errors.js";
 export { FastifySessionError } from "./errors.js";
-export type { FastifySessionsOptions } from "./fastify-sessions.js";
-export { fastifySessions } from "./fastify-sessions.js";
-export type { Register, RegisteredData, RegisteredFlash, RequestSession } from "./types.js";
+export type { FastifySessionsOptions, FastifySessionsPluginOptions } from "./fastify-sessions.js";
+export { fastifySessions, sessionOf } from "./fastify-sessions.js";
+export type {
+  Register,
+  RegisteredData,
+  RegisteredFlash,
+  RegisteredSessions,
+  RequestSession,
+} from "./types.js";

@@ -13,7 +13,7 @@ afterEach(async () => {
 async function start(sessions: ReturnType<typeof makeSessions>): Promise<string> {
   const app = Fastify();
   apps.push(app);
-  await app.register(fastifySessions, { sessions: sessions as never });
+  await app.register(fastifySessions, { sessions });
   app.post("/login", async (request) => {
     await request.session.login("u_1");
     // Bearer mode: the app hands the token out in its own body.

@@ -1,9 +1,17 @@
 import { Readable } from "node:stream";
-import { createSessions, type SessionData, SessionError, type Sessions } from "@tessera/session";
+import { createSessions, SessionError } from "@tessera/session";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { fastifySessions } from "../src/index.js";
-import { cookieOf, FlakyStore, keys, makeSessions, rawRequest, send } from "./helpers.js";
+import { FastifySessionError, fastifySessions, sessionOf } from "../src/index.js";
+import {
+  type AppData,
+  cookieOf,
+  FlakyStore,
+  keys,
+  makeSessions,
+  rawRequest,
+  send,
+} from "./helpers.js";
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
@@ -11,7 +19,7 @@ afterEach(async () => {
 });
 
 async function start(
-  sessions: Sessions<SessionData, SessionData> = makeSessions() as never,
+  sessions: ReturnType<typeof makeSessions> = makeSessions(),
 ): Promise<{ base: string; late: { error?: unknown } }> {
   const app = Fastify();
   apps.push(app);
@@ -117,7 +125,7 @@ describe("fastifySessions", () => {
   });
 
   it("logout of a chunked stateless session clears every chunk (T-A16)", async () => {
-    const { base } = await start(createSessions({ keys }));
+    const { base } = await start(createSessions<AppData, { notice: string }>({ keys }));
     const chunks = (await send(base, "/big")).setCookie.map((c) => c.slice(0, c.indexOf(";")));
     expect(chunks.length).toBeGreaterThan(1);
     const out = await send(base, "/logout", { method: "POST", cookie: chunks.join("; ") });
@@ -182,7 +190,7 @@ describe("fastifySessions", () => {
 
   it("answers 503 without stack or sid when the store is down (T-A13)", async () => {
     const store = new FlakyStore();
-    const { base } = await start(makeSessions({ store }) as never);
+    const { base } = await start(makeSessions({ store }));
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
     store.down = true;
     for (const r of [await send(base, "/inc", { cookie }), await send(base, "/inc")]) {
@@ -195,7 +203,7 @@ describe("fastifySessions", () => {
 
   it("answers 409 with ERR_FASTIFY_SESSION_CONFLICT and stores nothing when every write loses the race", async () => {
     const store = new FlakyStore();
-    const { base } = await start(makeSessions({ store, maxRetries: 1 }) as never);
+    const { base } = await start(makeSessions({ store, maxRetries: 1 }));
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
     store.conflict = true;
     const r = await send(base, "/inc", { cookie });
@@ -230,7 +238,7 @@ describe("fastifySessions", () => {
   it("decorates the parent scope (skip-override) and refuses a bad manager", async () => {
     const app = Fastify();
     apps.push(app);
-    await app.register(fastifySessions, { sessions: makeSessions() as never });
+    await app.register(fastifySessions, { sessions: makeSessions() });
     expect(app.hasRequestDecorator("session")).toBe(true);
     const bad = Fastify();
     apps.push(bad);
@@ -247,4 +255,44 @@ describe("fastifySessions", () => {
       );
     },
   );
+});
+
+describe("sessionOf", () => {
+  it("returns request.session for the manager that loaded it, and refuses another manager", async () => {
+    const sessions = makeSessions();
+    const other = makeSessions();
+    const app = Fastify();
+    apps.push(app);
+    await app.register(fastifySessions, { sessions });
+    app.get("/", async (request) => {
+      const own = sessionOf(request, sessions);
+      let code: unknown;
+      try {
+        sessionOf(request, other);
+      } catch (error) {
+        code = FastifySessionError.isInstance(error) ? error.code : error;
+      }
+      return { same: own === request.session, code };
+    });
+    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    const r = await send(base, "/");
+    expect(JSON.parse(r.body)).toEqual({ same: true, code: "ERR_FASTIFY_SESSION_NO_SESSION" });
+  });
+
+  it("refuses a request that no plugin loaded", async () => {
+    const sessions = makeSessions();
+    const app = Fastify();
+    apps.push(app);
+    app.get("/", async (request) => {
+      try {
+        sessionOf(request, sessions);
+        return { code: null };
+      } catch (error) {
+        return { code: FastifySessionError.isInstance(error) ? error.code : String(error) };
+      }
+    });
+    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    const r = await send(base, "/");
+    expect(JSON.parse(r.body)).toEqual({ code: "ERR_FASTIFY_SESSION_NO_SESSION" });
+  });
 });

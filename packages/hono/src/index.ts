@@ -1,4 +1,4 @@
 export type { HonoSessionErrorCode } from "./errors.js";
 export { HonoSessionError } from "./errors.js";
-export type { HonoSessionOptions, SessionVariables } from "./session-middleware.js";
+export type { HonoSessionOptions, MatchesEnv, SessionVariables } from "./session-middleware.js";
 export { sessionMiddleware } from "./session-middleware.js";

@@ -7,7 +7,7 @@ import {
   type SessionData,
   type Sessions,
 } from "@tessera/session";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Env, MiddlewareHandler } from "hono";
 import { HonoSessionError } from "./errors.js";
 
 /**
@@ -24,6 +24,27 @@ export interface SessionVariables<
 > {
   session: Session<Data, Flash>;
 }
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * `unknown` (no constraint) when the Env `E` does not declare a `session`
+ * variable, or declares exactly the session of a manager of `Data` and
+ * `Flash`; otherwise an object type no manager has, so passing the manager
+ * fails to compile and the message names the session type the Env expects.
+ *
+ * @example
+ * ```ts
+ * type Ok = MatchesEnv<{ Variables: SessionVariables<{ visits: number }> }, { visits: number }, SessionData>; // unknown
+ * ```
+ */
+export type MatchesEnv<E, Data extends SessionData, Flash extends SessionData> = 0 extends 1 & E
+  ? unknown
+  : E extends { Variables: { session: infer S } }
+    ? Same<S, Session<Data, Flash>> extends true
+      ? unknown
+      : { "the manager's data and flash types must be those of the Env's session variable": S }
+    : unknown;
 
 /**
  * Options of {@link sessionMiddleware}.
@@ -124,24 +145,34 @@ function withCookies(
  * `onError` left as a 500 answers 401 with `Cache-Control: no-store`. `HEAD`,
  * `OPTIONS` and `304` responses commit nothing (T-A14).
  *
+ * The handler's Env comes from the manager: chained on the app
+ * (`new Hono().use(sessionMiddleware(sessions))`), `c.get("session")` has
+ * the manager's data and flash types in every later route. Where the
+ * handler is typed for an explicit Env instead (an annotation, `satisfies`,
+ * or `E` given), that Env's `session` variable must be exactly this
+ * manager's session, or the call does not compile.
+ *
  * @example
  * ```ts
  * import { Hono } from "hono";
- * import { sessionMiddleware, type SessionVariables } from "@tessera/hono";
+ * import { sessionMiddleware } from "@tessera/hono";
  *
- * const app = new Hono<{ Variables: SessionVariables<{ visits: number }> }>();
- * app.use("*", sessionMiddleware(sessions));
+ * const app = new Hono().use(sessionMiddleware(sessions));
  * app.get("/", (c) => {
- *   const session = c.get("session");
+ *   const session = c.get("session"); // Session<{ visits: number }>
  *   session.set("visits", (session.get("visits") ?? 0) + 1);
  *   return c.text(`visit #${session.get("visits")}`);
  * });
  * ```
  */
-export function sessionMiddleware<Data extends SessionData, Flash extends SessionData>(
-  sessions: Sessions<Data, Flash>,
+export function sessionMiddleware<
+  Data extends SessionData,
+  Flash extends SessionData,
+  E extends Env = { Variables: SessionVariables<Data, Flash> },
+>(
+  sessions: Sessions<Data, Flash> & NoInfer<MatchesEnv<E, Data, Flash>>,
   options: HonoSessionOptions = {},
-): MiddlewareHandler<{ Variables: SessionVariables<Data, Flash> }> {
+): MiddlewareHandler<E> {
   if (
     typeof sessions !== "object" ||
     sessions === null ||
@@ -170,7 +201,10 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   // Bearer mode reads only the Authorization header (SID-07, decision 6).
   const tokenHeader = sessions.tokenMode === "authorization" ? "authorization" : "cookie";
 
-  return async (c, next) => {
+  const handler: MiddlewareHandler<{ Variables: SessionVariables<Data, Flash> }> = async (
+    c,
+    next,
+  ) => {
     let session: Session<Data, Flash>;
     try {
       session = await sessions.load(c.req.header(tokenHeader), meta(c));
@@ -217,4 +251,6 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     c.res = undefined;
     c.res = response;
   };
+  // MatchesEnv checked that E's session variable, if any, is this manager's.
+  return handler as unknown as MiddlewareHandler<E>;
 }
