@@ -117,8 +117,8 @@ export interface SecretEntry {
   readonly kind: "secret";
   readonly id: string;
   readonly secret: Uint8Array;
-  /** purpose → context → derived key; context "" when none. */
-  readonly derived: Map<string, Map<string, DerivedKey>>;
+  /** purpose → context (undefined when none) → derived key. */
+  readonly derived: Map<string, Map<string | undefined, DerivedKey>>;
 }
 
 export interface PairEntry {
@@ -370,9 +370,10 @@ export function derivedKey(
   purpose: string,
   context: string | undefined,
 ): DerivedKey {
-  const ctx = context ?? "";
+  // Keyed by the context as given (undefined for none): only checked contexts
+  // are ever stored, so a hit is always valid and "" never aliases "none".
   let byContext = entry.derived.get(purpose);
-  let found = byContext?.get(ctx);
+  let found = byContext?.get(context);
   if (found !== undefined) return found;
   const length = lengthFor(purpose);
   if (context !== undefined && (typeof context !== "string" || !CONTEXT.test(context))) {
@@ -384,7 +385,7 @@ export function derivedKey(
   const bytes = hkdf(
     sha256,
     entry.secret,
-    utf8(ctx),
+    utf8(context ?? ""),
     utf8(INFO_PREFIX + purpose + INFO_VERSION),
     length,
   );
@@ -395,7 +396,7 @@ export function derivedKey(
   }
   // Contexts come from configuration, not requests; the cap only guards
   // against a caller that builds contexts from input.
-  if (byContext.size < 1024) byContext.set(ctx, found);
+  if (byContext.size < 1024) byContext.set(context, found);
   return found;
 }
 

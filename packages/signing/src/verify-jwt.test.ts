@@ -198,6 +198,50 @@ describe.each([
     ).not.toBe("ok");
   });
 
+  // Regression: JWS headers with `zip`, or `b64` without `crit`, were
+  // accepted. `zip` belongs to JWE only (RFC 7516 §4.1.3) and a JWS must list
+  // `b64` in `crit` to use it (RFC 7797 §6).
+  it("refuses zip and b64 not listed in crit", async () => {
+    for (const extra of [{ zip: "DEF" }, { zip: "" }, { b64: false }, { b64: true }] as Record<
+      string,
+      unknown
+    >[]) {
+      const token = await forge({ alg: "HS256", kid: "k1", typ: "JWT", ...extra }, good);
+      expect(await reason(token), JSON.stringify(extra)).toBe("unsupported");
+    }
+    expect(await reason(await forge({ alg: "HS256", kid: "k1", typ: "JWT" }, good))).toBe("ok");
+  });
+
+  // Regression: verifyJwt checked an options object once and cached the
+  // result, so changing its audience or issuer afterwards was ignored.
+  it("reads audience, issuer and the other options on every call", async () => {
+    const token = await signJwt({}, keys, {
+      alg: "HS256",
+      expiresIn: 600,
+      audience: "a",
+      issuer: "i",
+    });
+    const options: VerifyJwtOptions = {
+      ...HS,
+      audience: "a",
+      issuer: "i",
+    };
+    expect(await reason(token, options)).toBe("ok");
+    options.audience = "b";
+    expect(await reason(token, options)).toBe("audience");
+    options.audience = "a";
+    options.issuer = "j";
+    expect(await reason(token, options)).toBe("issuer");
+    options.issuer = "i";
+    options.typ = "other+jwt";
+    expect(await reason(token, options)).toBe("type");
+    options.typ = undefined;
+    options.algorithms = ["HS512"];
+    expect(await reason(token, options)).toBe("algorithm_not_allowed");
+    options.algorithms = ["HS256", "ES256"] as never;
+    await expect(reason(token, options)).rejects.toThrow(/algorithms/);
+  });
+
   // T-B19 (JWT-05)
   it("checks typ exactly, with the application/ prefix rule", async () => {
     const opts = { ...HS, typ: "session+jwt" };

@@ -40,7 +40,10 @@ export type VerifyJwtFailure =
   | "key_mismatch"
   /** The signature does not verify. */
   | "bad_signature"
-  /** An unknown `crit` parameter, or `b64: false` (RFC 7515 §4.1.11). */
+  /**
+   * An unknown `crit` parameter (RFC 7515 §4.1.11), `b64` (RFC 7797) or a
+   * `zip` header (JWE only, RFC 7516 §4.1.3; compressed JWTs are refused).
+   */
   | "unsupported"
   /** `exp` has passed. */
   | "expired"
@@ -152,6 +155,11 @@ function wellFormed(token: string): boolean {
 
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 
+/** True when a `crit` header value lists `b64`. */
+function listsB64(crit: unknown): boolean {
+  return Array.isArray(crit) && crit.includes("b64");
+}
+
 /**
  * The claims segment `token[start, end)` (already found canonical by the
  * format check) decoded once as strict UTF-8, or null for invalid UTF-8:
@@ -224,15 +232,10 @@ interface Prepared {
   readonly rules: ClaimRules;
 }
 
-// Options are validated once per options object (callers usually pass a
-// constant); `now` is read on every call.
-const preparedOptions = new WeakMap<VerifyJwtOptions, Prepared>();
-
+// Options are read and checked on every call: a cache per options object
+// would miss a caller changing `audience` or `issuer` on the same object.
 function prepare(options: VerifyJwtOptions, keyring: KeyringState | undefined): Prepared {
   const hasKeyring = keyring !== undefined;
-  const cached =
-    typeof options === "object" && options !== null ? preparedOptions.get(options) : undefined;
-  if (cached !== undefined && (hasKeyring || cached.resolver !== undefined)) return cached;
   const algorithms = options?.algorithms;
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     badOption("algorithms", algorithms, "a non-empty list of HS256, HS512 or of EdDSA, ES256");
@@ -293,9 +296,7 @@ function prepare(options: VerifyJwtOptions, keyring: KeyringState | undefined): 
     tolerance,
   };
 
-  const prepared: Prepared = { algorithms, limit, resolver, context, joseOptions, rules };
-  preparedOptions.set(options, prepared);
-  return prepared;
+  return { algorithms, limit, resolver, context, joseOptions, rules };
 }
 
 /**
@@ -414,6 +415,10 @@ async function verify(
       return { ok: false, reason: "malformed" };
     for (const name of FORBIDDEN)
       if (name in header) return { ok: false, reason: "forbidden_header" };
+    // `zip` exists for JWE only (RFC 7516 §4.1.3); a JWS using `b64` must
+    // list it in `crit` (RFC 7797 §6), else verifiers would disagree on the payload.
+    if ("zip" in header || ("b64" in header && !listsB64(header.crit)))
+      return { ok: false, reason: "unsupported" };
     const claimsJson = claimsText(token, first + 1, last);
     if (claimsJson === null) return { ok: false, reason: "malformed" };
     if (resolver !== undefined) {

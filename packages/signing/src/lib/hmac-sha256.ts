@@ -57,7 +57,12 @@ const encoder = new TextEncoder();
 export const digest = new Int32Array(8);
 
 function ensure(size: number): void {
-  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
+  if (scratch.length < size) {
+    // Keep what is already written: `put` grows the buffer between two parts of one message.
+    const grown = new Uint8Array(Math.max(size, scratch.length * 2));
+    grown.set(scratch);
+    scratch = grown;
+  }
 }
 
 /** Pads `len` message bytes in the scratch and runs both hashes; result in `digest`. */
