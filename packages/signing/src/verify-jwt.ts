@@ -116,12 +116,6 @@ const NO_AGE_LIMIT = 315_360_000;
 
 const remoteSets = new Map<string, JWTVerifyGetKey>();
 
-class Refused extends Error {
-  constructor(readonly reason: VerifyJwtFailure) {
-    super(reason);
-  }
-}
-
 function remote(jwks: URL | JWTVerifyGetKey): JWTVerifyGetKey {
   if (typeof jwks === "function") return jwks;
   if (!(jwks instanceof URL)) badOption("jwks", jwks, "a URL or a jose JWKS function");
@@ -188,7 +182,6 @@ function numericDates(payload: Record<string, unknown>): boolean {
 }
 
 function reasonOf(error: unknown): VerifyJwtFailure {
-  if (error instanceof Refused) return error.reason;
   const { code, claim, reason } = (error ?? {}) as {
     code?: string;
     claim?: string;
