@@ -2,7 +2,8 @@
 /**
  * The runtime matrix (`pnpm test:runtimes`). Runs the cross-runtime suite on
  * Node 20 (the machine's), Node 22 (npm `node`), Bun (npm `bun`), Deno (npm
- * `deno`) and workerd (npm `miniflare`), each as a child process:
+ * `deno`) and workerd (npm `miniflare`) without and with nodejs_compat, each
+ * as a child process:
  *
  *   1. bundle check: the five Web-runtime packages bundled for the browser,
  *      no Node built-ins, within their size budgets;
@@ -127,14 +128,35 @@ const RUNTIMES = [
     phase: (file) => [join(appRoot, "scripts", "workerd.mjs"), file],
     serve: [join(appRoot, "scripts", "workerd.mjs"), "--serve"],
   },
+  {
+    // The same Worker with the nodejs_compat flag: node:crypto is then there.
+    id: "workerd-compat",
+    bin: node22,
+    phase: (file) => [join(appRoot, "scripts", "workerd.mjs"), file, "--nodejs-compat"],
+    serve: [join(appRoot, "scripts", "workerd.mjs"), "--serve", "--nodejs-compat"],
+  },
 ].filter((r) => !only || only.includes(r.id));
+
+/**
+ * Where @tessera/signing must take its primitives from on each runtime (see
+ * its README): node:crypto wherever `process.getBuiltinModule` offers it,
+ * @noble/hashes elsewhere. The suite names the source it found; a runtime
+ * that took the other path fails here.
+ */
+const PRIMITIVES = {
+  [hostId]: "node:crypto",
+  node22: "node:crypto",
+  bun: "node:crypto",
+  deno: "node:crypto",
+  workerd: "@noble/hashes",
+  "workerd-compat": "node:crypto",
+};
 
 /** Runs one child; resolves to its parsed result line or a failure record. */
 function runChild(runtime, args, label) {
-  const compileError =
-    runtime.id === "workerd"
-      ? (compileErrors.worker ?? compileErrors.scenario)
-      : compileErrors.suite;
+  const compileError = runtime.id.startsWith("workerd")
+    ? (compileErrors.worker ?? compileErrors.scenario)
+    : compileErrors.suite;
   if (compileError) {
     const name = `${runtime.id} ${label}: compile`;
     return Promise.resolve({ ms: 0, results: [{ name, ok: false, error: compileError }] });
@@ -223,6 +245,14 @@ await pool(RUNTIMES, async (runtime) => {
   const result = await runChild(runtime, runtime.phase(runInput), "run");
   const t = tally.get(runtime.id);
   t.suite = result.results;
+  const expected = `signing: primitives from ${PRIMITIVES[runtime.id]}`;
+  if (result.results.some((x) => x.name.startsWith("signing: primitives from"))) {
+    t.suite.push({
+      name: `${runtime.id} takes the ${PRIMITIVES[runtime.id]} path`,
+      ok: result.results.some((x) => x.name === expected && x.ok),
+      error: `expected "${expected}", got ${result.results.find((x) => x.name.startsWith("signing: primitives from"))?.name}`,
+    });
+  }
   t.version = result.version ?? "?";
   t.ms += result.ms;
   if (result.outputs) {
@@ -274,11 +304,11 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 const count = (list) => [list.filter((x) => x.ok).length, list.length];
-console.log("\nruntime    version                    suite   cross   serve");
+console.log(`\n${"runtime".padEnd(15)} ${"version".padEnd(36)}   suite   cross   serve`);
 for (const [id, t] of tally) {
   const cells = [t.suite, t.cross, t.serve].map((l) => count(l).join("/").padStart(7));
   console.log(
-    `${id.padEnd(10)} ${t.version.padEnd(24)} ${cells.join(" ")}   ${(t.ms / 1000).toFixed(1)} s`,
+    `${id.padEnd(15)} ${t.version.padEnd(36)} ${cells.join(" ")}   ${(t.ms / 1000).toFixed(1)} s`,
   );
 }
 const lines = [];

@@ -1,7 +1,5 @@
 import { badOption, describe, SigningError } from "./errors.js";
-import { encodeDigest, encodeDigestHex } from "./lib/mac-text.js";
-import { utf8 } from "./lib/runtime.js";
-import { hashState, sha256Ascii, sha256Bytes } from "./lib/sha256.js";
+import { sha256Text } from "./lib/primitives.js";
 
 /** Options for {@link hashToken}. */
 export interface HashTokenOptions {
@@ -16,10 +14,9 @@ export interface HashTokenOptions {
  * SHA-256 of a token's UTF-8 bytes, for use as a store key: a store (or its
  * dump) then never holds a usable bearer token (SECURITY ST-01, RT-01).
  * Tokens carry 256 bits of entropy, so an unsalted fast hash is enough: there
- * is nothing to brute-force. Runs on every session load, so ASCII tokens
- * (the usual case: one compression for a 43-character id) are hashed from
- * their character codes without encoding them first; other text is hashed
- * from its UTF-8 bytes (`TextEncoder`, so a lone surrogate counts as U+FFFD).
+ * is nothing to brute-force. The text is hashed as UTF-8 (a lone surrogate
+ * counts as U+FFFD), with `node:crypto`'s one-shot hash where the runtime has
+ * it, else `@noble/hashes`.
  *
  * @example
  * ```ts
@@ -37,6 +34,5 @@ export function hashToken(token: string, options?: HashTokenOptions): string {
   const encoding = options?.encoding ?? "base64url";
   if (encoding !== "base64url" && encoding !== "hex")
     badOption("encoding", encoding, '"base64url" or "hex"');
-  if (!sha256Ascii(token)) sha256Bytes(utf8(token));
-  return encoding === "hex" ? encodeDigestHex(hashState) : encodeDigest(hashState);
+  return sha256Text(token, encoding);
 }

@@ -243,6 +243,30 @@ describe("deriveKey (KEY-03)", () => {
     );
   });
 
+  // Regression: deriveKey with context "" threw before the first derivation
+  // of that purpose and returned the no-context key after it (the cache was
+  // read before the context was checked).
+  it('refuses context "" every time, before or after the no-context key was derived', () => {
+    const keys = createKeyring([{ id: "a", secret: secret() }]);
+    for (const purpose of ["csrf", "seal", "cookie"] as const) {
+      expect(code(() => deriveKey(keys, purpose, { context: "" }))).toBe(
+        "ERR_SIGNING_INVALID_OPTION",
+      );
+      deriveKey(keys, purpose);
+      expect(code(() => deriveKey(keys, purpose, { context: "" }))).toBe(
+        "ERR_SIGNING_INVALID_OPTION",
+      );
+    }
+    sign("v", keys);
+    expect(code(() => sign("v", keys, { context: "" }))).toBe("ERR_SIGNING_INVALID_OPTION");
+    expect(code(() => unsign(sign("v", keys), keys, { context: "" }))).toBe(
+      "ERR_SIGNING_INVALID_OPTION",
+    );
+    expect(code(() => deriveKey(keys, "csrf", { context: 5 as never }))).toBe(
+      "ERR_SIGNING_INVALID_OPTION",
+    );
+  });
+
   // T-B10: raw HMAC treats K and K||0x00 as one key; derived keys do not.
   it("separates K from K||0x00 and a long K from SHA-256(K)", () => {
     const k = crypto.getRandomValues(new Uint8Array(32));

@@ -1,9 +1,7 @@
-import { hkdf } from "@noble/hashes/hkdf.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import type { JWK } from "jose";
 import { describe, SigningError } from "./errors.js";
 import { decode } from "./lib/b64.js";
-import { type PreparedKey, prepareKey } from "./lib/hmac-sha256.js";
+import { hkdfSha256 } from "./lib/primitives.js";
 import { isProduction, utf8 } from "./lib/runtime.js";
 import { weakBytes, weakText } from "./lib/weak-secret.js";
 
@@ -105,11 +103,10 @@ export interface Keyring {
   has(id: string): boolean;
 }
 
-/** A subkey derived for one purpose and context, with everything prepared once. */
+/** A subkey derived for one purpose and context, with its Web Crypto key imported once. */
 export interface DerivedKey {
   readonly kid: string;
   readonly bytes: Uint8Array;
-  hmac: PreparedKey | undefined;
   cryptoKey: CryptoKey | Promise<CryptoKey> | undefined;
 }
 
@@ -117,8 +114,8 @@ export interface SecretEntry {
   readonly kind: "secret";
   readonly id: string;
   readonly secret: Uint8Array;
-  /** purpose → context → derived key; context "" when none. */
-  readonly derived: Map<string, Map<string, DerivedKey>>;
+  /** purpose → context (undefined when none) → derived key. */
+  readonly derived: Map<string, Map<string | undefined, DerivedKey>>;
 }
 
 export interface PairEntry {
@@ -370,9 +367,10 @@ export function derivedKey(
   purpose: string,
   context: string | undefined,
 ): DerivedKey {
-  const ctx = context ?? "";
+  // Keyed by the context as given (undefined for none): only checked contexts
+  // are ever stored, so a hit is always valid and "" never aliases "none".
   let byContext = entry.derived.get(purpose);
-  let found = byContext?.get(ctx);
+  let found = byContext?.get(context);
   if (found !== undefined) return found;
   const length = lengthFor(purpose);
   if (context !== undefined && (typeof context !== "string" || !CONTEXT.test(context))) {
@@ -381,30 +379,19 @@ export function derivedKey(
       `option context is invalid: ${describe(context)} (expected 1-64 visible ASCII characters, e.g. a cookie name)`,
     );
   }
-  const bytes = hkdf(
-    sha256,
+  const bytes = hkdfSha256(
     entry.secret,
-    utf8(ctx),
+    utf8(context ?? ""),
     utf8(INFO_PREFIX + purpose + INFO_VERSION),
     length,
   );
-  found = { kid: entry.id, bytes, hmac: undefined, cryptoKey: undefined };
+  found = { kid: entry.id, bytes, cryptoKey: undefined };
   if (byContext === undefined) {
     byContext = new Map();
     entry.derived.set(purpose, byContext);
   }
   // Contexts come from configuration, not requests; the cap only guards
   // against a caller that builds contexts from input.
-  if (byContext.size < 1024) byContext.set(ctx, found);
+  if (byContext.size < 1024) byContext.set(context, found);
   return found;
-}
-
-/** The prepared HMAC state of a derived key. */
-export function hmacKey(derived: DerivedKey): PreparedKey {
-  let key = derived.hmac;
-  if (key === undefined) {
-    key = prepareKey(derived.bytes);
-    derived.hmac = key;
-  }
-  return key;
 }

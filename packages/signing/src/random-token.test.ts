@@ -2,28 +2,37 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { bothSources } from "../test/sources.js";
 import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
 import { hashToken } from "./hash-token.js";
 import { isToken, randomToken } from "./random-token.js";
 
+const sources = await bothSources();
 afterEach(() => vi.restoreAllMocks());
 
 describe("randomToken / isToken / hashToken", () => {
-  it("draws 32 bytes from getRandomValues and never from Math.random (T-D01 shape)", () => {
-    const spy = vi.spyOn(crypto, "getRandomValues");
-    const math = vi.spyOn(Math, "random");
-    const seen = new Set<string>();
-    for (let i = 0; i < 2000; i++) {
-      const t = randomToken();
-      expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(isToken(t)).toBe(true);
-      seen.add(t);
-    }
-    expect(seen.size).toBe(2000);
-    expect((spy.mock.calls[0]![0] as Uint8Array).length).toBe(32);
-    expect(math).not.toHaveBeenCalled();
-    expect(randomToken(16)).toHaveLength(22);
-  });
+  it.each(sources)(
+    "draws 32 bytes from the CSPRNG on $name and never from Math.random",
+    ({ name, signing }) => {
+      const spy =
+        name === "node:crypto"
+          ? vi.spyOn(process.getBuiltinModule("node:crypto"), "randomFillSync")
+          : vi.spyOn(crypto, "getRandomValues");
+      const math = vi.spyOn(Math, "random");
+      const seen = new Set<string>();
+      for (let i = 0; i < 2000; i++) {
+        const t = signing.randomToken();
+        expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(signing.isToken(t)).toBe(true);
+        seen.add(t);
+      }
+      expect(seen.size).toBe(2000);
+      expect(spy).toHaveBeenCalledTimes(2000);
+      expect((spy.mock.calls[0]![0] as Uint8Array).length).toBe(32);
+      expect(math).not.toHaveBeenCalled();
+      expect(signing.randomToken(16)).toHaveLength(22);
+    },
+  );
 
   it.each([0, 8, 15, 1.5, 2000, "32"])("refuses %j bytes", (bytes) => {
     expect(() => randomToken(bytes as number)).toThrow(/option bytes/);

@@ -1,6 +1,6 @@
 import { describe, SigningError } from "./errors.js";
 import { encode, isCanonical } from "./lib/b64.js";
-import { webCrypto } from "./lib/runtime.js";
+import { randomBytes } from "./lib/primitives.js";
 
 function checkBytes(bytes: unknown, min: number): number {
   if (typeof bytes !== "number" || !Number.isInteger(bytes) || bytes < min || bytes > 1024) {
@@ -13,7 +13,7 @@ function checkBytes(bytes: unknown, min: number): number {
 }
 
 /**
- * A random token from the CSPRNG (`crypto.getRandomValues`), as unpadded
+ * A random token from the CSPRNG (`node:crypto` or Web Crypto), as unpadded
  * base64url: 32 bytes (256 bits) give 43 characters (SECURITY SID-01,
  * SID-02). At least 16 bytes (128 bits, ASVS 5.0 7.2.3).
  *
@@ -24,9 +24,7 @@ function checkBytes(bytes: unknown, min: number): number {
  * ```
  */
 export function randomToken(bytes = 32): string {
-  const buf = new Uint8Array(checkBytes(bytes, 16));
-  webCrypto().getRandomValues(buf);
-  return encode(buf);
+  return encode(randomBytes(checkBytes(bytes, 16)));
 }
 
 /**

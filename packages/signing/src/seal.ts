@@ -1,6 +1,6 @@
+import { CompactEncrypt } from "jose";
 import { describe, SigningError } from "./errors.js";
 import { type Keyring, stateOf } from "./keyring.js";
-import { encryptDir } from "./lib/jwe-dir.js";
 import { typ as checkTyp, nowSeconds, seconds } from "./lib/options.js";
 import { utf8 } from "./lib/runtime.js";
 import { SEAL_TYP, sealKey } from "./lib/seal-key.js";
@@ -33,7 +33,8 @@ export interface SealOptions {
  * `alg: "dir"`, `enc: "A256GCM"`, with `kid` and `typ` in the protected
  * header and `{ iat, exp, dat: payload }` as the encrypted JWT claims set.
  * The key is the primary secret's `"seal"` subkey for `context`, imported
- * once, and a fresh random 96-bit IV per token. Never compressed (no `zip`).
+ * once, and a fresh random 96-bit IV per token; jose's `CompactEncrypt` on
+ * Web Crypto does the encryption. Never compressed (no `zip`).
  * Any JOSE library opens it (e.g. jose's `compactDecrypt` with the key from
  * `deriveKey(keys, "seal", { context })`). Throws if the payload is not JSON.
  *
@@ -72,5 +73,8 @@ export async function seal(payload: unknown, keys: Keyring, options: SealOptions
   const pending = sealKey(entry, options.context);
   const key = pending instanceof Promise ? await pending : pending;
   const claims = `{"iat":${iat},"exp":${iat + ttl},"dat":${json}}`;
-  return encryptDir(key, entry.id, type, utf8(claims) as Uint8Array<ArrayBuffer>);
+  // jose writes the compact JWE; a fresh random 96-bit IV per token is its own (RFC 7518 §5.3).
+  return new CompactEncrypt(utf8(claims))
+    .setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: entry.id, typ: type })
+    .encrypt(key);
 }

@@ -1,7 +1,8 @@
+import { createHmac } from "node:crypto";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { constantTimeEqual } from "./constant-time-equal.js";
 import { deriveKey } from "./derive-key.js";
 import { SigningError } from "./errors.js";
@@ -186,6 +187,32 @@ describe("sign / unsign", () => {
       expect(result).toEqual({ ok: false, reason: "unknown_key" });
     },
   );
+
+  // Regression: sign() of long non-ASCII values MACed a zeroed buffer (a
+  // scratch buffer grew without keeping what was already written), so unsign
+  // refused them. Every length 0..5000 in 1-, 2-, 3- and 4-byte UTF-8, each
+  // sweep on a fresh copy of the package and longest first, because the old
+  // buffer only lost its contents when one call more than doubled it.
+  it("round-trips values of every length up to 5000 characters of 1- to 4-byte UTF-8", async () => {
+    for (const char of ["a", "é", "中", "😀"]) {
+      vi.resetModules();
+      const fresh = await import("./index.js");
+      const ring = fresh.createKeyring([k1]);
+      const key = fresh.deriveKey(ring, "cookie");
+      for (let n = 5000; n >= 0; n--) {
+        const value = char.repeat(n);
+        const signed = fresh.sign(value, ring);
+        // node:crypto as the independent reference (native, so 20,000 MACs stay quick).
+        const mac = createHmac("sha256", key).update(`${value}.k1`).digest("base64url");
+        if (
+          signed !== `${value}.k1.${mac}` ||
+          fresh.unsign(signed, ring, { maxLength: 1 << 16 }) !== value
+        ) {
+          expect.fail(`${char} x ${n}: ${signed.slice(-43)} is not the MAC ${mac}`);
+        }
+      }
+    }
+  }, 60_000);
 
   it("reports malformed and oversized input", () => {
     expect(verifySigned("", keys)).toEqual({ ok: false, reason: "malformed" });

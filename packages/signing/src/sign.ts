@@ -1,7 +1,7 @@
 import { describe, SigningError } from "./errors.js";
-import { derivedKey, hmacKey, type Keyring, stateOf } from "./keyring.js";
-import { macJoined } from "./lib/hmac-sha256.js";
-import { encodeDigest } from "./lib/mac-text.js";
+import { derivedKey, type Keyring, stateOf } from "./keyring.js";
+import { hmacSha256Text } from "./lib/primitives.js";
+import { isWellFormed } from "./lib/runtime.js";
 
 /** Purposes {@link sign} and {@link unsign} accept; each has its own subkey. */
 export type SignPurpose = "cookie" | "csrf" | `app:${string}`;
@@ -25,9 +25,9 @@ export interface SignOptions {
 /**
  * Signs a value with the keyring's primary secret: returns
  * `<value>.<kid>.<mac>`, where `mac` is HMAC-SHA256 (43 base64url characters)
- * over `<value>.<kid>` under the subkey for `purpose` and `context`. The value
- * stays readable; use {@link seal} to hide it. Throws on a value with a lone
- * surrogate (not representable in UTF-8).
+ * over the UTF-8 bytes of `<value>.<kid>` under the subkey for `purpose` and
+ * `context`. The value stays readable; use {@link seal} to hide it. Throws
+ * on a value with a lone surrogate (not representable in UTF-8).
  *
  * @example
  * ```ts
@@ -45,12 +45,13 @@ export function sign(value: string, keys: Keyring, options?: SignOptions): strin
   const entry = stateOf(keys).primary.secret;
   if (entry === undefined)
     throw new SigningError("ERR_SIGNING_NO_KEY", "the keyring holds no secret to sign with");
-  const key = hmacKey(derivedKey(entry, options?.purpose ?? "cookie", options?.context));
-  if (!macJoined(key, value, entry.id)) {
+  const key = derivedKey(entry, options?.purpose ?? "cookie", options?.context);
+  if (!isWellFormed(value)) {
     throw new SigningError(
       "ERR_SIGNING_INVALID_INPUT",
       "value to sign holds a lone surrogate (not representable in UTF-8)",
     );
   }
-  return value + "." + entry.id + "." + encodeDigest();
+  const signed = value + "." + entry.id;
+  return signed + "." + hmacSha256Text(key.bytes, signed);
 }

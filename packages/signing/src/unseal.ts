@@ -1,5 +1,6 @@
+import { compactDecrypt } from "jose";
 import { type Keyring, stateOf } from "./keyring.js";
-import { decryptDir, splitDir } from "./lib/jwe-dir.js";
+import { decodeRange, isCanonical } from "./lib/b64.js";
 import { typ as checkTyp, clockTolerance, maxLength, nowSeconds } from "./lib/options.js";
 import { SEAL_TYP, sealKey } from "./lib/seal-key.js";
 
@@ -58,14 +59,72 @@ const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 
 const fail = <T>(reason: UnsealFailure): OpenSealedResult<T> => ({ ok: false, reason });
 
+/** Base64url lengths of a 96-bit IV and a 128-bit tag (RFC 7518 §5.3). */
+const IV_CHARS = 16;
+const TAG_CHARS = 22;
+
+/** The only algorithms a sealed token may name; jose enforces them again. */
+const DECRYPT_OPTIONS = {
+  keyManagementAlgorithms: ["dir"],
+  contentEncryptionAlgorithms: ["A256GCM"],
+};
+
+/**
+ * The compact JWE shape of a `dir` token, checked before jose sees it:
+ * header.(empty).iv(16).ciphertext.tag(22), every segment non-empty (but the
+ * key) and canonical base64url (RFC 7516 §7.1), so one token has one accepted text.
+ * Returns the end of the header segment, or -1.
+ */
+function shape(token: string): number {
+  const h = token.indexOf(".");
+  if (h < 1 || token.charCodeAt(h + 1) !== 46) return -1;
+  const ivEnd = h + 2 + IV_CHARS;
+  if (token.charCodeAt(ivEnd) !== 46) return -1;
+  const tagStart = token.length - TAG_CHARS;
+  if (token.charCodeAt(tagStart - 1) !== 46 || tagStart - 1 <= ivEnd + 1) return -1;
+  if (token.indexOf(".", ivEnd + 1) !== tagStart - 1) return -1;
+  return isCanonical(token, 0, h) &&
+    isCanonical(token, h + 2, ivEnd) &&
+    isCanonical(token, ivEnd + 1, tagStart - 1) &&
+    isCanonical(token, tagStart)
+    ? h
+    : -1;
+}
+
+/**
+ * The protected header when it is exactly `{alg: "dir", enc: "A256GCM", kid,
+ * typ}` (so no `zip`, `crit` or anything else), else undefined.
+ */
+function exactHeader(token: string, end: number): { kid: string; typ: unknown } | undefined {
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(utf8Fatal.decode(decodeRange(token, 0, end)));
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof header !== "object" ||
+    header === null ||
+    Object.keys(header).length !== 4 ||
+    header.alg !== "dir" ||
+    header.enc !== "A256GCM" ||
+    typeof header.kid !== "string" ||
+    !("typ" in header)
+  ) {
+    return undefined;
+  }
+  return { kid: header.kid, typ: header.typ };
+}
+
 /**
  * Opens a token made by {@link seal}, spelling out the outcome. Checks, in
  * order: size, shape, the exact protected header (`alg: "dir"`,
  * `enc: "A256GCM"`, `kid`, `typ`; nothing else, so no `zip`), the key by
- * `kid` (a Map lookup), AES-256-GCM decryption (Web Crypto; the AAD is the
- * encoded protected header, RFC 7516 §5.2), then `iat`/`exp` with the clock
- * tolerance. Opens any token of that exact shape, also one made by jose's
- * `CompactEncrypt` with the same key and header.
+ * `kid` (a Map lookup), AES-256-GCM decryption by jose's `compactDecrypt`
+ * (`dir` and `A256GCM` only; the AAD is the encoded protected header, RFC
+ * 7516 §5.2), then `iat`/`exp` with the clock tolerance. Opens any token of
+ * that exact shape, also one made by jose's `CompactEncrypt` with the same
+ * key and header.
  * Never throws on input.
  *
  * @example
@@ -86,9 +145,9 @@ export async function openSealed<T = unknown>(
   const now = nowSeconds(options?.now);
   if (typeof token !== "string") return fail("malformed");
   if (token.length > limit) return fail("too_large");
-  const parts = splitDir(token);
-  if (parts === null) return fail("malformed");
-  const header = parts.header;
+  const headerEnd = shape(token);
+  if (headerEnd < 0) return fail("malformed");
+  const header = exactHeader(token, headerEnd);
   if (header === undefined || header.typ !== expectedTyp) return fail("invalid");
   const entry = state.entries.get(header.kid);
   if (entry === undefined || entry.kind !== "secret") return fail("unknown_key");
@@ -96,7 +155,8 @@ export async function openSealed<T = unknown>(
   try {
     const pending = sealKey(entry, options?.context);
     const key = pending instanceof Promise ? await pending : pending;
-    claims = JSON.parse(utf8Fatal.decode(await decryptDir(key, parts, header)));
+    const { plaintext } = await compactDecrypt(token, key, DECRYPT_OPTIONS);
+    claims = JSON.parse(utf8Fatal.decode(plaintext));
   } catch {
     return fail("invalid");
   }

@@ -1,6 +1,7 @@
+import { constantTimeEqualText } from "./constant-time-equal.js";
 import { describe, SigningError } from "./errors.js";
-import { digestBytes, macString, type PreparedKey, prepareKey } from "./lib/hmac-sha256.js";
-import { utf8 } from "./lib/runtime.js";
+import { hmacSha256 } from "./lib/primitives.js";
+import { isWellFormed, utf8 } from "./lib/runtime.js";
 
 const STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -17,27 +18,9 @@ function base64NoPad(bytes: Uint8Array): string {
   return out + STD[v >> 10]! + STD[(v >> 4) & 63]! + STD[(v & 15) << 2]!;
 }
 
-function equalText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
-
-// Old secrets are configuration, so their prepared states are kept; the cap
-// guards against a caller that passes fresh secrets on every request.
-const prepared = new Map<string | Uint8Array, PreparedKey>();
-
-function preparedFor(secret: string | Uint8Array): PreparedKey {
-  let key = prepared.get(secret);
-  if (key === undefined) {
-    // cookie-signature hands the secret to node:crypto createHmac, which reads
-    // a string as UTF-8 and hashes keys longer than the block first (RFC 2104 §2).
-    key = prepareKey(typeof secret === "string" ? utf8(secret) : secret);
-    if (prepared.size >= 64) prepared.clear();
-    prepared.set(secret, key);
-  }
-  return key;
+/** The HMAC key cookie-signature uses: node:crypto's createHmac reads a string secret as UTF-8. */
+function keyBytes(secret: string | Uint8Array): Uint8Array {
+  return typeof secret === "string" ? utf8(secret) : secret;
 }
 
 /**
@@ -91,9 +74,11 @@ export function unsignLegacy(
   // 32-byte HMAC → 43 base64 characters after the last dot, exactly (KEY-08).
   if (dot < 2 || text.length - dot - 1 !== 43) return null;
   const mac = text.slice(dot + 1);
+  const value = text.slice(2, dot);
+  // A lone surrogate would be hashed as U+FFFD: refuse it rather than let two values share a MAC.
+  if (!isWellFormed(value)) return null;
   for (const secret of oldSecrets) {
-    if (!macString(preparedFor(secret), text, 2, dot)) return null;
-    if (equalText(base64NoPad(digestBytes()), mac)) return text.slice(2, dot);
+    if (constantTimeEqualText(base64NoPad(hmacSha256(keyBytes(secret), value)), mac)) return value;
   }
   return null;
 }

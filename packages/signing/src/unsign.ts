@@ -1,6 +1,7 @@
-import { derivedKey, hmacKey, type Keyring, type SecretEntry, stateOf } from "./keyring.js";
-import { macString } from "./lib/hmac-sha256.js";
-import { MAC_LENGTH, matchesDigest } from "./lib/mac-text.js";
+import { constantTimeEqualText } from "./constant-time-equal.js";
+import { derivedKey, type Keyring, stateOf } from "./keyring.js";
+import { hmacSha256Text } from "./lib/primitives.js";
+import { isWellFormed } from "./lib/runtime.js";
 import type { SignOptions } from "./sign.js";
 
 /** Why a signed value was refused. */
@@ -37,6 +38,8 @@ export interface UnsignOptions extends SignOptions {
 }
 
 const DEFAULT_MAX = 4096;
+/** Length of a 32-byte MAC in unpadded base64url. */
+const MAC_LENGTH = 43;
 
 // Status codes of `check`: >= 0 is the index of the dot before the kid.
 const MALFORMED = -1;
@@ -44,9 +47,13 @@ const TOO_LARGE = -2;
 const UNKNOWN = -3;
 const BAD = -4;
 
-let lastEntry: SecretEntry | undefined;
-
-/** Parses by the last two dots with exact MAC length (SECURITY KEY-08) and checks the MAC. */
+/**
+ * Parses by the last two dots with exact MAC length (a value may hold dots) and
+ * checks the MAC: the expected MAC text is computed over `<value>.<kid>` and
+ * compared with the received one in constant time. Our encoding is canonical
+ * and the alphabet maps one to one, so only the canonical text can match:
+ * padding, other characters or non-zero unused bits all differ.
+ */
 function check(signed: unknown, keys: Keyring, options: UnsignOptions | undefined): number {
   const state = stateOf(keys);
   if (typeof signed !== "string") return MALFORMED;
@@ -56,20 +63,15 @@ function check(signed: unknown, keys: Keyring, options: UnsignOptions | undefine
   if (macDot < 2 || signed.charCodeAt(macDot) !== 46) return MALFORMED;
   const kidDot = signed.lastIndexOf(".", macDot - 1);
   if (kidDot < 0 || kidDot === macDot - 1) return MALFORMED;
-  // The primary signs nearly every value seen: match its id in place before
-  // slicing out a kid string and hashing it for the Map (same result either way).
-  const primary = state.primary.secret;
-  const entry =
-    primary !== undefined &&
-    macDot - kidDot - 1 === primary.id.length &&
-    signed.startsWith(primary.id, kidDot + 1)
-      ? primary
-      : state.entries.get(signed.slice(kidDot + 1, macDot));
+  const entry = state.entries.get(signed.slice(kidDot + 1, macDot));
   if (entry === undefined || entry.kind !== "secret") return UNKNOWN;
-  const key = hmacKey(derivedKey(entry, options?.purpose ?? "cookie", options?.context));
-  if (!macString(key, signed, 0, macDot) || !matchesDigest(signed, macDot + 1)) return BAD;
-  lastEntry = entry;
-  return kidDot;
+  const key = derivedKey(entry, options?.purpose ?? "cookie", options?.context);
+  // sign() refuses lone surrogates; hashing one as U+FFFD would let "a\uD800" pass as "a\uFFFD".
+  if (!isWellFormed(signed)) return BAD;
+  const body = signed.slice(0, macDot);
+  return constantTimeEqualText(hmacSha256Text(key.bytes, body), signed.slice(macDot + 1))
+    ? kidDot
+    : BAD;
 }
 
 /**
@@ -108,12 +110,12 @@ export function verifySigned(
 ): VerifySignedResult {
   const kidDot = check(signed, keys, options);
   if (kidDot >= 0) {
-    const entry = lastEntry!;
+    const kid = signed.slice(kidDot + 1, signed.length - MAC_LENGTH - 1);
     return {
       ok: true,
       value: signed.slice(0, kidDot),
-      kid: entry.id,
-      needsReissue: stateOf(keys).primary.secret !== entry,
+      kid,
+      needsReissue: stateOf(keys).primary.secret?.id !== kid,
     };
   }
   const reason: UnsignFailure =

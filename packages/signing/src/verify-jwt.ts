@@ -7,19 +7,9 @@ import {
   jwtVerify,
 } from "jose";
 import { badOption, SigningError } from "./errors.js";
-import {
-  derivedKey,
-  hmacKey,
-  type Keyring,
-  type KeyringState,
-  type SecretEntry,
-  stateOf,
-} from "./keyring.js";
+import { type Keyring, type KeyringState, stateOf } from "./keyring.js";
 import { decodeRange, isCanonical } from "./lib/b64.js";
-import { macString } from "./lib/hmac-sha256.js";
-import { type ClaimRules, checkClaims, normalizeTyp, numericDates } from "./lib/jwt-claims.js";
 import { ASYMMETRIC, hmacJwtKey, type JwtAlgorithm, SYMMETRIC } from "./lib/jwt-keys.js";
-import { MAC_LENGTH, matchesDigest } from "./lib/mac-text.js";
 import { typ as checkTyp, clockTolerance, maxLength, nowSeconds, seconds } from "./lib/options.js";
 
 /** Why a JWT was refused. */
@@ -40,7 +30,10 @@ export type VerifyJwtFailure =
   | "key_mismatch"
   /** The signature does not verify. */
   | "bad_signature"
-  /** An unknown `crit` parameter, or `b64: false` (RFC 7515 §4.1.11). */
+  /**
+   * An unknown `crit` parameter (RFC 7515 §4.1.11), `b64` (RFC 7797) or a
+   * `zip` header (JWE only, RFC 7516 §4.1.3; compressed JWTs are refused).
+   */
   | "unsupported"
   /** `exp` has passed. */
   | "expired"
@@ -123,12 +116,6 @@ const NO_AGE_LIMIT = 315_360_000;
 
 const remoteSets = new Map<string, JWTVerifyGetKey>();
 
-class Refused extends Error {
-  constructor(readonly reason: VerifyJwtFailure) {
-    super(reason);
-  }
-}
-
 function remote(jwks: URL | JWTVerifyGetKey): JWTVerifyGetKey {
   if (typeof jwks === "function") return jwks;
   if (!(jwks instanceof URL)) badOption("jwks", jwks, "a URL or a jose JWKS function");
@@ -152,23 +139,49 @@ function wellFormed(token: string): boolean {
 
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 
+/** True when a `crit` header value lists `b64`. */
+function listsB64(crit: unknown): boolean {
+  return Array.isArray(crit) && crit.includes("b64");
+}
+
 /**
- * The claims segment `token[start, end)` (already found canonical by the
- * format check) decoded once as strict UTF-8, or null for invalid UTF-8:
- * jose decodes claims leniently (invalid UTF-8 becomes U+FFFD), so such
- * tokens are refused before either path runs. The HS256 path parses this
- * text after its MAC check instead of decoding the segment again.
+ * True when the claims segment `token[start, end)` (already found canonical
+ * by the format check) is valid UTF-8: jose decodes claims leniently
+ * (invalid UTF-8 becomes U+FFFD), so such tokens are refused before it runs.
  */
-function claimsText(token: string, start: number, end: number): string | null {
+function utf8Claims(token: string, start: number, end: number): boolean {
   try {
-    return utf8Fatal.decode(decodeRange(token, start, end));
+    utf8Fatal.decode(decodeRange(token, start, end));
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 
+// RFC 7519 §2 NumericDate; JSON.parse turns 1e309 into Infinity and allows
+// absurd values, so bound them to 9999-12-31 on top of jose's checks.
+const MAX_NUMERIC_DATE = 253_402_300_799;
+
+/** True when every present `exp`, `iat`, `nbf` is a finite NumericDate in 0..9999-12-31. */
+function numericDates(payload: Record<string, unknown>): boolean {
+  for (const claim of ["exp", "iat", "nbf"]) {
+    const value = payload[claim];
+    if (
+      value !== undefined &&
+      !(
+        typeof value === "number" &&
+        Number.isFinite(value) &&
+        value >= 0 &&
+        value <= MAX_NUMERIC_DATE
+      )
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function reasonOf(error: unknown): VerifyJwtFailure {
-  if (error instanceof Refused) return error.reason;
   const { code, claim, reason } = (error ?? {}) as {
     code?: string;
     claim?: string;
@@ -220,19 +233,12 @@ interface Prepared {
   readonly resolver: JWTVerifyGetKey | undefined;
   readonly context: string | undefined;
   readonly joseOptions: JWTVerifyOptions;
-  /** The same rules for the HS256 path's own checker. */
-  readonly rules: ClaimRules;
 }
 
-// Options are validated once per options object (callers usually pass a
-// constant); `now` is read on every call.
-const preparedOptions = new WeakMap<VerifyJwtOptions, Prepared>();
-
+// Options are read and checked on every call: a cache per options object
+// would miss a caller changing `audience` or `issuer` on the same object.
 function prepare(options: VerifyJwtOptions, keyring: KeyringState | undefined): Prepared {
   const hasKeyring = keyring !== undefined;
-  const cached =
-    typeof options === "object" && options !== null ? preparedOptions.get(options) : undefined;
-  if (cached !== undefined && (hasKeyring || cached.resolver !== undefined)) return cached;
   const algorithms = options?.algorithms;
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     badOption("algorithms", algorithms, "a non-empty list of HS256, HS512 or of EdDSA, ES256");
@@ -277,31 +283,12 @@ function prepare(options: VerifyJwtOptions, keyring: KeyringState | undefined): 
   if (options.issuer !== undefined) joseOptions.issuer = options.issuer as string | string[];
   if (options.audience !== undefined) joseOptions.audience = options.audience as string | string[];
   if (options.subject !== undefined) joseOptions.subject = options.subject;
-  // jose's presence list: required claims, `iat` (maxTokenAge is always set),
-  // then `aud`, `sub`, `iss` when checked. Every miss is "missing_claim".
-  const present = [...required, "iat"];
-  if (options.audience !== undefined) present.push("aud");
-  if (options.subject !== undefined) present.push("sub");
-  if (options.issuer !== undefined) present.push("iss");
-  const rules: ClaimRules = {
-    typ: normalizeTyp(typ),
-    present: [...new Set(present)],
-    issuer: options.issuer,
-    subject: options.subject,
-    audience: options.audience,
-    maxTokenAge,
-    tolerance,
-  };
-
-  const prepared: Prepared = { algorithms, limit, resolver, context, joseOptions, rules };
-  preparedOptions.set(options, prepared);
-  return prepared;
+  return { algorithms, limit, resolver, context, joseOptions };
 }
 
 /**
- * Verifies a compact JWS JWT under pinned rules (HS256 with this package's
- * own HMAC and claims checks, which match jose's; HS512, EdDSA and ES256 with
- * jose): a size cap and a
+ * Verifies a compact JWS JWT: jose's `jwtVerify` checks the signature and
+ * the claims, under this package's pinned rules on top: a size cap and a
  * strict 3-segment format check before any decoding, an explicit algorithm
  * allow-list of one family, keys chosen only by `kid` (a Map lookup) and
  * bound to their algorithm, `jwk`/`jku`/`x5u`/`x5c` refused, unknown `crit`
@@ -316,82 +303,10 @@ function prepare(options: VerifyJwtOptions, keyring: KeyringState | undefined): 
  * else console.log(result.reason); // e.g. "expired"
  * ```
  */
-export function verifyJwt(
+export async function verifyJwt(
   token: string,
   keys: Keyring | null,
   options: VerifyJwtOptions,
-): Promise<VerifyJwtResult> {
-  return verify(token, keys, options, true);
-}
-
-/**
- * {@link verifyJwt} with jose verifying every algorithm, HS256 included: the
- * reference the HS256 path is tested against. Internal; not exported from
- * the package.
- * @internal
- */
-export function verifyJwtWithJose(
-  token: string,
-  keys: Keyring | null,
-  options: VerifyJwtOptions,
-): Promise<VerifyJwtResult> {
-  return verify(token, keys, options, false);
-}
-
-/**
- * HS256 without jose. jose verifies HMAC through Web Crypto, which in Node
- * is an asynchronous job that copies the key, the signing input and the
- * signature; with the header decoded and parsed again by jose that is ~25 µs
- * per token, where this package's own HMAC-SHA256 (prepared key states,
- * RFC 4231-tested) needs three or four compressions, ~1-2 µs. The MAC is
- * recomputed over the exact received `<header>.<payload>` octets and compared
- * with the received signature text in constant time (43 characters, and the
- * format check already made it canonical base64url, SECURITY KEY-06/07).
- * Claims are then checked by `checkClaims`, which follows jose's rules and
- * order exactly. Tokens with `crit` go to jose (rare, and jose owns the
- * extension rules); HS512 goes to jose (this HMAC is SHA-256 only);
- * asymmetric algorithms always do.
- */
-function verifyHs256(
-  token: string,
-  last: number,
-  claimsJson: string,
-  header: Record<string, unknown>,
-  entry: SecretEntry,
-  prepared: Prepared,
-  now: number,
-  reissue: boolean,
-): VerifyJwtResult {
-  // A 32-byte MAC is 43 characters; Web Crypto refuses other lengths the same way.
-  if (token.length - last - 1 !== MAC_LENGTH) return { ok: false, reason: "bad_signature" };
-  const key = hmacKey(derivedKey(entry, "jwt-hs256", prepared.context));
-  if (!macString(key, token, 0, last) || !matchesDigest(token, last + 1))
-    return { ok: false, reason: "bad_signature" };
-  let claims: unknown;
-  try {
-    // RFC 7519 §7.2 step 10: the claims set is a JSON object in UTF-8 (strict decoding).
-    claims = JSON.parse(claimsJson);
-  } catch {
-    return { ok: false, reason: "malformed" };
-  }
-  if (typeof claims !== "object" || claims === null || Array.isArray(claims))
-    return { ok: false, reason: "malformed" };
-  const payload = claims as JWTPayload;
-  const failure = checkClaims(header, payload, prepared.rules, now);
-  if (failure !== undefined) return { ok: false, reason: failure };
-  return {
-    ok: true,
-    payload,
-    header: header as unknown as JWTHeaderParameters,
-    needsReissue: reissue,
-  };
-}
-
-async function verify(
-  token: string,
-  keys: Keyring | null,
-  options: VerifyJwtOptions,
-  hmacFastPath: boolean,
 ): Promise<VerifyJwtResult> {
   const state = keys === null ? undefined : stateOf(keys);
   const prepared = prepare(options, state);
@@ -414,8 +329,11 @@ async function verify(
       return { ok: false, reason: "malformed" };
     for (const name of FORBIDDEN)
       if (name in header) return { ok: false, reason: "forbidden_header" };
-    const claimsJson = claimsText(token, first + 1, last);
-    if (claimsJson === null) return { ok: false, reason: "malformed" };
+    // `zip` exists for JWE only (RFC 7516 §4.1.3); a JWS using `b64` must
+    // list it in `crit` (RFC 7797 §6), else verifiers would disagree on the payload.
+    if ("zip" in header || ("b64" in header && !listsB64(header.crit)))
+      return { ok: false, reason: "unsupported" };
+    if (!utf8Claims(token, first + 1, last)) return { ok: false, reason: "malformed" };
     if (resolver !== undefined) {
       key = resolver;
     } else {
@@ -430,18 +348,6 @@ async function verify(
       if (entry.kind === "secret") {
         if (alg !== "HS256" && alg !== "HS512") return { ok: false, reason: "key_mismatch" };
         reissue = state!.primary.secret !== entry;
-        if (hmacFastPath && alg === "HS256" && header.crit === undefined) {
-          return verifyHs256(
-            token,
-            last,
-            claimsJson,
-            header,
-            entry,
-            prepared,
-            now ?? Math.floor(Date.now() / 1000),
-            reissue,
-          );
-        }
         const k = hmacJwtKey(entry, alg, context);
         key = k instanceof Promise ? await k : k;
       } else {

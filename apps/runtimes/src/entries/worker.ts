@@ -1,6 +1,7 @@
 /**
  * workerd entry, bundled by esbuild (platform browser, format esm) and loaded
- * by miniflare as a module Worker without nodejs_compat: `POST /__phase` runs
+ * by miniflare as a module Worker, with and without nodejs_compat (the
+ * driver passes the runtime id in `RUNTIME_ID`): `POST /__phase` runs
  * a phase with the JSON body as input; every other path is the withSessions
  * app that the serve check drives through dispatchFetch.
  */
@@ -12,13 +13,16 @@ import type { PhaseInput } from "../types.js";
 let app: ReturnType<typeof createApp> | undefined;
 
 export default {
-  async fetch(request: Request, env: { WORKERD_VERSION?: string }): Promise<Response> {
+  async fetch(
+    request: Request,
+    env: { WORKERD_VERSION?: string; RUNTIME_ID?: string },
+  ): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname === "/__phase" && request.method === "POST") {
       try {
         const input = (await request.json()) as PhaseInput;
         const version = env.WORKERD_VERSION ?? "unknown";
-        return Response.json(await runPhase(input, "workerd", version));
+        return Response.json(await runPhase(input, env.RUNTIME_ID ?? "workerd", version));
       } catch (error) {
         return new Response(describeError(error), { status: 500 });
       }

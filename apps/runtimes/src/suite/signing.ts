@@ -143,7 +143,60 @@ export function katTests(suite: Suite, v: Vectors): void {
   });
 }
 
+/** `node:crypto` as the runtime exposes it without an import, if it does. */
+function builtinCrypto(): Record<string, unknown> | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== "function") return undefined;
+  const mod = proc.getBuiltinModule("node:crypto") as Record<string, unknown> | undefined;
+  return typeof mod?.createHmac === "function" ? mod : undefined;
+}
+
+/**
+ * Which source the package's primitives come from here: node:crypto where
+ * the runtime offers it, else @noble/hashes. The test name carries the
+ * answer, and scripts/matrix.mjs checks it against each runtime's expected
+ * path; on node:crypto runtimes the calls are counted to prove sign and
+ * hashToken really went through it.
+ */
+export const primitiveSource = builtinCrypto() === undefined ? "@noble/hashes" : "node:crypto";
+
+function countCalls(mod: Record<string, unknown>, name: string, run: () => void): number {
+  const original = mod[name] as (...args: unknown[]) => unknown;
+  let calls = 0;
+  mod[name] = function (this: unknown, ...args: unknown[]) {
+    calls++;
+    return original.apply(this, args);
+  };
+  try {
+    run();
+  } finally {
+    mod[name] = original;
+  }
+  return calls;
+}
+
 export function signingTests(suite: Suite, v: Vectors): void {
+  suite.test(`signing: primitives from ${primitiveSource}`, () => {
+    const keys = createKeyring(v.keyring);
+    const mod = builtinCrypto();
+    if (mod === undefined) {
+      // No node:crypto to call: the vectors above prove @noble/hashes' answers.
+      equal(unsign(sign("v", keys), keys), "v");
+      return;
+    }
+    equal(
+      countCalls(mod, "createHmac", () => sign("v", keys)),
+      1,
+      "sign: createHmac calls",
+    );
+    const hashName = typeof mod.hash === "function" ? "hash" : "createHash";
+    equal(
+      countCalls(mod, hashName, () => hashToken("t")),
+      1,
+      `hashToken: ${hashName} calls`,
+    );
+  });
+
   suite.test("signing: randomToken is 256-bit base64url from the CSPRNG", () => {
     const a = randomToken();
     const b = randomToken();

@@ -35,3 +35,13 @@ const encoder = new TextEncoder();
 export function utf8(value: string): Uint8Array {
   return encoder.encode(value);
 }
+
+// A lone surrogate has no UTF-8 encoding: encoders write U+FFFD instead, so two
+// different strings would share one MAC.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when `text` holds no lone surrogate (`String.prototype.isWellFormed`, ES2024, where present). */
+export function isWellFormed(text: string): boolean {
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  return typeof native === "function" ? native.call(text) : !LONE_SURROGATE.test(text);
+}
