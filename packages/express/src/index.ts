@@ -5,12 +5,7 @@ export type {
   MigrateFromExpressSessionOptions,
   SessionMiddlewareOptions,
 } from "./options.js";
+export type { RequestSession } from "./request.js";
 export type { SessionMiddleware } from "./session-middleware.js";
 export { sessionMiddleware, sessionOf } from "./session-middleware.js";
-export type {
-  MatchesRegister,
-  Register,
-  RegisteredData,
-  RegisteredFlash,
-  RequestSession,
-} from "./types.js";
+export type { MatchesRegister, Register, RegisteredData, RegisteredFlash } from "./types.js";

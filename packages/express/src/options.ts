@@ -13,7 +13,9 @@ import type { LoadMeta, SessionData } from "@tessera/session";
 export interface LegacySessionStore {
   get(
     sid: string,
-    callback: (error: unknown, session?: Record<string, unknown> | null) => void,
+    // `object`, not a record type: express-session's typed `Store` passes its
+    // `SessionData` interface, which a record with an index signature refuses.
+    callback: (error: unknown, session?: object | null) => void,
   ): unknown;
   destroy(sid: string, callback: (error?: unknown) => void): unknown;
 }

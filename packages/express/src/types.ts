@@ -78,12 +78,3 @@ export type MatchesRegister<Data, Flash> = keyof Register extends never
       ? unknown
       : { "the manager's flash type must be the one registered in Register": RegisteredFlash }
     : { "the manager's data type must be the one registered in Register": RegisteredData };
-
-declare global {
-  namespace Express {
-    interface Request {
-      /** The request's session, loaded by `@tessera/express`'s `sessionMiddleware`. */
-      session: RequestSession;
-    }
-  }
-}

@@ -131,7 +131,10 @@ export function createMigration<Data extends SessionData>(
     new Promise<Record<string, unknown> | null>((resolve, reject) => {
       store.get(sid, (error, data) => {
         if (error) reject(error);
-        else resolve(typeof data === "object" && data !== null ? data : null);
+        else
+          resolve(
+            typeof data === "object" && data !== null ? (data as Record<string, unknown>) : null,
+          );
       });
     });
   const destroy = (sid: string) =>

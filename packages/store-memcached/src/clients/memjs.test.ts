@@ -53,6 +53,17 @@ describe("memjsClient", () => {
     expect(b.client.getServer).toBe(kept);
   });
 
+  it("accepts a client typed by @types/memjs, which declares getServer as returning a string", () => {
+    // Regression: memjsClient(memjs.Client.create(...)) did not compile under strict with @types/memjs.
+    const { client } = fakeMemjs(() => ok());
+    const typed: Omit<MemjsClientLike, "getServer"> & { getServer(key: string): string } = {
+      ...client,
+      getServer: () => "0",
+    };
+    const bound = memjsClient(typed);
+    expect(typeof bound.gets).toBe("function");
+  });
+
   it("sends SET with the CAS token, flags 0 and the exptime, exactly once", async () => {
     const { client, sent } = fakeMemjs(() => ok());
     const bound = memjsClient(client);

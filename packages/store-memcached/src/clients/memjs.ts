@@ -33,7 +33,8 @@ export interface MemjsClientLike {
   seq: number;
   options: { failover?: boolean; retries?: number };
   incrSeq(): void;
-  getServer(key: string): number;
+  // memjs returns the server's index; @types/memjs declares a string, so both are accepted.
+  getServer(key: string): number | string;
   perform(
     key: string,
     request: Uint8Array,
