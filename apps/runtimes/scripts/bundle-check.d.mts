@@ -13,6 +13,7 @@ export interface BundleRow {
 export const appRoot: string;
 export const budgetsFile: string;
 export const WEB_PACKAGES: Array<{ name: string; entry: string }>;
+export const EDGE_STORES: Array<{ name: string; entry: string }>;
 export function isNodeBuiltin(specifier: string): boolean;
 export function checkBundle(
   name: string,

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundle check (SECURITY AD-08 / T-A12 static half): each Web-runtime package's
- * built ESM entry is bundled with esbuild for the browser platform, the way a
- * Worker or a browser build would take it. It fails when
+ * built ESM entry, and each edge store's, is bundled with esbuild for the
+ * browser platform, the way a Worker or a browser build would take it. It fails when
  *   - esbuild cannot bundle it (with platform "browser" an import of a Node
  *     built-in such as `node:crypto` does not resolve and is an error),
  *   - any input or output import in the metafile is a Node built-in, or
@@ -24,11 +24,20 @@ export const appRoot = join(here, "..");
 const repoRoot = join(appRoot, "..", "..");
 export const budgetsFile = join(appRoot, "bundle-budgets.json");
 
-/** The packages DESIGN.md rule 4 keeps free of Node: name → built ESM entry. */
-export const WEB_PACKAGES = ["cookie", "signing", "store", "session", "tokens"].map((name) => ({
+const builtEntry = (name) => ({
   name: `@tessera/${name}`,
   entry: join(repoRoot, "packages", name, "dist", "index.js"),
-}));
+});
+
+/** The packages DESIGN.md rule 4 keeps free of Node: name → built ESM entry. */
+export const WEB_PACKAGES = ["cookie", "signing", "store", "session", "tokens"].map(builtEntry);
+
+/**
+ * The stores that are bundled into a Worker or a Deno program (Durable
+ * Objects, Deno KV, store-sql's D1 binding): a Node built-in in them breaks
+ * those builds just the same, so they are checked, and budgeted, with the rest.
+ */
+export const EDGE_STORES = ["store-sql", "store-deno-kv", "store-cloudflare"].map(builtEntry);
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
@@ -105,10 +114,10 @@ export function readBudgets() {
   return JSON.parse(readFileSync(budgetsFile, "utf8")).budgets;
 }
 
-/** Checks every Web-runtime package; resolves to one row per package. */
+/** Checks every Web-runtime package and edge store; resolves to one row per package. */
 export async function bundleCheck(budgets = readBudgets()) {
   const rows = [];
-  for (const { name, entry } of WEB_PACKAGES)
+  for (const { name, entry } of [...WEB_PACKAGES, ...EDGE_STORES])
     rows.push(await checkBundle(name, entry, budgets[name]));
   return rows;
 }
@@ -118,7 +127,7 @@ export function formatRows(rows) {
   const lines = rows.map((r) => {
     const budget = r.budget ? `${kb(r.budget.minified)} / ${kb(r.budget.gzip)}` : "none";
     const status = r.errors.length === 0 ? "ok" : "FAIL";
-    return `  ${r.name.padEnd(18)} ${kb(r.minified).padStart(10)} min ${kb(r.gzip).padStart(10)} gzip   budget ${budget}   ${status}`;
+    return `  ${r.name.padEnd(26)} ${kb(r.minified).padStart(10)} min ${kb(r.gzip).padStart(10)} gzip   budget ${budget}   ${status}`;
   });
   for (const r of rows) for (const e of r.errors) lines.push(`    ✗ ${r.name}: ${e}`);
   return lines.join("\n");
@@ -143,7 +152,7 @@ async function main(args) {
     for (const r of rows) budgets[r.name] = { minified: up(r.minified), gzip: up(r.gzip) };
     const doc = {
       description:
-        "Bundle budgets (bytes) of the Web-runtime packages' ESM entries bundled with esbuild for the browser platform, dependencies included. Set to ~1.2x the measured sizes by `node scripts/bundle-check.mjs --write-budgets`.",
+        "Bundle budgets (bytes) of the Web-runtime packages' and edge stores' ESM entries bundled with esbuild for the browser platform, dependencies included. Set to ~1.2x the measured sizes by `node scripts/bundle-check.mjs --write-budgets`.",
       measured: Object.fromEntries(
         rows.map((r) => [r.name, { minified: r.minified, gzip: r.gzip }]),
       ),

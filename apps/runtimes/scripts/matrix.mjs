@@ -5,8 +5,8 @@
  * `deno`) and workerd (npm `miniflare`) without and with nodejs_compat, each
  * as a child process:
  *
- *   1. bundle check: the five Web-runtime packages bundled for the browser,
- *      no Node built-ins, within their size budgets;
+ *   1. bundle check: the five Web-runtime packages and the three edge stores
+ *      bundled for the browser, no Node built-ins, within their size budgets;
  *   2. "run" phase on every runtime: the suite and the known-answer vectors;
  *      each runtime's artifacts (signed values, sealed tokens, JWTs, a
  *      stateless session cookie) are written to outputs-<runtime>.json in a
@@ -14,7 +14,11 @@
  *   3. "verify" phase on every runtime: every other runtime's artifacts are
  *      accepted and its deterministic outputs compared byte for byte;
  *   4. serve check: a withSessions handler answers real requests on node:http,
- *      Bun.serve, Deno.serve (127.0.0.1) and workerd (dispatchFetch).
+ *      Bun.serve, Deno.serve (127.0.0.1) and workerd (dispatchFetch);
+ *   5. stores: the runtime-specific stores' own proof entries on their runtime
+ *      (node:sqlite on Node 22, bun:sqlite on Bun, Deno KV on Deno, the
+ *      Durable Object store and D1 on workerd; see stores.mjs), every
+ *      conformance check counted.
  *
  * Prints "<runtime>: N passed, N failed" per runtime and "N passed, N failed"
  * overall; exits non-zero on any failure. The packages must be built first
@@ -36,10 +40,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { appRoot, bundleCheck, formatRows } from "./bundle-check.mjs";
-import { compileSuite, distDir } from "./compile.mjs";
+import { compileStores, compileSuite, distDir } from "./compile.mjs";
+import { storeRuns } from "./stores.mjs";
 
 const MARK = "@@tessera-runtimes@@ ";
 const CHILD_TIMEOUT_MS = 90_000;
+// The workerd store run takes about 20 s alone (two conformance runs with
+// real-clock expiry, alarms, HTTP scenarios): room for a loaded machine.
+const STORE_TIMEOUT_MS = 180_000;
 const CONCURRENCY = 2;
 
 const argv = process.argv.slice(2);
@@ -152,18 +160,31 @@ const PRIMITIVES = {
   "workerd-compat": "node:crypto",
 };
 
-/** Runs one child; resolves to its parsed result line or a failure record. */
-function runChild(runtime, args, label) {
-  const compileError = runtime.id.startsWith("workerd")
-    ? (compileErrors.worker ?? compileErrors.scenario)
-    : compileErrors.suite;
+/**
+ * Runs one child; resolves to its parsed result line or a failure record.
+ * `options` runs something else than the suite on the runtime: its own
+ * binary, compile error, result-line prefix and reader of that line's JSON.
+ */
+function runChild(runtime, args, label, options = {}) {
+  const {
+    bin = runtime.bin,
+    mark = MARK,
+    read = (result) => result,
+    timeoutMs = CHILD_TIMEOUT_MS,
+  } = options;
+  const compileError =
+    "compileError" in options
+      ? options.compileError
+      : runtime.id.startsWith("workerd")
+        ? (compileErrors.worker ?? compileErrors.scenario)
+        : compileErrors.suite;
   if (compileError) {
     const name = `${runtime.id} ${label}: compile`;
     return Promise.resolve({ ms: 0, results: [{ name, ok: false, error: compileError }] });
   }
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(runtime.bin, args, {
+    const child = spawn(bin, args, {
       cwd: appRoot,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NO_COLOR: "1" },
@@ -173,13 +194,13 @@ function runChild(runtime, args, label) {
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
-      stderr += `\n(timed out after ${CHILD_TIMEOUT_MS / 1000} s: killed)`;
+      stderr += `\n(timed out after ${timeoutMs / 1000} s: killed)`;
       child.kill("SIGKILL");
-    }, CHILD_TIMEOUT_MS);
+    }, timeoutMs);
     const finish = (code, error) => {
       clearTimeout(timer);
       const ms = Date.now() - started;
-      const line = stdout.split("\n").find((l) => l.startsWith(MARK));
+      const line = mark ? stdout.split("\n").find((l) => l.startsWith(mark)) : undefined;
       if (flag("--verbose") && stderr.trim())
         console.error(`[${runtime.id} ${label}] ${stderr.trim()}`);
       if (line === undefined || code !== 0) {
@@ -193,7 +214,12 @@ function runChild(runtime, args, label) {
         });
         return;
       }
-      resolve({ ms, ...JSON.parse(line.slice(MARK.length)) });
+      try {
+        resolve({ ms, ...read(JSON.parse(line.slice(mark.length))) });
+      } catch (error) {
+        const name = `${runtime.id} ${label}: unreadable report`;
+        resolve({ ms, results: [{ name, ok: false, error: String(error) }] });
+      }
     };
     child.on("close", (code) => finish(code));
     child.on("error", (error) => finish(null, error));
@@ -217,7 +243,10 @@ async function pool(items, fn) {
 const started = Date.now();
 const vectors = JSON.parse(readFileSync(join(appRoot, "test", "vectors", "kat.json"), "utf8"));
 const tally = new Map(
-  RUNTIMES.map((r) => [r.id, { suite: [], cross: [], serve: [], version: "", ms: 0 }]),
+  RUNTIMES.map((r) => [
+    r.id,
+    { suite: [], cross: [], serve: [], stores: undefined, version: "", ms: 0 },
+  ]),
 );
 
 console.log("Compiling the suite (esbuild) ...");
@@ -227,8 +256,13 @@ const compileErrors = await compileSuite();
 for (const [target, error] of Object.entries(compileErrors)) {
   console.log(`  ✗ ${target}: ${error}`);
 }
+// The store entries are compiled apart: one that fails only fails its own row.
+const storeCompileErrors = await compileStores();
+for (const [target, error] of Object.entries(storeCompileErrors)) {
+  console.log(`  ✗ stores/${target}: ${error}`);
+}
 
-console.log("Bundle check: Web-runtime packages for the browser platform");
+console.log("Bundle check: Web-runtime packages and edge stores for the browser platform");
 const bundleRows = await bundleCheck();
 console.log(formatRows(bundleRows));
 const bundleResults = bundleRows.map((r) => ({
@@ -300,20 +334,54 @@ await pool(RUNTIMES, async (runtime) => {
   );
 });
 
+const stores = await storeRuns({
+  node22,
+  bun,
+  deno,
+  miniflare: require.resolve("miniflare"),
+  tmp,
+});
+const storeRuntimes = RUNTIMES.filter((r) => stores[r.id] !== undefined);
+console.log(
+  `Stores: ${storeRuntimes.map((r) => `${stores[r.id].label} on ${r.id}`).join(", ") || "none"}`,
+);
+await pool(storeRuntimes, async (runtime) => {
+  const run = stores[runtime.id];
+  const compileError = run.entries
+    .map((e) => storeCompileErrors[e])
+    .filter(Boolean)
+    .join("; ");
+  const result = await runChild(runtime, run.args, `stores (${run.label})`, {
+    bin: run.bin,
+    mark: run.mark,
+    read: run.read,
+    compileError,
+    timeoutMs: STORE_TIMEOUT_MS,
+  });
+  const t = tally.get(runtime.id);
+  t.stores = result.results;
+  t.ms += result.ms;
+  console.log(
+    `  ${runtime.id} (${run.label}): ${result.results.filter((x) => x.ok).length}/${result.results.length} (${result.ms} ms)`,
+  );
+});
+
 let passed = 0;
 let failed = 0;
 const failures = [];
 const count = (list) => [list.filter((x) => x.ok).length, list.length];
-console.log(`\n${"runtime".padEnd(15)} ${"version".padEnd(36)}   suite   cross   serve`);
+console.log(`\n${"runtime".padEnd(15)} ${"version".padEnd(36)}   suite   cross   serve  stores`);
 for (const [id, t] of tally) {
-  const cells = [t.suite, t.cross, t.serve].map((l) => count(l).join("/").padStart(7));
+  const cells = [t.suite, t.cross, t.serve, t.stores].map((l) =>
+    (l === undefined ? "-" : count(l).join("/")).padStart(7),
+  );
   console.log(
     `${id.padEnd(15)} ${t.version.padEnd(36)} ${cells.join(" ")}   ${(t.ms / 1000).toFixed(1)} s`,
   );
 }
 const lines = [];
 for (const [id, t] of tally) {
-  const all = [...t.suite, ...t.cross, ...t.serve];
+  const all = [...t.suite, ...t.cross, ...t.serve, ...(t.stores ?? [])];
   const ok = all.filter((x) => x.ok).length;
   passed += ok;
   failed += all.length - ok;

@@ -8,7 +8,7 @@ const scratch = mkdtempSync(join(tmpdir(), "tessera-bundle-check-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("bundle check (T-A12 static half)", () => {
-  it("bundles every Web-runtime package for the browser, Node-free and within budget", async () => {
+  it("bundles every Web-runtime package and edge store for the browser, Node-free and within budget", async () => {
     const rows = await bundleCheck();
     expect(rows.map((r) => r.name)).toEqual([
       "@tessera/cookie",
@@ -16,6 +16,9 @@ describe("bundle check (T-A12 static half)", () => {
       "@tessera/store",
       "@tessera/session",
       "@tessera/tokens",
+      "@tessera/store-sql",
+      "@tessera/store-deno-kv",
+      "@tessera/store-cloudflare",
     ]);
     for (const row of rows) {
       expect(row.errors, row.name).toEqual([]);
