@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
@@ -52,6 +53,19 @@ describe("createKeyring", () => {
     ["padded base64url", `${randomToken(32)}=`, "ERR_SIGNING_INVALID_SECRET"],
   ])("refuses a secret of %s", (_, bad, expected) => {
     expect(code(() => createKeyring([{ id: "k", secret: bad as Uint8Array }]))).toBe(expected);
+  });
+
+  // Regression: a node buffer secret was kept as `secret.slice()`, which for a
+  // buffer is a view, so scrubbing the caller's buffer changed the keyring's key.
+  it("copies a buffer secret, so zeroing the caller's buffer later changes nothing", () => {
+    const secret = randomBytes(32);
+    const expected = bytesToHex(
+      deriveKey(createKeyring([{ id: "k", secret: Uint8Array.from(secret) }]), "csrf"),
+    );
+    const keys = createKeyring([{ id: "k", secret }]);
+    secret.fill(0);
+    // The csrf key is derived only now, after the caller scrubbed its buffer.
+    expect(bytesToHex(deriveKey(keys, "csrf"))).toBe(expected);
   });
 
   it("accepts 32 random bytes", () => {

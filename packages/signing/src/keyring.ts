@@ -175,7 +175,9 @@ function secretBytes(
     why = weakText(secret);
     bytes = decode(secret);
   } else if (secret instanceof Uint8Array) {
-    bytes = secret.slice();
+    // A copy, not slice(): on a Node buffer slice() is a view, and a caller
+    // that scrubs its buffer would silently change the key.
+    bytes = new Uint8Array(secret);
     // Length first for bytes: a short key is refused whatever it looks like.
     why = bytes.length < MIN_SECRET_BYTES ? undefined : weakBytes(bytes);
   } else {
