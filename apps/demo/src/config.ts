@@ -2,7 +2,7 @@
 export interface DemoConfig {
   /** `PORT` (0 picks a free port). @default 3000 */
   port: number;
-  /** `TESSERA_SECRET`: base64url of at least 32 random bytes; generated when unset. */
+  /** `TESSERA_SECRET`: at least 32 random bytes as hex, base64 or base64url text; generated when unset. */
   secret: string | undefined;
   /** `TESSERA_STORE`: where sessions live. @default "memory" */
   store: "memory" | "redis" | "postgres";

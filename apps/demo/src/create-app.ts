@@ -17,7 +17,7 @@ import { STYLE } from "./views/style.js";
 
 /** Options of {@link createDemo}. */
 export interface DemoOptions {
-  /** Base64url text of at least 32 random bytes (`randomToken(32)`); signs cookies, CSRF tokens and JWTs. */
+  /** At least 32 random bytes as hex, base64 or base64url text (e.g. `randomToken(32)`); signs cookies, CSRF tokens and JWTs. */
   secret: string;
   /** Where sessions live. @default new MemoryStore() */
   sessionStore?: SessionStore;

@@ -3,11 +3,11 @@
  * them, not on messages.
  */
 export type SigningErrorCode =
-  /** A secret is shorter than 32 bytes (RFC 7518 §3.2: key ≥ hash output size). */
+  /** A secret is empty or decodes to fewer than 32 bytes (RFC 7518 §3.2: key ≥ hash output size). */
   | "ERR_SIGNING_SECRET_TOO_SHORT"
   /** A secret looks like a password or a copied example (RFC 8725 §3.5). */
   | "ERR_SIGNING_WEAK_SECRET"
-  /** A secret is neither a Uint8Array nor a canonical base64url string. */
+  /** A secret is neither a Uint8Array nor valid hex, base64 or base64url text (the message says what is wrong). */
   | "ERR_SIGNING_INVALID_SECRET"
   /** A key id is missing, not `[A-Za-z0-9_-]{1,64}`, or used twice. */
   | "ERR_SIGNING_INVALID_KEY_ID"

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
@@ -25,7 +26,7 @@ function code(fn: () => unknown): string | undefined {
 afterEach(() => vi.unstubAllEnvs());
 
 describe("createKeyring", () => {
-  it("accepts base64url text and Uint8Array secrets, first one primary", () => {
+  it("accepts text and Uint8Array secrets, first one primary", () => {
     const bytes = crypto.getRandomValues(new Uint8Array(32));
     const keys = createKeyring([
       { id: "a", secret: secret() },
@@ -49,9 +50,22 @@ describe("createKeyring", () => {
     ["null", null, "ERR_SIGNING_INVALID_SECRET"],
     ["undefined", undefined, "ERR_SIGNING_INVALID_SECRET"],
     ["an object", {}, "ERR_SIGNING_INVALID_SECRET"],
-    ["padded base64url", `${randomToken(32)}=`, "ERR_SIGNING_INVALID_SECRET"],
+    ["over-padded base64url", `${randomToken(32)}==`, "ERR_SIGNING_INVALID_SECRET"],
   ])("refuses a secret of %s", (_, bad, expected) => {
     expect(code(() => createKeyring([{ id: "k", secret: bad as Uint8Array }]))).toBe(expected);
+  });
+
+  // Regression: a node buffer secret was kept as `secret.slice()`, which for a
+  // buffer is a view, so scrubbing the caller's buffer changed the keyring's key.
+  it("copies a buffer secret, so zeroing the caller's buffer later changes nothing", () => {
+    const secret = randomBytes(32);
+    const expected = bytesToHex(
+      deriveKey(createKeyring([{ id: "k", secret: Uint8Array.from(secret) }]), "csrf"),
+    );
+    const keys = createKeyring([{ id: "k", secret }]);
+    secret.fill(0);
+    // The csrf key is derived only now, after the caller scrubbed its buffer.
+    expect(bytesToHex(deriveKey(keys, "csrf"))).toBe(expected);
   });
 
   it("accepts 32 random bytes", () => {

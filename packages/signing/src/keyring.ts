@@ -1,9 +1,9 @@
 import type { JWK } from "jose";
 import { describe, SigningError } from "./errors.js";
-import { decode } from "./lib/b64.js";
 import { hkdfSha256 } from "./lib/primitives.js";
 import { isProduction, utf8 } from "./lib/runtime.js";
-import { weakBytes, weakText } from "./lib/weak-secret.js";
+import { readSecretText } from "./lib/secret-text.js";
+import { weakBytes, weakHex, weakText } from "./lib/weak-secret.js";
 
 /**
  * What a derived key is for. Each purpose gets its own HKDF-SHA256 subkey
@@ -49,9 +49,11 @@ export interface SecretKeyInput {
   /** Key id written into every signed form, `[A-Za-z0-9_-]{1,64}`. */
   id: string;
   /**
-   * At least 32 bytes of CSPRNG output: a `Uint8Array`, or its canonical
-   * base64url text (e.g. from `randomToken(32)` or
-   * `openssl rand -base64 32 | tr '+/' '-_' | tr -d '='`).
+   * At least 32 bytes of CSPRNG output: a `Uint8Array` (a Node buffer too;
+   * copied), or its text. A string of hex digits in one case is hex
+   * (`openssl rand -hex 32`); any other string is base64 (`openssl rand
+   * -base64 32`) or base64url (`randomToken(32)`), padded or not. The key is
+   * the decoded bytes, so every spelling of one secret is the same key.
    */
   secret: Uint8Array | string;
 }
@@ -163,6 +165,12 @@ export function stateOf(keys: Keyring): KeyringState {
   return state;
 }
 
+// Both commands print 32 CSPRNG bytes in a format createKeyring reads
+// (`node -e` sees node:crypto as the global `crypto`).
+const GENERATE =
+  "generate one with `openssl rand -base64 32` or " +
+  "`node -e \"console.log(crypto.randomBytes(32).toString('base64url'))\"`";
+
 function secretBytes(
   input: SecretKeyInput,
   options: KeyringOptions,
@@ -171,23 +179,44 @@ function secretBytes(
   const { id, secret } = input;
   let why: string | undefined;
   let bytes: Uint8Array | null;
+  let format = "bytes";
+  let invalid: string | undefined;
   if (typeof secret === "string") {
-    why = weakText(secret);
-    bytes = decode(secret);
+    if (secret === "") {
+      throw new SigningError(
+        "ERR_SIGNING_SECRET_TOO_SHORT",
+        `key ${id}: secret is empty (is its environment variable set?); ${GENERATE}`,
+      );
+    }
+    const read = readSecretText(secret);
+    ({ bytes, format, invalid } = read);
+    if (read.format === "hex") {
+      // Length first for hex, as for bytes: short hex is `openssl rand -hex 16`.
+      why = bytes !== null && bytes.length >= MIN_SECRET_BYTES ? weakHex(secret, bytes) : undefined;
+    } else {
+      // The text rules first (they name the phrase in "keyboard cat"), then
+      // the decoded bytes: base64 of a typed phrase is still a typed phrase.
+      why = weakText(bytes === null ? secret : read.normal);
+      if (why === undefined && bytes !== null && bytes.length >= MIN_SECRET_BYTES) {
+        why = weakBytes(bytes);
+      }
+    }
   } else if (secret instanceof Uint8Array) {
-    bytes = secret.slice();
+    // A copy, not slice(): on a Node buffer slice() is a view, and a caller
+    // that scrubs its buffer would silently change the key.
+    bytes = new Uint8Array(secret);
     // Length first for bytes: a short key is refused whatever it looks like.
     why = bytes.length < MIN_SECRET_BYTES ? undefined : weakBytes(bytes);
   } else {
     throw new SigningError(
       "ERR_SIGNING_INVALID_SECRET",
-      `key ${id}: secret must be a Uint8Array or a base64url string, got ${describe(secret)}`,
+      `key ${id}: secret must be a Uint8Array or a hex, base64 or base64url string, got ${describe(secret)}`,
     );
   }
   if (why !== undefined && (options.allowWeakSecrets !== true || isProduction())) {
     throw new SigningError(
       "ERR_SIGNING_WEAK_SECRET",
-      `key ${id}: secret ${why}; use randomToken(32)` +
+      `key ${id}: secret ${why}; a secret must be CSPRNG output: ${GENERATE}` +
         (options.allowWeakSecrets === true
           ? " (allowWeakSecrets is ignored when NODE_ENV=production)"
           : ""),
@@ -196,13 +225,14 @@ function secretBytes(
   if (bytes === null) {
     throw new SigningError(
       "ERR_SIGNING_INVALID_SECRET",
-      `key ${id}: a string secret must be canonical base64url (no padding); generate one with randomToken(32)`,
+      `key ${id}: secret is not valid ${format} text: it ${invalid}; a string secret is hex (one case), base64 or base64url; ${GENERATE}`,
     );
   }
   if (bytes.length < MIN_SECRET_BYTES) {
     throw new SigningError(
       "ERR_SIGNING_SECRET_TOO_SHORT",
-      `key ${id}: secret has ${bytes.length} bytes; at least ${MIN_SECRET_BYTES} bytes of CSPRNG output are required (RFC 7518 §3.2)`,
+      `key ${id}: secret has ${bytes.length} bytes${format === "bytes" ? "" : ` (read as ${format})`}; at least ${MIN_SECRET_BYTES} bytes of CSPRNG output are required (RFC 7518 §3.2): ` +
+        (format === "hex" ? "generate one with `openssl rand -hex 32`" : GENERATE),
     );
   }
   if (why !== undefined)
@@ -252,7 +282,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /**
  * Builds a keyring from named keys. The first secret signs; every key
  * verifies. Validation (SECURITY KEY-01, KEY-02, KEY-05, T-B08): ids are
- * `[A-Za-z0-9_-]{1,64}` and unique; secrets have at least 32 bytes and do not
+ * `[A-Za-z0-9_-]{1,64}` and unique; secrets (bytes, hex, base64 or base64url,
+ * see {@link SecretKeyInput.secret}) decode to at least 32 bytes and do not
  * look like passwords; no two entries share key bytes; at most 11 entries
  * (one primary and 10 verification keys).
  *
