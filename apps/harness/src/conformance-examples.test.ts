@@ -169,7 +169,7 @@ describe("@tessera/store/conformance without vitest", () => {
 ${load}
 let vitest = "not installed";
 try { require.resolve("vitest"); vitest = "installed"; } catch {}
-const results = await runConformance(() => new MemoryStore(), { ttlMs: 40, concurrency: 3 });
+const results = await runConformance(() => new MemoryStore(), { ttlMs: 300, concurrency: 3 });
 console.log(JSON.stringify({ vitest, statuses: results.map((r) => r.status), summary: summarizeConformance(results) }));
 `;
 

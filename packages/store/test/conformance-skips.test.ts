@@ -12,7 +12,8 @@ import { MemoryStore } from "../src/index.js";
 import { withoutUserIndex } from "./fixtures/without-user-index.js";
 
 // Fast settings: the point is what gets reported, not soaking a backend.
-const options = { ttlMs: 60, concurrency: 4 };
+// Long enough that a busy machine does not expire an entry before a check touches it.
+const options = { ttlMs: 300, concurrency: 4 };
 
 const indexChecks = [
   "user index: listByUser returns exactly the user's live entries",
