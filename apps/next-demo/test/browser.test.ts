@@ -206,6 +206,22 @@ describe.each(STORES)("Next.js demo in Chromium, sessions in %s", (_name, storeE
     // The next request, with the cookie the browser now holds, is the same session.
     await page.reload();
     expect(await text(page, "session-id")).toBe(renewed);
+
+    // A sign-out in a request that the proxy also renews: the proxy's new
+    // cookie and the action's clearing go out in one response, and the
+    // clearing must be what the browser keeps.
+    await page.waitForTimeout(RENEW_AFTER_SECONDS * 1000 + 500);
+    const action = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.getByTestId("sign-out").click();
+    const lines = (await (await action).headersArray())
+      .filter((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("__Host-sid="))
+      .map((h) => h.value);
+    // The proxy's renewed cookie first, then the action's clearing: browsers apply them in order.
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).not.toContain("Max-Age=0");
+    expect(lines[1]).toContain("Max-Age=0");
+    await page.getByTestId("signed-out").waitFor();
+    expect(await sessionCookie(context)).toBeUndefined();
     await context.close();
   });
 
