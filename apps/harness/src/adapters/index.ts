@@ -4,6 +4,7 @@ import { startExpress } from "./express.js";
 import { startFastify } from "./fastify.js";
 import { startFetch } from "./fetch.js";
 import { startHono } from "./hono.js";
+import { startNext } from "./next.js";
 
 /** The adapter axis of the matrix. */
 export interface AdapterKind {
@@ -24,5 +25,10 @@ export const ADAPTERS: readonly AdapterKind[] = [
     name: "fetch",
     description: "a Fetch handler + `withSessions` from `@tessera/session`",
     start: startFetch,
+  },
+  {
+    name: "next",
+    description: "`proxy()` in front of a Route Handler wrapped by `route()` from `@tessera/next`",
+    start: startNext,
   },
 ];
