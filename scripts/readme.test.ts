@@ -11,7 +11,7 @@
  * Needs the build (`pnpm build`; `npm test` builds first) and the npm registry
  * (or a warm npm and pnpm cache). Scratch apps live in the system temp dir.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -94,6 +94,16 @@ const tarballOf = (name: string) => packed.find((p) => p.name === name)?.tarball
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
+/** The peer dependencies of one of our packages (none for anything else). */
+function peerDependenciesOf(name: string): string[] {
+  const dir = packed.find((p) => p.name === name)?.dir;
+  if (dir === undefined) return [];
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    peerDependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.peerDependencies ?? {});
+}
+
 /** A dependency spec: the tarball for our packages, the workspace's version for the rest. */
 function spec(name: string): string {
   const tarball = tarballOf(name);
@@ -119,7 +129,9 @@ beforeAll(() => {
     for (const name of line?.dependencies ?? []) deps.add(name);
     for (const name of line?.devDependencies ?? []) devDeps.add(name);
   }
-  for (const b of blocks) {
+  // Skipped blocks are not compiled, so what they import (a Next.js app's
+  // `@/` alias, say) is not installed.
+  for (const b of blocks.filter((block) => block.mode !== "skip")) {
     for (const name of importedPackages(`${b.setup}\n${b.code}`)) deps.add(name);
   }
   // Types a strict app needs for packages that ship none (the workspace has them).
@@ -291,7 +303,10 @@ describe("install lines (pnpm, isolated, nothing hoisted)", () => {
       const imported = importedPackages(`${quick.setup}\n${quick.code}`);
       const installed = [...app.dependencies, ...app.devDependencies];
       const unlisted = imported.filter((p) => !installed.includes(p));
-      const unused = app.dependencies.filter((p) => !imported.includes(p));
+      // A peer dependency of an installed package (next for @tessera/next) is
+      // the app's to install even when the quick start does not import it.
+      const peers = new Set(installed.flatMap((name) => peerDependenciesOf(name)));
+      const unused = app.dependencies.filter((p) => !imported.includes(p) && !peers.has(p));
       if (unlisted.length > 0 || unused.length > 0) {
         problems.push(
           `${app.readme}: the install line lists ${JSON.stringify(installed)}, the quick start (line ${quick.line}) imports ${JSON.stringify(imported)}`,
