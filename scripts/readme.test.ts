@@ -11,6 +11,7 @@
  * Needs the build (`pnpm build`; `npm test` builds first) and the npm registry
  * (or a warm npm and pnpm cache). Scratch apps live in the system temp dir.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +40,12 @@ import {
 } from "./docs/scratch.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const scratch = join(tmpdir(), "tessera-docs-test");
+// One scratch folder per checkout: two checkouts testing at once on one
+// machine must not delete each other's tarballs.
+const scratch = join(
+  tmpdir(),
+  `tessera-docs-test-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`,
+);
 const npmApp = join(scratch, "npm");
 const pnpmRoot = join(scratch, "pnpm");
 
