@@ -12,6 +12,10 @@ import type { RedisExecutor } from "../executor.js";
  */
 export interface IoredisLike {
   call(command: string, ...args: string[]): Promise<unknown>;
+  /** ioredis's `pipeline(commands)`; used only by the store's `durability` option. */
+  pipeline?(commands: string[][]): {
+    exec(): Promise<Array<[Error | null, unknown]> | null>;
+  };
 }
 
 /**
@@ -39,5 +43,16 @@ export function fromIoredis(client: IoredisLike): RedisExecutor {
       client.call(...(args as readonly string[] as [string, ...string[]])),
     // ioredis rejects with redis-errors' ReplyError for every error reply.
     isReplyError: (error: unknown) => error instanceof Error && error.name === "ReplyError",
+    // A Cluster sends a pipeline to the node of its keyed commands (a keyless
+    // WAIT goes along) and retries it whole on a redirect.
+    ...(typeof client.pipeline === "function"
+      ? {
+          pipeline: async (_firstKey: string, commands: readonly (readonly string[])[]) => {
+            const replies = await client.pipeline!(commands as string[][]).exec();
+            if (replies === null) throw new Error("ioredis pipeline was discarded");
+            return replies.map(([error, reply]) => error ?? reply);
+          },
+        }
+      : {}),
   };
 }

@@ -120,6 +120,48 @@ export class Deadlines {
   }
 
   /**
+   * {@link send} for a pipeline (the `durability` option's write and its
+   * `WAIT`): one deadline for the whole batch. The client must have `pipeline`.
+   */
+  pipeline(
+    client: RedisExecutor,
+    key: string,
+    commands: readonly (readonly string[])[],
+    deadline: number,
+    ms: number,
+  ): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      const node: Pending = {
+        deadline,
+        command: commands[0]![0]!,
+        ms,
+        reject,
+        prev: null,
+        next: null,
+        linked: false,
+      };
+      let replies: Promise<unknown[]>;
+      try {
+        replies = Promise.resolve(client.pipeline!(key, commands, { timeoutMs: ms }));
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      this.#link(node);
+      replies.then(
+        (value) => {
+          this.#unlink(node);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#unlink(node);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
    * No new commands will come: the timer is cleared now if nothing is in
    * flight, else as soon as the last command settles or expires (it still
    * bounds those).
