@@ -13,7 +13,8 @@ import type { RedisExecutor } from "../executor.js";
 export interface IoredisLike {
   call(command: string, ...args: string[]): Promise<unknown>;
   /** ioredis's `pipeline(commands)`; used only by the store's `durability` option. */
-  pipeline?(commands: string[][]): {
+  pipeline?(): {
+    call(command: string, ...args: string[]): unknown;
     exec(): Promise<Array<[Error | null, unknown]> | null>;
   };
 }
@@ -48,7 +49,12 @@ export function fromIoredis(client: IoredisLike): RedisExecutor {
     ...(typeof client.pipeline === "function"
       ? {
           pipeline: async (_firstKey: string, commands: readonly (readonly string[])[]) => {
-            const replies = await client.pipeline!(commands as string[][]).exec();
+            // call(), not pipeline(commands): that form looks the name up as a method.
+            const batch = client.pipeline!();
+            for (const args of commands) {
+              batch.call(...(args as readonly string[] as [string, ...string[]]));
+            }
+            const replies = await batch.exec();
             if (replies === null) throw new Error("ioredis pipeline was discarded");
             return replies.map(([error, reply]) => error ?? reply);
           },
