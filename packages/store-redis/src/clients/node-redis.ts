@@ -72,6 +72,10 @@ function isNodeRedisReply(error: unknown): boolean {
   return false;
 }
 
+function isRedirect(reply: unknown): boolean {
+  return isNodeRedisReply(reply) && /^(MOVED|ASK) /.test((reply as Error).message);
+}
+
 // node-redis (6.x) rejects a pipeline with its first error reply and drops the other
 // replies. Put that error in every place: the store then reads the write as failed (a
 // NOSCRIPT is retried as EVAL), never as acknowledged. A MultiErrorReply carries them all.
@@ -141,12 +145,29 @@ export function fromNodeRedisCluster(cluster: NodeRedisClusterLike): RedisExecut
     // counts the replicas of a node the write did not run on.
     ...(typeof cluster.multi === "function"
       ? {
-          pipeline: (firstKey: string, commands: readonly (readonly string[])[]) => {
+          pipeline: async (firstKey: string, commands: readonly (readonly string[])[]) => {
             const batch = cluster.multi!(firstKey);
             for (const args of commands) batch.addCommand(firstKey, false, args as string[]);
-            return batch
+            const replies = await batch
               .execAsPipeline()
               .catch((error: unknown) => pipelineReplies(error, commands.length));
+            if (!replies.some(isRedirect)) return replies;
+            // The slot moved (a failover, resharding) and execAsPipeline neither follows
+            // nor learns it: send the batch again one command after another through
+            // sendCommand, which follows the redirect and refreshes the slot map, so the
+            // WAIT lands on the connection the write ran on. Only after a topology change.
+            const again: unknown[] = [];
+            for (const args of commands) {
+              again.push(
+                await cluster
+                  .sendCommand(firstKey, false, args as string[], NO_CLIENT_TIMEOUT)
+                  .catch((error: unknown) => {
+                    if (isNodeRedisReply(error)) return error;
+                    throw error;
+                  }),
+              );
+            }
+            return again;
           },
         }
       : {}),
