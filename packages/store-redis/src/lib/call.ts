@@ -37,6 +37,14 @@ export interface Wait {
   readonly timeoutMs: number;
 }
 
+/** The EVAL that stands in for an EVALSHA after NOSCRIPT: the same call with the source. */
+function evalOf(script: Script, args: readonly string[]): string[] {
+  const evalArgs = args.slice();
+  evalArgs[0] = "EVAL";
+  evalArgs[1] = script.source;
+  return evalArgs;
+}
+
 function isErrorReply(client: RedisExecutor, reply: unknown): boolean {
   return reply instanceof Error || client.isReplyError(reply);
 }
@@ -71,10 +79,8 @@ async function runDurable(
   let reply = replies[0];
   let name = "EVALSHA";
   if (isErrorReply(client, reply) && messageOf(reply).startsWith("NOSCRIPT")) {
-    const evalArgs = args.slice();
-    evalArgs[0] = name = "EVAL";
-    evalArgs[1] = script.source;
-    replies = await send(evalArgs);
+    name = "EVAL";
+    replies = await send(evalOf(script, args));
     reply = replies[0];
   }
   if (isErrorReply(client, reply)) throw toStoreError(client, name, reply);
@@ -115,12 +121,9 @@ export async function runScript(
       throw toStoreError(client, "EVALSHA", error);
     }
   }
-  const evalArgs = args.slice();
-  evalArgs[0] = "EVAL";
-  evalArgs[1] = script.source;
   try {
     // The fallback keeps the EVALSHA's deadline: commandTimeout bounds the whole operation.
-    return await deadlines.send(client, key, evalArgs, deadline, timeoutMs);
+    return await deadlines.send(client, key, evalOf(script, args), deadline, timeoutMs);
   } catch (error) {
     throw toStoreError(client, "EVAL", error);
   }
