@@ -69,8 +69,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.off("unhandledRejection", onUnhandled);
-  for (const quit of quits) await quit().catch(() => undefined);
-  await cluster?.close();
+  try {
+    for (const quit of quits) await quit().catch(() => undefined);
+  } finally {
+    // Never leave the private cluster's processes behind, whatever the clients did.
+    await cluster?.close();
+  }
 });
 
 async function settle(promise: Promise<unknown>) {
