@@ -43,4 +43,19 @@ export interface RedisExecutor {
    * refused connection, client offline, client-side timeout).
    */
   isReplyError(error: unknown): boolean;
+  /**
+   * Optional; needed only by the store's `durability` option. Sends `commands`
+   * back to back on the one connection to `firstKey`'s node (a pipeline: one
+   * round trip) and resolves to their replies in order, an error reply in its
+   * place as the client's error object (so one failed command does not hide
+   * the others' replies). May reject, or put a transport error in place, when
+   * the connection fails. It must not follow a `MOVED` for one command alone:
+   * `WAIT` counts the replicas that have the writes of the connection it runs
+   * on, so it has to run where the write ran.
+   */
+  pipeline?(
+    firstKey: string,
+    commands: readonly (readonly string[])[],
+    options: RedisCommandOptions,
+  ): Promise<unknown[]>;
 }

@@ -193,3 +193,105 @@ describe("get", () => {
     expect(sent[0]!.slice(2)).toEqual(["v", "e", "u", "n"]);
   });
 });
+
+describe("durability (WAIT behind every write)", () => {
+  /** A fake whose pipeline answers each command with `reply(args)` (an Error stands for an error reply). */
+  function piped(reply: (args: readonly string[]) => unknown) {
+    const batches: string[][][] = [];
+    const executor: RedisExecutor = {
+      send: async (_key, args) => reply(args),
+      isReplyError: (error) => error instanceof ReplyError,
+      pipeline: async (_key, commands) => {
+        batches.push(commands.map((c) => [...c]));
+        return commands.map(reply);
+      },
+    };
+    return { executor, batches };
+  }
+  const durability = { replicas: 1, timeoutMs: 100 };
+  const entry = () => ({ value: "v", expiresAt: Date.now() + 60_000 });
+
+  it.each([
+    ["no replicas", { timeoutMs: 100 }, "durability.replicas"],
+    ["zero replicas", { replicas: 0, timeoutMs: 100 }, "durability.replicas"],
+    ["WAIT 0 (blocks forever)", { replicas: 1, timeoutMs: 0 }, "durability.timeoutMs"],
+    ["a WAIT as long as commandTimeout", { replicas: 1, timeoutMs: 2000 }, "durability.timeoutMs"],
+    ["not an object", 1, "durability"],
+  ])("rejects %s with ERR_STORE_INVALID_OPTION naming it", (_label, bad, name) => {
+    const { executor } = piped(() => 1);
+    expect(() => new RedisStore({ client: executor, durability: bad as never })).toThrow(
+      `option ${name} is invalid`,
+    );
+  });
+
+  it("refuses a binding without pipeline instead of silently skipping WAIT", () => {
+    expect(() => new RedisStore({ client: ok, durability })).toThrow(
+      /option durability is invalid/,
+    );
+  });
+
+  it("pipelines WAIT behind set, touch, delete and deleteByUser, and not behind reads", async () => {
+    const { executor, batches } = piped(() => 1);
+    const store = new RedisStore({ client: executor, durability, shards: 2 });
+    await store.set("k", entry());
+    await store.touch("k", Date.now() + 60_000);
+    await store.delete("k");
+    expect(await store.deleteByUser("u")).toBe(2);
+    expect(batches).toHaveLength(5);
+    for (const batch of batches) {
+      expect(batch).toHaveLength(2);
+      expect(batch[0]![0]).toBe("EVALSHA");
+      expect(batch[1]).toEqual(["WAIT", "1", "100"]);
+    }
+  });
+
+  it("fails the write as unavailable when fewer replicas acknowledged it", async () => {
+    const { executor } = piped((args) => (args[0] === "WAIT" ? 0 : 1));
+    const store = new RedisStore({ client: executor, durability });
+    const error = await rejection(store.set("k", entry()));
+    expect(StoreUnavailableError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("0 of 1 replicas within 100 ms");
+  });
+
+  it("retries the pair as EVAL after NOSCRIPT and still checks the WAIT", async () => {
+    let waits = 0;
+    const { executor, batches } = piped((args) => {
+      if (args[0] === "EVALSHA") return new ReplyError("NOSCRIPT No matching script.");
+      if (args[0] === "WAIT") return waits++ === 0 ? 1 : 0;
+      return 1;
+    });
+    const store = new RedisStore({ client: executor, durability });
+    const error = await rejection(store.set("k", entry()));
+    expect(batches.map((b) => b.map((c) => c[0]))).toEqual([
+      ["EVALSHA", "WAIT"],
+      ["EVAL", "WAIT"],
+    ]);
+    expect(StoreUnavailableError.isInstance(error)).toBe(true);
+  });
+
+  it("maps an error reply or a transport failure in the pipeline like any other call", async () => {
+    const moved = piped((args) => (args[0] === "WAIT" ? 1 : new ReplyError("MOVED 1 x:1")));
+    expect(
+      StoreUnavailableError.isInstance(
+        await rejection(new RedisStore({ client: moved.executor, durability }).set("k", entry())),
+      ),
+    ).toBe(true);
+    const noperm = piped((args) => (args[0] === "WAIT" ? new ReplyError("NOPERM wait") : 1));
+    const error = await rejection(
+      new RedisStore({ client: noperm.executor, durability }).delete("k"),
+    );
+    expect(StoreError.isInstance(error) && error.code).toBe("ERR_STORE_BACKEND");
+    const down: RedisExecutor = {
+      send: async () => 1,
+      isReplyError: () => false,
+      pipeline: async () => {
+        throw new Error("connect ECONNREFUSED");
+      },
+    };
+    expect(
+      StoreUnavailableError.isInstance(
+        await rejection(new RedisStore({ client: down, durability }).touch("k", Date.now() + 1)),
+      ),
+    ).toBe(true);
+  });
+});

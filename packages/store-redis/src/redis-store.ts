@@ -16,7 +16,7 @@ import {
   validateUserId,
 } from "@tessera/store";
 import type { RedisExecutor } from "./executor.js";
-import { command, runScript } from "./lib/call.js";
+import { command, runScript, type Wait } from "./lib/call.js";
 import { Deadlines } from "./lib/deadlines.js";
 import { SCRIPTS } from "./lib/scripts.js";
 import { fnv1a, shardTags } from "./lib/slots.js";
@@ -61,6 +61,33 @@ export interface RedisStoreOptions {
    * @default 1048576
    */
   maxValueBytes?: number;
+  /**
+   * Opt-in: a write (`set`, `touch`, `delete`, `deleteByUser`) succeeds only
+   * once `replicas` replicas of its node have it, checked with
+   * `WAIT replicas timeoutMs` pipelined behind the write (no extra round
+   * trip). Fewer acknowledgements within `timeoutMs` reject with
+   * `StoreUnavailableError` (503): Redis replication is asynchronous, and
+   * without this a failover can lose writes a user was already told
+   * succeeded. A master with fewer reachable replicas then refuses session
+   * writes. Needs a binding with `pipeline` (all three built-in ones).
+   * @default undefined (no WAIT)
+   */
+  durability?: RedisDurability;
+}
+
+/**
+ * The `durability` option of {@link RedisStoreOptions}.
+ *
+ * @example
+ * ```ts
+ * const durability: RedisDurability = { replicas: 1, timeoutMs: 100 };
+ * ```
+ */
+export interface RedisDurability {
+  /** Replicas that must acknowledge each write, 1 to 64. */
+  replicas: number;
+  /** Milliseconds `WAIT` blocks at most, 1 to `commandTimeout - 1`. */
+  timeoutMs: number;
 }
 
 // Printable ASCII minus the hash-tag braces and the glob metacharacters.
@@ -86,6 +113,38 @@ function integerOption(
     throw invalid(name, value, `expected an integer from ${min} to ${max}`);
   }
   return value;
+}
+
+function durabilityOption(
+  value: RedisDurability | undefined,
+  client: RedisExecutor,
+  commandTimeout: number,
+): Wait | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null) {
+    throw invalid("durability", value, "expected { replicas, timeoutMs }");
+  }
+  const replicas = integerOption("durability.replicas", value.replicas ?? Number.NaN, 0, 1, 64);
+  if (commandTimeout < 2) {
+    throw invalid("commandTimeout", commandTimeout, "expected at least 2 with durability");
+  }
+  // WAIT 0 would block forever; a WAIT as long as the call's own timeout would
+  // turn every missing acknowledgement into a client-side timeout.
+  const timeoutMs = integerOption(
+    "durability.timeoutMs",
+    value.timeoutMs ?? Number.NaN,
+    0,
+    1,
+    commandTimeout - 1,
+  );
+  if (typeof client.pipeline !== "function") {
+    throw invalid(
+      "durability",
+      "a client without pipeline",
+      "needs fromNodeRedis, fromNodeRedisCluster, fromIoredis or a binding with pipeline()",
+    );
+  }
+  return Object.freeze({ replicas, timeoutMs });
 }
 
 function text(reply: unknown): string | null {
@@ -136,6 +195,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
   readonly #maxValueBytes: number;
   readonly #tags: readonly string[];
   readonly #deadlines = new Deadlines();
+  readonly #wait: Wait | undefined;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -174,6 +234,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
       512 * 1_048_576,
     );
     this.#tags = shardTags(integerOption("shards", options.shards, 16, 1, 1024));
+    this.#wait = durabilityOption(options.durability, client, this.commandTimeout);
   }
 
   /** `<prefix>{<tag>}:` of the shard that holds `key`. */
@@ -249,6 +310,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
         String(Date.now()),
       ],
       this.commandTimeout,
+      this.#wait,
     );
     const version = integer(reply, "set script");
     return version < 0 ? { ok: false, conflict: true } : { ok: true, version };
@@ -275,6 +337,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
       redisKey,
       ["EVALSHA", SCRIPTS.touch.sha, "1", redisKey, String(expiresAt), String(Date.now())],
       this.commandTimeout,
+      this.#wait,
     );
   }
 
@@ -298,6 +361,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
       redisKey,
       ["EVALSHA", SCRIPTS.delete.sha, "1", redisKey, `${base}u:`, key],
       this.commandTimeout,
+      this.#wait,
     );
   }
 
@@ -372,6 +436,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
           ix,
           ["EVALSHA", SCRIPTS.deleteUser.sha, "1", ix, now, base, userId, except ?? ""],
           this.commandTimeout,
+          this.#wait,
         );
       }),
     );

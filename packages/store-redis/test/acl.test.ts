@@ -1,11 +1,12 @@
 import { StoreError } from "@tessera/store";
 import { describeStore } from "@tessera/store/conformance/vitest";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
+import { createClient, createCluster } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromIoredis, fromNodeRedis, RedisStore } from "../src/index.js";
-import { rawNodeRedis, redisUrl, uniquePrefix } from "./clients.js";
+import { fromIoredis, fromNodeRedis, fromNodeRedisCluster, RedisStore } from "../src/index.js";
+import { clusterNodes, rawNodeRedis, redisUrl, uniquePrefix } from "./clients.js";
 
-// ST-07 / T-S17: the store works through an ACL user that may touch only keys
+// The store works through an ACL user that may touch only keys
 // under its prefix and run only the commands the README lists, and that user
 // is refused everywhere else. The user exists only for this file's run.
 
@@ -120,3 +121,117 @@ describeStore(
   () => new RedisStore({ client: fromNodeRedis(limited), prefix }),
   { userIndex: true },
 );
+
+// The same on the shared Cluster: the user is added on every node (ACLs are per node) under
+// a unique name and removed afterwards; nothing is stopped. Cluster clients also need the
+// slot map commands, and the durability option WAIT, as the README lists.
+describe("ACL user on the Cluster (node-redis and ioredis cluster clients)", () => {
+  const clusterUser = `${username}-cluster`;
+  const clusterPrefix = uniquePrefix("acl-cluster");
+  const CLUSTER_COMMANDS = [...COMMANDS, "+cluster|slots", "+cluster|shards", "+wait"];
+  let admins: Raw[] = [];
+  let nodeRedis: ReturnType<typeof createCluster>;
+  let ioredis: Cluster;
+
+  beforeAll(async () => {
+    const nodes = await clusterNodes();
+    admins = await Promise.all(
+      nodes.map(async ({ host, port }) => {
+        const client = createClient({ url: `redis://${host}:${port}`, disableOfflineQueue: true });
+        client.on("error", () => undefined);
+        await client.connect();
+        return client as unknown as Raw;
+      }),
+    );
+    for (const admin of admins) {
+      await admin.sendCommand([
+        "ACL",
+        "SETUSER",
+        clusterUser,
+        "reset",
+        "on",
+        `>${password}`,
+        `~${clusterPrefix}*`,
+        "resetchannels",
+        "-@all",
+        ...CLUSTER_COMMANDS,
+      ]);
+    }
+    nodeRedis = createCluster({
+      rootNodes: nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+      defaults: { disableOfflineQueue: true, username: clusterUser, password },
+    });
+    nodeRedis.on("error", () => undefined);
+    await nodeRedis.connect();
+    ioredis = new Cluster(nodes, {
+      // The ready checks send CLUSTER INFO and INFO, which the user may not run.
+      enableReadyCheck: false,
+      redisOptions: {
+        username: clusterUser,
+        password,
+        maxRetriesPerRequest: 1,
+        enableReadyCheck: false,
+      },
+      lazyConnect: true,
+    });
+    ioredis.on("error", () => undefined);
+    await ioredis.connect();
+  });
+
+  afterAll(async () => {
+    await nodeRedis?.quit().catch(() => undefined);
+    await ioredis?.quit().catch(() => undefined);
+    for (const admin of admins) {
+      await admin.sendCommand(["ACL", "DELUSER", clusterUser]).catch(() => undefined);
+      await admin.quit().catch(() => undefined);
+    }
+  });
+
+  it("refuses keys outside the prefix and commands outside the list on every node", async () => {
+    for (const store of [
+      new RedisStore({ client: fromNodeRedisCluster(nodeRedis), prefix: "other:" }),
+      new RedisStore({ client: fromIoredis(ioredis), prefix: "other:" }),
+    ]) {
+      // 16 shards spread over all three masters: every node refuses.
+      for (const key of ["a", "b", "c", "d", "e", "f"]) {
+        const error = await store.get(key).catch((e: unknown) => e);
+        expect(StoreError.isInstance(error) && error.code).toBe("ERR_STORE_BACKEND");
+        expect(String((error as Error).cause)).toMatch(/NOPERM/);
+      }
+      const error = await store
+        .set("k", { value: "v", expiresAt: Date.now() + 60_000 })
+        .catch((e: unknown) => e);
+      expect(StoreError.isInstance(error) && error.code).toBe("ERR_STORE_BACKEND");
+    }
+    await expect(
+      nodeRedis.sendCommand(`${clusterPrefix}x`, false, ["GET", `${clusterPrefix}x`]),
+    ).rejects.toThrow(/NOPERM/);
+    await expect(ioredis.call("FLUSHALL")).rejects.toThrow(/NOPERM/);
+  });
+
+  it("ioredis Cluster logged in as the user reads, writes and lists with durability", async () => {
+    const store = new RedisStore({
+      client: fromIoredis(ioredis),
+      prefix: clusterPrefix,
+      durability: { replicas: 1, timeoutMs: 1000 },
+    });
+    const expiresAt = Date.now() + 60_000;
+    for (const key of ["a", "b", "c", "d"]) {
+      expect((await store.set(key, { value: "v", expiresAt, userId: "u" })).ok).toBe(true);
+    }
+    await store.touch("a", expiresAt + 1000);
+    expect((await store.listByUser("u")).length).toBe(4);
+    expect(await store.deleteByUser("u")).toBe(4);
+  });
+
+  // The whole contract suite through the node-redis cluster client, with durability on.
+  describeStore(
+    "RedisStore through the ACL user on the Cluster (node-redis, durability)",
+    () =>
+      new RedisStore({
+        client: fromNodeRedisCluster(nodeRedis),
+        prefix: clusterPrefix,
+        durability: { replicas: 1, timeoutMs: 1000 },
+      }),
+  );
+});

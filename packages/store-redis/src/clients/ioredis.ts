@@ -12,7 +12,16 @@ import type { RedisExecutor } from "../executor.js";
  */
 export interface IoredisLike {
   call(command: string, ...args: string[]): Promise<unknown>;
+  /** ioredis's `pipeline(commands)`; used only by the store's `durability` option. */
+  pipeline?(): {
+    call(command: string, ...args: string[]): unknown;
+    exec(): Promise<Array<[Error | null, unknown]> | null>;
+  };
+  /** An ioredis `Cluster`'s slot map reload; used after a redirect in a pipeline. */
+  refreshSlotsCache?(callback?: (error?: Error | null) => void): void;
 }
+
+const REDIRECT = /^(MOVED|ASK) /;
 
 /**
  * Binds an ioredis `Redis` or `Cluster` (a Cluster routes each command by its
@@ -39,5 +48,32 @@ export function fromIoredis(client: IoredisLike): RedisExecutor {
       client.call(...(args as readonly string[] as [string, ...string[]])),
     // ioredis rejects with redis-errors' ReplyError for every error reply.
     isReplyError: (error: unknown) => error instanceof Error && error.name === "ReplyError",
+    // A Cluster sends a pipeline to the node of its keyed commands (a keyless
+    // WAIT goes along) and retries it whole on a redirect.
+    ...(typeof client.pipeline === "function"
+      ? {
+          pipeline: async (_firstKey: string, commands: readonly (readonly string[])[]) => {
+            const send = async () => {
+              // call(), not pipeline(commands): that form looks the name up as a method.
+              const batch = client.pipeline!();
+              for (const args of commands) {
+                batch.call(...(args as readonly string[] as [string, ...string[]]));
+              }
+              const replies = await batch.exec();
+              if (replies === null) throw new Error("ioredis pipeline was discarded");
+              return replies.map(([error, reply]) => error ?? reply);
+            };
+            const replies = await send();
+            const moved = replies.some((r) => r instanceof Error && REDIRECT.test(r.message));
+            if (!moved || typeof client.refreshSlotsCache !== "function") return replies;
+            // The slot moved (a failover, resharding). ioredis retries a pipeline on a
+            // redirect only when every command got it, and WAIT does not, so it would keep
+            // the stale slot map: reload it and send the batch once more. A redirected
+            // command did not run, so sending it again is safe.
+            await new Promise<void>((resolve) => client.refreshSlotsCache!(() => resolve()));
+            return send();
+          },
+        }
+      : {}),
   };
 }

@@ -31,6 +31,27 @@ export interface NodeRedisClusterLike {
     args: string[],
     options?: { timeout?: number },
   ): Promise<unknown>;
+  /** node-redis's `cluster.multi(routingKey)`; used only by the store's `durability` option. */
+  multi?(routing?: string): NodeRedisClusterPipelineLike;
+}
+
+/**
+ * The part of a node-redis Cluster `multi()` the store uses: commands queued
+ * for one routing key and sent as a pipeline (no `MULTI`/`EXEC`) to that
+ * key's master.
+ *
+ * @example
+ * ```ts
+ * const batch: NodeRedisClusterPipelineLike = cluster.multi("key");
+ * ```
+ */
+export interface NodeRedisClusterPipelineLike {
+  addCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+  ): unknown;
+  execAsPipeline(): Promise<unknown[]>;
 }
 
 // node-redis (v5, v6) gives every command a default 5 s timeout (its client's
@@ -49,6 +70,19 @@ function isNodeRedisReply(error: unknown): boolean {
     p = Object.getPrototypeOf(p);
   }
   return false;
+}
+
+function isRedirect(reply: unknown): boolean {
+  return isNodeRedisReply(reply) && /^(MOVED|ASK) /.test((reply as Error).message);
+}
+
+// node-redis (6.x) rejects a pipeline with its first error reply and drops the other
+// replies. Put that error in every place: the store then reads the write as failed (a
+// NOSCRIPT is retried as EVAL), never as acknowledged. A MultiErrorReply carries them all.
+function pipelineReplies(error: unknown, count: number): unknown[] {
+  if (!isNodeRedisReply(error)) throw error;
+  const replies = (error as { replies?: unknown }).replies;
+  return Array.isArray(replies) ? replies : Array.from({ length: count }, () => error);
 }
 
 /**
@@ -75,6 +109,13 @@ export function fromNodeRedis(client: NodeRedisClientLike): RedisExecutor {
     send: (_firstKey: string, args: readonly string[]) =>
       client.sendCommand(args as string[], NO_CLIENT_TIMEOUT),
     isReplyError: isNodeRedisReply,
+    // Commands sent in one tick leave on the client's one connection in one write, in order.
+    pipeline: async (_firstKey: string, commands: readonly (readonly string[])[]) => {
+      const settled = await Promise.allSettled(
+        commands.map((args) => client.sendCommand(args as string[], NO_CLIENT_TIMEOUT)),
+      );
+      return settled.map((s) => (s.status === "fulfilled" ? s.value : s.reason));
+    },
   };
 }
 
@@ -99,5 +140,36 @@ export function fromNodeRedisCluster(cluster: NodeRedisClusterLike): RedisExecut
     send: (firstKey: string, args: readonly string[]) =>
       cluster.sendCommand(firstKey, false, args as string[], NO_CLIENT_TIMEOUT),
     isReplyError: isNodeRedisReply,
+    // multi(key).execAsPipeline() sends the batch to the key's master and, unlike
+    // sendCommand, does not follow a MOVED for one command alone, so a WAIT never
+    // counts the replicas of a node the write did not run on.
+    ...(typeof cluster.multi === "function"
+      ? {
+          pipeline: async (firstKey: string, commands: readonly (readonly string[])[]) => {
+            const batch = cluster.multi!(firstKey);
+            for (const args of commands) batch.addCommand(firstKey, false, args as string[]);
+            const replies = await batch
+              .execAsPipeline()
+              .catch((error: unknown) => pipelineReplies(error, commands.length));
+            if (!replies.some(isRedirect)) return replies;
+            // The slot moved (a failover, resharding) and execAsPipeline neither follows
+            // nor learns it: send the batch again one command after another through
+            // sendCommand, which follows the redirect and refreshes the slot map, so the
+            // WAIT lands on the connection the write ran on. Only after a topology change.
+            const again: unknown[] = [];
+            for (const args of commands) {
+              again.push(
+                await cluster
+                  .sendCommand(firstKey, false, args as string[], NO_CLIENT_TIMEOUT)
+                  .catch((error: unknown) => {
+                    if (isNodeRedisReply(error)) return error;
+                    throw error;
+                  }),
+              );
+            }
+            return again;
+          },
+        }
+      : {}),
   };
 }

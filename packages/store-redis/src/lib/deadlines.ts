@@ -86,15 +86,6 @@ export class Deadlines {
     ms: number,
   ): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const node: Pending = {
-        deadline,
-        command: args[0]!,
-        ms,
-        reject,
-        prev: null,
-        next: null,
-        linked: false,
-      };
       let reply: Promise<unknown>;
       try {
         // Promise.resolve returns a native promise as is; it guards an executor returning a bare value.
@@ -103,20 +94,56 @@ export class Deadlines {
         reject(error);
         return;
       }
-      this.#link(node);
-      // Both handlers are attached at once, so a late rejection is handled, never
-      // reported as unhandled; settling an already rejected promise is a no-op.
-      reply.then(
-        (value) => {
-          this.#unlink(node);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.#unlink(node);
-          reject(error);
-        },
-      );
+      this.#track(reply, args[0]!, deadline, ms, resolve, reject);
     });
+  }
+
+  /**
+   * {@link send} for a pipeline (the `durability` option's write and its
+   * `WAIT`): one deadline for the whole batch. The client must have `pipeline`.
+   */
+  pipeline(
+    client: RedisExecutor,
+    key: string,
+    commands: readonly (readonly string[])[],
+    deadline: number,
+    ms: number,
+  ): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      let replies: Promise<unknown[]>;
+      try {
+        replies = Promise.resolve(client.pipeline!(key, commands, { timeoutMs: ms }));
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      this.#track(replies, commands[0]![0]!, deadline, ms, resolve, reject);
+    });
+  }
+
+  /** Links a deadline for `reply` and settles the caller's promise with whichever comes first. */
+  #track<T>(
+    reply: Promise<T>,
+    command: string,
+    deadline: number,
+    ms: number,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    const node: Pending = { deadline, command, ms, reject, prev: null, next: null, linked: false };
+    this.#link(node);
+    // Both handlers are attached at once, so a late rejection is handled, never
+    // reported as unhandled; settling an already rejected promise is a no-op.
+    reply.then(
+      (value) => {
+        this.#unlink(node);
+        resolve(value);
+      },
+      (error: unknown) => {
+        this.#unlink(node);
+        reject(error);
+      },
+    );
   }
 
   /**
