@@ -80,9 +80,12 @@ export interface UserSessionInfo {
  * await sessions.revokeUser(userId, { except: session }); // log out everywhere else
  * ```
  */
-export interface RevokeUserOptions {
-  /** The session to keep, usually the current one. */
-  except?: Session<never, never> | Session;
+export interface RevokeUserOptions<
+  Data extends object = SessionData,
+  Flash extends object = SessionData,
+> {
+  /** The session to keep, usually the current one (loaded by this manager). */
+  except?: Session<Data, Flash>;
 }
 
 /**
@@ -163,7 +166,7 @@ export interface Sessions<Data extends object = SessionData, Flash extends objec
    * it before committing the `except` session (`ERR_SESSION_COMMITTED`
    * otherwise).
    */
-  revokeUser(userId: string, options?: RevokeUserOptions): Promise<number>;
+  revokeUser(userId: string, options?: RevokeUserOptions<Data, Flash>): Promise<number>;
   /**
    * Deletes one of `userId`'s sessions by its `UserSessionInfo.id` (equal to
    * that session's `session.id`); false when it is not theirs or gone.

@@ -34,3 +34,19 @@ describe("types carry the session data shape", () => {
     expectTypeOf(neverRun).toBeFunction();
   });
 });
+
+describe("revokeUser keeps a session of the manager's own types", () => {
+  // Regression: `except` was typed `Session<never, never> | Session`, which a
+  // session whose data type is an interface (no index signature) does not fit.
+  it("accepts the manager's session when Data is an interface", () => {
+    const sessions = createSessions<Data>({
+      keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
+      store: new MemoryStore({ sweepIntervalMs: 0 }),
+    });
+    const neverRun = async (): Promise<void> => {
+      const session = await sessions.load("");
+      await sessions.revokeUser("u1", { except: session });
+    };
+    expectTypeOf(neverRun).toBeFunction();
+  });
+});
