@@ -116,13 +116,15 @@ function createReader() {
     const out = new CookieRecord() as Record<string, string | string[]>;
     const { decode, unquote, maxBytes, maxPairs } = limits;
     const all = collector === "all";
-    // String() returns a string as it is; it tells V8 the type, so `.length`
-    // is read directly instead of through a lookup that odd headers make
-    // megamorphic (about 100 instructions a parse after a hostile corpus).
-    let str = String(typeof header === "string" ? header : headerText(header));
+    // `"" +` leaves a string as it is but makes V8 check once that it is a
+    // string, so `.length` is read directly instead of through a lookup that
+    // odd headers make megamorphic (callgrind, one-cookie parse after the
+    // hostile corpus: 1,500 instructions without, 1,400 with; String() would
+    // do the same through a builtin call, 40 instructions more).
+    let str = "" + (typeof header === "string" ? header : headerText(header));
     let len = str.length;
     if (len > maxBytes) {
-      str = String(truncate(str, maxBytes));
+      str = "" + truncate(str, maxBytes);
       len = str.length;
     }
     let pairs = 0;
