@@ -1,6 +1,6 @@
 import { clearCookie } from "./clear-cookie.js";
 import { CookieError, describe } from "./errors.js";
-import { assertName, encodeValue, serializeAttributes } from "./lib/attributes.js";
+import { checkName, encodeValue, serializeAttributes } from "./lib/attributes.js";
 import { count as limitOption } from "./lib/header.js";
 import { MAX_NAME_VALUE } from "./lib/limits.js";
 import type { PrefixConstraint, SerializeOptions } from "./types.js";
@@ -130,11 +130,11 @@ export function chunkSetCookie(
   attributes: SerializeOptions = {},
   options: ChunkOptions = {},
 ): string[] {
-  assertName(name);
+  const prefix = checkName(name);
   const maxChunks = maxChunksOf(options.maxChunks);
   const maxBytes = limitOption("maxBytes", options.maxBytes, Infinity);
   const enc = encodeValue(value, attributes.encode);
-  const suffix = serializeAttributes(name, attributes);
+  const suffix = serializeAttributes(name, prefix, attributes);
   const incoming = options.incoming ?? undefined;
   const lines: string[] = [];
   let count = 0;

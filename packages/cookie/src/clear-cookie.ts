@@ -1,5 +1,5 @@
 import { secureCookieDefaults } from "./defaults.js";
-import { assertName, serializeAttributes } from "./lib/attributes.js";
+import { checkName, serializeAttributes } from "./lib/attributes.js";
 import type { CookieAttributes, PrefixConstraint } from "./types.js";
 
 /** RFC 9110 §5.6.7 IMF-fixdate of the Unix epoch. */
@@ -30,7 +30,7 @@ export function clearCookie(
   name: string,
   attributes: CookieAttributes = secureCookieDefaults,
 ): string {
-  assertName(name);
+  const prefix = checkName(name);
   const { priority: _priority, maxAge: _maxAge, expires: _expires, ...scope } = attributes;
-  return name + "=" + serializeAttributes(name, { ...scope, expires: EPOCH, maxAge: 0 });
+  return name + "=" + serializeAttributes(name, prefix, { ...scope, expires: EPOCH, maxAge: 0 });
 }

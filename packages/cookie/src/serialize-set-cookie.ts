@@ -1,5 +1,5 @@
 import { CookieError, describe } from "./errors.js";
-import { assertName, encodeValue, serializeAttributes } from "./lib/attributes.js";
+import { checkName, encodeValue, serializeAttributes } from "./lib/attributes.js";
 import { MAX_NAME_VALUE } from "./lib/limits.js";
 import type { OptionsFor, SerializeOptions } from "./types.js";
 
@@ -40,7 +40,7 @@ export function serializeSetCookie(
   value: string,
   options: SerializeOptions = EMPTY,
 ): string {
-  assertName(name);
+  const prefix = checkName(name);
   if (typeof options !== "object" || options === null) {
     throw new CookieError(
       "ERR_COOKIE_INVALID_OPTION",
@@ -54,5 +54,5 @@ export function serializeSetCookie(
       `cookie ${describe(name)} is ${name.length + encoded.length} octets with its encoded value; the limit is ${MAX_NAME_VALUE} (RFC 6265bis §5.6)`,
     );
   }
-  return name + "=" + encoded + serializeAttributes(name, options);
+  return name + "=" + encoded + serializeAttributes(name, prefix, options);
 }

@@ -57,6 +57,7 @@ export interface Limits {
   maxPairs: number;
 }
 
+/** The limits when no options are given. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   decode: true,
   unquote: false,
@@ -93,17 +94,7 @@ export function resolveOnly(options: ParseCookieAllOptions | undefined): string 
   return only;
 }
 
-/**
- * True when the name at `str[start, end)` is `family` itself or `family`
- * followed by "." and at least one character (one of its chunks).
- */
-export function inFamily(str: string, start: number, end: number, family: string): boolean {
-  const length = end - start;
-  const n = family.length;
-  if (length !== n && (length < n + 2 || str.charCodeAt(start + n) !== 0x2e)) return false;
-  return str.startsWith(family, start);
-}
-
+/** Validated parser options, with defaults for what is absent. */
 export function resolveLimits(options: ParseCookieOptions | undefined): Limits {
   if (options === undefined) return DEFAULT_LIMITS;
   if (typeof options !== "object" || options === null) {
@@ -136,19 +127,6 @@ export function headerText(header: CookieHeader): string {
   return text;
 }
 
-/**
- * The first `maxBytes` characters of `header`, minus a trailing pair that the
- * limit cuts (a pair is whole when ";" or the end follows it), so a cut never
- * truncates a value. Slices are views in V8: every later scan is bounded by
- * `maxBytes`, whatever the size of the input (CK-11).
- */
-export function truncate(header: string, maxBytes: number): string {
-  const head = header.slice(0, maxBytes);
-  if (header.charCodeAt(maxBytes) === 0x3b) return head;
-  const last = head.lastIndexOf(";");
-  return last === -1 ? "" : head.slice(0, last);
-}
-
 /** Percent-decodes, returning the input unchanged on a malformed escape. */
 export function tryDecode(value: string): string {
   try {
@@ -172,39 +150,3 @@ export const CookieRecord = (() => {
   C.prototype = Object.freeze(Object.create(null));
   return C;
 })();
-
-/**
- * Recently seen cookie names, one per slot. A server sees the same few names
- * on every request; reusing the string that already served as a property key
- * spares a slice and a string-table lookup per pair (about 15% of a parse).
- * Names only, never values; fixed size, so an attacker cannot grow it.
- */
-const NAMES: (string | undefined)[] = new Array(256).fill(undefined);
-
-/**
- * Slot of the name last returned by {@link sliceName}: a cheap hash that
- * parseCookie also uses to skip the duplicate lookup for names it has
- * certainly not seen yet in this header.
- */
-export let lastSlot = 0;
-
-/** `str.slice(start, end)`, served from {@link NAMES} when possible. */
-export function sliceName(str: string, start: number, end: number): string {
-  const length = end - start;
-  const slot = (length * 31 + str.charCodeAt(start) + str.charCodeAt(end - 1) * 7) & 255;
-  lastSlot = slot;
-  if (length > 24) return str.slice(start, end);
-  const cached = NAMES[slot];
-  if (cached !== undefined && cached.length === length && str.startsWith(cached, start)) {
-    return cached;
-  }
-  // V8 copies slices shorter than 13 characters but makes longer ones views
-  // into the parent: a cached view would keep a whole (maybe huge) header
-  // alive. Two short slices joined hold only their own characters.
-  const name =
-    length <= 12
-      ? str.slice(start, end)
-      : str.slice(start, start + 12) + str.slice(start + 12, end);
-  NAMES[slot] = name;
-  return name;
-}
