@@ -29,7 +29,7 @@ const builtEntry = (name) => ({
   entry: join(repoRoot, "packages", name, "dist", "index.js"),
 });
 
-/** The packages DESIGN.md rule 4 keeps free of Node: name → built ESM entry. */
+/** The packages that must load without Node built-ins: name → built ESM entry. */
 export const WEB_PACKAGES = ["cookie", "signing", "store", "session", "tokens"].map(builtEntry);
 
 /**

@@ -106,8 +106,9 @@ function chunkIndex(key: string, name: string): number {
  * With `incoming`, every cookie of this family that the new value does not
  * overwrite (the plain `name`, or chunks past the new count) gets a clearing
  * line with the same attributes. No name ever appears twice in the result
- * (CK-07). With `maxBytes`, a value whose cookies would take more of the
- * request's `Cookie` header than that throws `ERR_COOKIE_TOO_LARGE`.
+ * (RFC 6265bis §4.1.1: a response should not carry two Set-Cookie fields
+ * for one name). With `maxBytes`, a value whose cookies would take more of
+ * the request's `Cookie` header than that throws `ERR_COOKIE_TOO_LARGE`.
  * Validation and errors are otherwise those of {@link serializeSetCookie}.
  *
  * @example

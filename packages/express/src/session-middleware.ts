@@ -51,7 +51,7 @@ class RequestCommit<Data extends SessionData, Flash extends SessionData> impleme
   ) {}
 
   before(status: number): Promise<SessionHeaders> | null {
-    // No session write on HEAD/OPTIONS/304 (T-A14), except to finish a
+    // No session write on HEAD/OPTIONS/304, except to finish a
     // migration, whose old session is destroyed only after the new one is stored.
     const migrated = this.migrated;
     if (migrated === null) {
@@ -112,7 +112,7 @@ export function sessionOf<Data extends SessionData, Flash extends SessionData>(
  * an `ExpressSessionError` with `status` 503 (never a fresh session that would
  * later overwrite real data). Changing the session once its commit began
  * throws `SessionError` `ERR_SESSION_COMMITTED` (AD-04). `HEAD`, `OPTIONS` and `304`
- * responses commit nothing and send no cookie (T-A14).
+ * responses commit nothing and send no cookie.
  *
  * @example
  * ```ts

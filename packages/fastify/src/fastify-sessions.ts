@@ -96,7 +96,7 @@ async function plugin(
     if (state === undefined || state.done) return payload;
     state.done = true;
     const method = request.method;
-    // No session write on HEAD/OPTIONS/304 (T-A14).
+    // No session write on HEAD/OPTIONS/304: the client saw no page a write could record.
     if (method === "HEAD" || method === "OPTIONS" || reply.statusCode === 304) return payload;
     let result: CommitResult;
     try {

@@ -143,7 +143,7 @@ function withCookies(
  * (`ERR_SESSION_CONFLICT`) answers 409 and stores nothing; a route's
  * `requireFresh` refusal (`ERR_SESSION_REAUTH_REQUIRED`) that the app's
  * `onError` left as a 500 answers 401 with `Cache-Control: no-store`. `HEAD`,
- * `OPTIONS` and `304` responses commit nothing (T-A14).
+ * `OPTIONS` and `304` responses commit nothing: nothing was shown to the user that a write could record.
  *
  * The handler's Env comes from the manager: chained on the app
  * (`new Hono().use(sessionMiddleware(sessions))`), `c.get("session")` has

@@ -54,7 +54,7 @@ export interface LoadMeta {
 /**
  * One of a user's sessions, as shown on an "active sessions" page. `id` is the
  * session's public handle, the same value as `session.id` (a labelled SHA-256
- * of the store key): never a usable token, nor the store key (SID-08).
+ * of the store key): never a usable token, nor the store key.
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  * - `malformed`: wrong length/alphabet, undecodable record, or a record from the future.
  * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
  * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
- * - `duplicate_cookie`: two values for the session cookie's name (CK-09, decision 1),
+ * - `duplicate_cookie`: two values for the session cookie's name (which one is the user's cannot be told),
  *   or for one of its chunks, anywhere in the `Cookie` header.
  * - `header_too_large`: the `Cookie` header is longer than the session layer
  *   searches (`maxCookieSize` + 16 KiB), so a second copy of the session

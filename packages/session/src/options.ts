@@ -43,7 +43,7 @@ export interface SessionCookieOptions {
   /**
    * `true` adds `Max-Age = min(idle remaining, absolute remaining)` so the
    * cookie survives a browser restart ("remember me"). Off, the cookie is a
-   * browser-session cookie (CK-01); the server enforces timeouts either way.
+   * browser-session cookie (gone when the browser closes); the server enforces timeouts either way.
    * @default false
    */
   persistent?: boolean;

@@ -57,7 +57,7 @@ function text(name: string, value: unknown, max: number): string {
  * `tokens.issueStepUp`: a short-lived token proving a recent
  * re-authentication, for one sensitive operation (SECURITY LC-09, T-B47).
  * Typed `stepup+jwt` and, under HS*, signed with its own derived key, so it
- * never passes for an access token and vice versa (JWT-05). Reads the store
+ * never passes for an access token and vice versa. Reads the store
  * once, to tell a token family (checked again on verify) from another
  * session's id (claim `sid_type: "session"`).
  */

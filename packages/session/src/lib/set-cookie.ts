@@ -23,7 +23,7 @@ function attributes(cookie: CookieSettings, maxAge?: number): Attributes {
   return attrs;
 }
 
-/** The session cookie; `maxAge` only for persistent cookies (CK-01). */
+/** The session cookie; `maxAge` only for persistent cookies (else it ends with the browser session). */
 export function sessionSetCookie(cookie: CookieSettings, value: string, maxAge?: number): string {
   return serializeSetCookie(cookie.name, value, { ...attributes(cookie, maxAge), encode: "raw" });
 }
