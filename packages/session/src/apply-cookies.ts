@@ -1,16 +1,20 @@
+import { varyWithCookie } from "./respond.js";
+
 /**
- * Appends each `Set-Cookie` value as its own header field (never joined with
- * `, `, which corrupts `Expires` dates: AD-02, RFC 9110 §5.3) and, when any
- * session cookie is set, `Cache-Control: no-store` so no shared cache keeps a
- * response that carries one (AD-03). Returns the same response when its
- * headers are mutable, otherwise a copy with the new headers. `headers`
- * (from `sessions.commitHeaders`, e.g. `Clear-Site-Data`) are set as given.
+ * Writes a session's response headers onto a Fetch `Response`: each
+ * `Set-Cookie` value as its own header field (never joined with `, `, which
+ * corrupts `Expires` dates, RFC 9110 §5.3), and every entry of `headers` set
+ * as given. Pass it what {@link respond} returns, which already carries
+ * `Cache-Control: no-store` and `Vary: Cookie` when a cookie is set; given
+ * cookies straight from `sessions.commit` (or only headers, such as
+ * `Clear-Site-Data`), it adds those two itself. Returns
+ * the same response when its headers are mutable, otherwise a copy.
  *
  * @example
  * ```ts
- * const response = applyCookies(new Response("ok"), await sessions.commit(session));
- * const { setCookie, headers } = await sessions.commitHeaders(session);
- * const same = applyCookies(new Response("bye"), setCookie, headers);
+ * const out = await respond(sessions, session, { method: request.method, status: 200 });
+ * const response = applyCookies(new Response("ok"), out.setCookie, out.headers);
+ * const same = applyCookies(new Response("bye"), await sessions.commit(session));
  * ```
  */
 export function applyCookies(
@@ -39,7 +43,5 @@ function write(
   for (const [name, value] of extra) headers.set(name, value);
   for (const value of setCookies) headers.append("set-cookie", value);
   headers.set("cache-control", "no-store");
-  const vary = headers.get("vary");
-  if (vary === null) headers.set("vary", "Cookie");
-  else if (!/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary)) headers.set("vary", `${vary}, Cookie`);
+  headers.set("vary", varyWithCookie(headers.get("vary")));
 }

@@ -20,6 +20,8 @@ export type {
 export type { HttpFailure } from "./http-failure.js";
 export { failureResponse, httpFailure } from "./http-failure.js";
 export type { BruteforceOptions, SessionCookieOptions, SessionsOptions } from "./options.js";
+export type { ResponseFacts, SessionResponse } from "./respond.js";
+export { commitsOn, respond, responseHeaders, varyWithCookie } from "./respond.js";
 export type {
   DestroyResult,
   LoginOptions,

@@ -1,6 +1,7 @@
 import { applyCookies } from "./apply-cookies.js";
 import type { LoadMeta, Sessions } from "./create-sessions.js";
 import { failureResponse, httpFailure } from "./http-failure.js";
+import { respond } from "./respond.js";
 import type { Session } from "./session.js";
 
 /**
@@ -34,10 +35,11 @@ export interface WithSessionsOptions {
  * Wraps a `(request, session) => Response` handler for Node, Bun, Deno and
  * edge runtimes: loads the session, calls the handler, commits, and appends
  * the cookies to the response. A store outage answers `503` with
- * `Retry-After` instead of serving a fresh session (ERR-02); a commit that
+ * `Retry-After` instead of serving a fresh session that would later overwrite the real one; a commit that
  * loses every write race answers `409`, and a handler's `requireFresh` refusal
  * answers `401` with `Cache-Control: no-store` (see {@link httpFailure}); none of
- * them stores anything or sends a cookie. Extra arguments
+ * them stores anything or sends a cookie. `HEAD`, `OPTIONS` and `304`
+ * responses commit nothing, as in every adapter (see {@link respond}). Extra arguments
  * (a Workers `env`, a Deno `info`) are passed through.
  *
  * @example
@@ -62,7 +64,11 @@ export function withSessions<
     try {
       const session = await sessions.load(request, options.meta?.(request));
       const response = await handler(request, session, ...extra);
-      const { setCookie, headers } = await sessions.commitHeaders(session);
+      const { setCookie, headers } = await respond(sessions, session, {
+        method: request.method,
+        status: response.status,
+        vary: response.headers.get("vary"),
+      });
       return applyCookies(response, setCookie, headers);
     } catch (error) {
       const failure = httpFailure(error);

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { commitsOn, respond, responseHeaders, varyWithCookie, withSessions } from "../src/index.js";
+import { setup } from "./helpers.js";
+
+describe("commitsOn", () => {
+  it("refuses HEAD, OPTIONS (any case) and 304, and allows the rest", () => {
+    expect(commitsOn("HEAD", 200)).toBe(false);
+    expect(commitsOn("options", 204)).toBe(false);
+    expect(commitsOn("GET", 304)).toBe(false);
+    expect(commitsOn("GET", 200)).toBe(true);
+    expect(commitsOn("POST", 303)).toBe(true);
+    expect(commitsOn("DELETE", 500)).toBe(true);
+  });
+});
+
+describe("varyWithCookie", () => {
+  it("adds Cookie once, whatever shape the framework keeps Vary in", () => {
+    expect(varyWithCookie(undefined)).toBe("Cookie");
+    expect(varyWithCookie(null)).toBe("Cookie");
+    expect(varyWithCookie("")).toBe("Cookie");
+    expect(varyWithCookie([])).toBe("Cookie");
+    expect(varyWithCookie("Accept")).toBe("Accept, Cookie");
+    expect(varyWithCookie(["Accept", "Origin"])).toBe("Accept, Origin, Cookie");
+    expect(varyWithCookie("accept, cookie")).toBe("accept, cookie");
+    expect(varyWithCookie("*")).toBe("*");
+    expect(varyWithCookie("X-Cookie-Hint")).toBe("X-Cookie-Hint, Cookie");
+  });
+});
+
+describe("responseHeaders", () => {
+  it("marks a response with a cookie no-store and Vary: Cookie, keeping the session's own headers", () => {
+    const out = responseHeaders(
+      { setCookie: ["a=1"], headers: { "clear-site-data": '"cache"' } },
+      "Accept",
+    );
+    expect(out).toEqual({
+      setCookie: ["a=1"],
+      headers: {
+        "clear-site-data": '"cache"',
+        "cache-control": "no-store",
+        vary: "Accept, Cookie",
+      },
+      committed: true,
+    });
+  });
+
+  it("marks a bearer token no-store without Vary, and leaves an unchanged session alone", () => {
+    expect(responseHeaders({ setCookie: [], token: "t", headers: {} }).headers).toEqual({
+      "cache-control": "no-store",
+    });
+    expect(responseHeaders({ setCookie: [], headers: {} }).headers).toEqual({});
+  });
+});
+
+describe("respond", () => {
+  it("commits nothing on HEAD, OPTIONS or 304, and commits otherwise", async () => {
+    const { sessions, spy } = setup();
+    for (const [method, status] of [
+      ["HEAD", 200],
+      ["OPTIONS", 204],
+      ["GET", 304],
+    ] as const) {
+      const session = await sessions.load(undefined);
+      session.set("theme", "dark");
+      const out = await respond(sessions, session, { method, status });
+      expect(out).toMatchObject({ setCookie: [], headers: {}, committed: false });
+    }
+    expect(spy.calls.set).toBe(0);
+    const session = await sessions.load(undefined);
+    session.set("theme", "dark");
+    const out = await respond(sessions, session, { method: "GET", status: 200 });
+    expect(out.committed).toBe(true);
+    expect(out.setCookie).toHaveLength(1);
+    expect(out.headers).toMatchObject({ "cache-control": "no-store", vary: "Cookie" });
+    expect(spy.calls.set).toBe(1);
+  });
+});
+
+describe("withSessions follows the same policy", () => {
+  it("sends no cookie and stores nothing for HEAD and 304", async () => {
+    const { sessions, spy } = setup();
+    const handler = withSessions(sessions, async (request, session) => {
+      session.set("theme", "dark");
+      return new Response(null, { status: request.headers.get("x-status") === "304" ? 304 : 200 });
+    });
+    const head = await handler(new Request("https://app.test/", { method: "HEAD" }));
+    const notModified = await handler(
+      new Request("https://app.test/", { headers: { "x-status": "304" } }),
+    );
+    expect(head.headers.getSetCookie()).toEqual([]);
+    expect(notModified.headers.getSetCookie()).toEqual([]);
+    expect(spy.calls.set).toBe(0);
+    const get = await handler(new Request("https://app.test/"));
+    expect(get.headers.getSetCookie()).toHaveLength(1);
+    expect(get.headers.get("vary")).toBe("Cookie");
+    expect(spy.calls.set).toBe(1);
+  });
+});
