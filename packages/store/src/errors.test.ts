@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StoreClosedError, StoreError, StoreUnavailableError } from "./errors.js";
+import { StoreClosedError, StoreError, StoreUnavailableError, TesseraError } from "./errors.js";
 
 describe("store errors", () => {
   it("keeps code, name and cause", () => {
@@ -26,10 +26,22 @@ describe("store errors", () => {
 
   it("recognises an error from another copy of the package (Symbol.for brand)", () => {
     const foreign = new Error("other copy");
-    Object.defineProperty(foreign, Symbol.for("@tessera/store.StoreError"), { value: true });
+    Object.defineProperty(foreign, Symbol.for("@tessera/error"), { value: true });
     Object.assign(foreign, { code: "ERR_STORE_UNAVAILABLE" });
     expect(StoreUnavailableError.isInstance(foreign)).toBe(true);
     expect(foreign instanceof StoreError).toBe(false);
+  });
+
+  it("gives every package's error the same shape through TesseraError", () => {
+    class WidgetError extends TesseraError<"ERR_WIDGET_BROKEN"> {
+      static override readonly codePrefix: string = "ERR_WIDGET_";
+    }
+    const widget = new WidgetError("ERR_WIDGET_BROKEN", "broken");
+    expect(widget.name).toBe("WidgetError");
+    expect(WidgetError.isInstance(widget)).toBe(true);
+    expect(TesseraError.isInstance(widget)).toBe(true);
+    expect(StoreError.isInstance(widget)).toBe(false);
+    expect(WidgetError.isInstance(new StoreClosedError())).toBe(false);
   });
 
   it("omits cause when none is given", () => {

@@ -31,17 +31,61 @@ export interface StoreErrorOptions {
   cause?: unknown;
 }
 
-// Symbol.for, not Symbol(): two copies of this package (ESM and CJS, or two
-// versions in one tree) must still recognise each other's errors.
-const BRAND = Symbol.for("@tessera/store.StoreError");
+// Symbol.for, not Symbol(): two copies of a package (ESM and CJS, or two
+// versions in one tree) must still recognise each other's errors, so an
+// error is recognised by this mark and its code, never by `instanceof`.
+const MARK = Symbol.for("@tessera/error");
 
-function hasBrand(value: unknown): value is StoreError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { [BRAND]?: unknown })[BRAND] === true &&
-    typeof (value as { code?: unknown }).code === "string"
-  );
+/**
+ * The shape every Tessera error shares: a stable `code` to match on (never
+ * the message), the underlying `cause`, and a static `isInstance` that works
+ * across duplicate copies of a package. Each package's error class extends
+ * it and sets `codePrefix`; `isInstance` on a class is true for errors whose
+ * code starts with that prefix.
+ *
+ * @example
+ * ```ts
+ * class WidgetError extends TesseraError<"ERR_WIDGET_BROKEN"> {
+ *   static override readonly codePrefix = "ERR_WIDGET_";
+ * }
+ * WidgetError.isInstance(new WidgetError("ERR_WIDGET_BROKEN", "broken")); // true
+ * ```
+ */
+export class TesseraError<Code extends string = string> extends Error {
+  /** What `isInstance` requires a code to start with; each subclass narrows it. */
+  static readonly codePrefix: string = "ERR_";
+  /** Stable machine-readable code. */
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options: { cause?: unknown } = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    this.name = new.target.name;
+    this.code = code;
+    Object.defineProperty(this, MARK, { value: true });
+  }
+
+  /**
+   * True for an error of this class, including one created by another copy
+   * of its package: a Tessera error whose code starts with the class's `codePrefix`.
+   *
+   * @example
+   * ```ts
+   * if (StoreError.isInstance(error)) console.log(error.code);
+   * ```
+   */
+  static isInstance<T>(
+    this: { readonly prototype: T; readonly codePrefix: string },
+    value: unknown,
+  ): value is T {
+    if (typeof value !== "object" || value === null) return false;
+    const code = (value as { code?: unknown }).code;
+    return (
+      (value as { [MARK]?: unknown })[MARK] === true &&
+      typeof code === "string" &&
+      // biome-ignore lint/complexity/noThisInStatic: the calling subclass's own prefix is the point
+      code.startsWith(this.codePrefix)
+    );
+  }
 }
 
 /**
@@ -57,27 +101,12 @@ function hasBrand(value: unknown): value is StoreError {
  * }
  * ```
  */
-export class StoreError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: StoreErrorCode;
+export class StoreError extends TesseraError<StoreErrorCode> {
+  static override readonly codePrefix: string = "ERR_STORE_";
 
   constructor(code: StoreErrorCode, message: string, options: StoreErrorOptions = {}) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    super(code, message, options);
     this.name = "StoreError";
-    this.code = code;
-    Object.defineProperty(this, BRAND, { value: true });
-  }
-
-  /**
-   * True for any `StoreError`, including one created by another copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (StoreError.isInstance(error)) console.log(error.code);
-   * ```
-   */
-  static isInstance(value: unknown): value is StoreError {
-    return hasBrand(value);
   }
 }
 
@@ -97,21 +126,11 @@ export class StoreError extends Error {
  * ```
  */
 export class StoreUnavailableError extends StoreError {
+  static override readonly codePrefix: string = "ERR_STORE_UNAVAILABLE";
+
   constructor(message = "session store unavailable", options: StoreErrorOptions = {}) {
     super("ERR_STORE_UNAVAILABLE", message, options);
     this.name = "StoreUnavailableError";
-  }
-
-  /**
-   * True for a `StoreError` with code `ERR_STORE_UNAVAILABLE`, from any copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (StoreUnavailableError.isInstance(error)) return new Response(null, { status: 503 });
-   * ```
-   */
-  static override isInstance(value: unknown): value is StoreUnavailableError {
-    return hasBrand(value) && value.code === "ERR_STORE_UNAVAILABLE";
   }
 }
 
@@ -125,20 +144,10 @@ export class StoreUnavailableError extends StoreError {
  * ```
  */
 export class StoreClosedError extends StoreError {
+  static override readonly codePrefix: string = "ERR_STORE_CLOSED";
+
   constructor(message = "session store is closed", options: StoreErrorOptions = {}) {
     super("ERR_STORE_CLOSED", message, options);
     this.name = "StoreClosedError";
-  }
-
-  /**
-   * True for a `StoreError` with code `ERR_STORE_CLOSED`, from any copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (StoreClosedError.isInstance(error)) reconnect();
-   * ```
-   */
-  static override isInstance(value: unknown): value is StoreClosedError {
-    return hasBrand(value) && value.code === "ERR_STORE_CLOSED";
   }
 }

@@ -10,7 +10,7 @@ export type {
   UserSession,
 } from "./contract.js";
 export type { StoreErrorCode, StoreErrorOptions } from "./errors.js";
-export { StoreClosedError, StoreError, StoreUnavailableError } from "./errors.js";
+export { StoreClosedError, StoreError, StoreUnavailableError, TesseraError } from "./errors.js";
 export { MAX_KEY_LENGTH, MAX_USER_ID_LENGTH, MIN_VALUE_BYTES } from "./limits.js";
 export type { MemoryStoreOptions } from "./memory-store.js";
 export { MemoryStore } from "./memory-store.js";
