@@ -1,4 +1,8 @@
-/** T-D21 / DET-01: binding policy on a changed user-agent family or network. */
+/**
+ * Binding policy: a changed user-agent family or network is reported as a
+ * binding_changed event (logged by default, revoked on request), as OWASP's
+ * "Session Attacks Detection" suggests.
+ */
 import { describe, expect, it } from "vitest";
 import { network, sameNetwork, userAgentFamily } from "../src/lib/binding.js";
 import { setup } from "./helpers.js";
@@ -63,7 +67,7 @@ async function loggedIn(options: Parameters<typeof setup>[0]) {
   return { ...t, cookie, key };
 }
 
-describe("binding policy (T-D21)", () => {
+describe("binding policy: a changed user agent or network is reported, and revoked only on request", () => {
   it("log (default): a browser update or the same /16 is not a change", async () => {
     const { sessions, events, cookie } = await loggedIn({});
     const s = await sessions.load(cookie, { userAgent: CHROME_WIN_131, ip: "203.0.1.2" });

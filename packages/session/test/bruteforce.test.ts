@@ -1,4 +1,4 @@
-/** T-D22 / DET-01: many guessed ids from one IP → one bruteforce event per window. */
+/** Many guessed ids from one IP → one bruteforce event per window (OWASP "Session Attacks Detection"). */
 import { randomToken, sign } from "@tessera/signing";
 import { describe, expect, it } from "vitest";
 import { BruteforceDetector } from "../src/lib/bruteforce.js";
@@ -6,7 +6,7 @@ import { SEC, setup } from "./helpers.js";
 
 const NAME = "__Host-sid";
 
-describe("brute-force detection (T-D22)", () => {
+describe("brute-force detection: unknown ids counted per IP and window", () => {
   it("100 distinct unknown ids from one IP within 60 s → exactly one event and one hook call", async () => {
     const hook: unknown[] = [];
     const { sessions, keys, events, clock } = setup({ onBruteforce: (info) => hook.push(info) });

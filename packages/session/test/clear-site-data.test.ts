@@ -1,4 +1,4 @@
-/** T-D12 / LC-06: logout can ask the browser to clear cache, cookies and storage. */
+/** Logout can ask the browser to clear cache, cookies and storage (Clear-Site-Data, OWASP "Manual Session Expiration"). */
 import { describe, expect, it } from "vitest";
 import { applyCookies } from "../src/apply-cookies.js";
 import { withSessions } from "../src/with-sessions.js";
@@ -6,7 +6,7 @@ import { Jar, setup } from "./helpers.js";
 
 const VALUE = '"cache", "cookies", "storage"';
 
-describe("clearSiteDataOnLogout (T-D12)", () => {
+describe("clearSiteDataOnLogout", () => {
   it("commitHeaders: Clear-Site-Data after logout; the cookie is cleared too; replay is anonymous", async () => {
     const { request, sessions, jar, spy } = setup({ clearSiteDataOnLogout: true });
     const { session: first } = await request((s) => s.login("u1"));
@@ -80,7 +80,7 @@ describe("clearSiteDataOnLogout (T-D12)", () => {
     const s = await sessions.load("");
     s.set("n", 1);
     const line = (await commit(s))[0]!;
-    // A committed session takes no more changes (AD-04): the logout is the next request's.
+    // A committed session takes no more changes: the logout is the next request's.
     const next = await sessions.load(line.slice(0, line.indexOf(";")));
     await next.logout();
     expect((await commitHeaders(next)).headers).toEqual({ "clear-site-data": VALUE });

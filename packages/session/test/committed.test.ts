@@ -8,7 +8,7 @@ type Data = { n: number; cart: number[] };
 type Flash = { notice: string };
 type S = Session<Data, Flash>;
 
-/** Every public mutator, with a call that would change the session (AD-04, T-A06). */
+/** Every public mutator, with a call that would change the session after its headers may have gone out. */
 const MUTATORS: ReadonlyArray<[string, (s: S) => unknown]> = [
   ["set", (s) => s.set("n", 2)],
   ["delete", (s) => s.delete("n")],
@@ -74,7 +74,7 @@ async function outcome(call: () => unknown): Promise<unknown> {
   }
 }
 
-describe("changes after the commit began (AD-04, T-A06)", () => {
+describe("changes after the commit began throw, never silently lost", () => {
   it("classifies every public method as a read or a mutator (a new one must be added here)", () => {
     const names = Object.getOwnPropertyNames(SessionImpl.prototype).filter((name) => {
       const d = Object.getOwnPropertyDescriptor(SessionImpl.prototype, name)!;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createSessions } from "../src/create-sessions.js";
 import { keyring, setup } from "./helpers.js";
 
-describe("no lost updates (ST-10, SECURITY decision 3)", () => {
+describe("no lost updates: versioned writes merge keys, userId, authTime and createdAt never revert", () => {
   it("50 parallel commits on one session, each a different key: none lost", async () => {
     const { request, jar, sessions, events } = setup({ maxRetries: 100 });
     await request((s) => s.login("u1"));

@@ -97,7 +97,7 @@ describe("re-sent cookies reuse the request's signed value only when it is curre
     expect((await sessions.load(`__Host-sid=${before}`)).isNew).toBe(true);
   });
 
-  it("a cookie signed with a retired key is re-signed with the primary one (KEY-05)", async () => {
+  it("a cookie signed with a retired key is re-signed with the primary one", async () => {
     const old = { id: "k0", secret: randomToken(32) };
     const fresh = { id: "k1", secret: randomToken(32) };
     const c = clock();

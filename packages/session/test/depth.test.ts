@@ -1,4 +1,4 @@
-/** T-S11 / ST-06: nesting and size caps, on write and on load. */
+/** Nesting and size caps on session data, on write and on load, before any store call. */
 import { describe, expect, it } from "vitest";
 import { MIN, setup } from "./helpers.js";
 
@@ -8,7 +8,7 @@ function nested(levels: number): unknown {
   return value;
 }
 
-describe("JSON depth cap (T-S11, ST-06)", () => {
+describe("JSON depth cap", () => {
   it("1,000 levels: ERR_SESSION_TOO_DEEP before any store call", async () => {
     const { sessions, spy } = setup();
     const s = await sessions.load("");

@@ -1,11 +1,14 @@
-/** T-D06 / LC-01: privilege changes regenerate; only a full re-authentication moves authTime. */
+/**
+ * Privilege changes regenerate the id (OWASP "Renew the Session ID After Any
+ * Privilege Level Change"); only a full re-authentication moves authTime.
+ */
 import { hashToken } from "@tessera/signing";
 import { describe, expect, it } from "vitest";
 import { HOUR, MIN, setup } from "./helpers.js";
 
 const internals = (s: unknown) => s as { token: string; key: string };
 
-describe("T-D06 elevate() and login()", () => {
+describe("elevate() and login() regenerate the id", () => {
   it("elevate: new id, old id dead at once, createdAt/authTime/userId/data kept", async () => {
     // The store's clock lags so the manager's own absolute check is what ends the session.
     const { request, clock, events, spy, sessions, jar } = setup(

@@ -1,10 +1,14 @@
-/** SECURITY decision 5 and T-A02: Secure stays on unless a loudly named option drops it. */
+/**
+ * Secure stays on in development (browsers treat http://localhost as a secure
+ * context) unless a loudly named option drops it, and that option refuses to
+ * run when NODE_ENV=production.
+ */
 import { parseSetCookie } from "@tessera/cookie";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSessions } from "../src/index.js";
 import { keyring, setup } from "./helpers.js";
 
-describe("cookie.insecureDevelopmentOnly (decision 5, T-A02)", () => {
+describe("cookie.insecureDevelopmentOnly", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
   });

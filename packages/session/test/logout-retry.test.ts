@@ -1,4 +1,7 @@
-/** T-D13 / T-F02 / LC-06: a failed logout delete is reported, retried, and never forgotten. */
+/**
+ * Logout deletes on the server first; a failed delete is reported, retried,
+ * and never forgotten (OWASP "Manual Session Expiration").
+ */
 import { MemoryStore, type SessionStore, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
 import { createSessions, type SessionEvent } from "../src/index.js";
@@ -41,7 +44,7 @@ async function loggedIn(t: ReturnType<typeof flakyStore>) {
   return { jar, key: (s as unknown as { key: string }).key };
 }
 
-describe("logout while the store is down (T-D13)", () => {
+describe("logout while the store is down", () => {
   it("rejects with the store's typed error, still clears the cookie, emits store_error", async () => {
     const t = flakyStore(1);
     const { jar, key } = await loggedIn(t);

@@ -1,10 +1,13 @@
-/** T-D23 / SID-08 for the features added after the first D-suite: no token or secret in any event. */
+/**
+ * No token or secret in any event, for the features added after the first
+ * security tests (OWASP "Logging Sessions Life Cycle": log a hash, never the id).
+ */
 import { MemoryStore } from "@tessera/store";
 import { describe, expect, it } from "vitest";
 import { createSessions, type SessionEvent } from "../src/index.js";
 import { clock, Jar, keyring, MIN, spyStore } from "./helpers.js";
 
-describe("T-D23 no secrets in events (renewal, bearer, binding, brute force, revocation, retries)", () => {
+describe("no secrets in events (renewal, bearer, binding, brute force, revocation, retries)", () => {
   it("event payloads never contain a raw token, a cookie or bearer value, or a secret", async () => {
     const c = clock();
     const events: SessionEvent[] = [];

@@ -1,4 +1,4 @@
-/** T-D11 / LC-05: renewal timeout with a grace window for the previous token. */
+/** Renewal timeout (OWASP "Renewal Timeout") with a grace window for the previous token. */
 import { parseSetCookie } from "@tessera/cookie";
 import { describe, expect, it } from "vitest";
 import { MIN, SEC, setup } from "./helpers.js";
@@ -18,7 +18,7 @@ async function renewed(options: Parameters<typeof setup>[0] = {}) {
   return { ...t, old, oldKey, oldToken };
 }
 
-describe("renewAfter (T-D11, LC-05)", () => {
+describe("renewAfter", () => {
   it("+14:59 keeps the token; +15:01 issues a new one with the data kept", async () => {
     const { request, clock, oldKey, events } = await renewed();
     clock.advance(14 * MIN + 59 * SEC);
@@ -71,7 +71,7 @@ describe("renewAfter (T-D11, LC-05)", () => {
     expect((await sessions.load(jar.header())).userId).toBe("u1");
   });
 
-  it("the store never holds the new token in plaintext (ST-01)", async () => {
+  it("the store never holds the new token in plaintext, only its hash", async () => {
     const { request, clock, spy, oldKey } = await renewed();
     clock.advance(16 * MIN);
     const { session } = await request((s) => s.get("cart"));

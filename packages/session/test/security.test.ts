@@ -1,6 +1,7 @@
 /**
- * SECURITY.md test catalogue D (session manager), one block per entry.
- * Entries that do not apply to this design are listed in the README's
+ * The session manager's security rules, one block per rule, each named by
+ * what it guarantees (OWASP Session Management Cheat Sheet, ASVS V3/V7).
+ * Rules that do not apply to this design are listed in the README's
  * security section with the reason.
  */
 import { parseSetCookie } from "@tessera/cookie";
@@ -16,7 +17,7 @@ function internals(session: unknown): { token: string; key: string } {
   return session as { token: string; key: string };
 }
 
-describe("T-D01 identifiers come from the CSPRNG, 256 bits, base64url (SID-01..03)", () => {
+describe("identifiers come from the CSPRNG, 256 bits, base64url", () => {
   it("100,000 ids: unique, 43 chars of base64url, uniform characters, 32 CSPRNG bytes", async () => {
     const { sessions } = setup();
     // @tessera/signing draws from node:crypto where the runtime has it (Node here).
@@ -52,7 +53,7 @@ describe("T-D01 identifiers come from the CSPRNG, 256 bits, base64url (SID-01..0
   }, 30_000);
 });
 
-describe("T-D02 strict mode: a well-formed, correctly signed but never-issued id is not adopted (SID-05)", () => {
+describe("strict mode: a well-formed, correctly signed but never-issued id is not adopted", () => {
   it("issues a new id and stores nothing under the planted one", async () => {
     const { sessions, keys, events, spy } = setup();
     const planted = randomToken(32);
@@ -74,7 +75,7 @@ describe("T-D02 strict mode: a well-formed, correctly signed but never-issued id
   });
 });
 
-describe("T-D03 the cookie is validated before any store call (SID-06, T-S09)", () => {
+describe("the cookie is validated (length, alphabet, MAC) before any store call", () => {
   const valid = () => `${randomToken(32)}.k1.${randomToken(32)}`;
   it.each([
     // The whole header is searched, so a 10 KB value is seen, and refused by its length.
@@ -98,7 +99,7 @@ describe("T-D03 the cookie is validated before any store call (SID-06, T-S09)", 
   });
 });
 
-describe("T-D04 fixation (LC-01; CVE-2022-25896, CVE-2023-29019)", () => {
+describe("fixation: login regenerates the id (CVE-2022-25896, CVE-2023-29019)", () => {
   it("a planted anonymous id is replaced on login and is anonymous afterwards", async () => {
     const { request, jar, sessions } = setup();
     await request((s) => s.set("cart", [1])); // attacker's anonymous session S0
@@ -112,7 +113,7 @@ describe("T-D04 fixation (LC-01; CVE-2022-25896, CVE-2023-29019)", () => {
   });
 });
 
-describe("T-D05 regenerate invalidates the old id at once", () => {
+describe("regenerate invalidates the old id at once", () => {
   it("old lookup returns nothing before commit", async () => {
     const { request, jar, sessions } = setup();
     await request((s) => s.set("n", 1));
@@ -123,7 +124,7 @@ describe("T-D05 regenerate invalidates the old id at once", () => {
   });
 });
 
-describe("T-D06 privilege changes regenerate; createdAt stays unless it is a full re-authentication", () => {
+describe("privilege changes regenerate; createdAt stays unless it is a full re-authentication", () => {
   it("regenerate keeps createdAt and authTime; login moves both", async () => {
     const { request, clock } = setup();
     const first = await request((s) => s.login("u1"));
@@ -142,7 +143,7 @@ describe("T-D06 privilege changes regenerate; createdAt stays unless it is a ful
   });
 });
 
-describe("T-D09 expiry never trusts the client (LC-04, GHSA-pj27-2xvp-4qxg)", () => {
+describe("expiry never trusts the client (GHSA-pj27-2xvp-4qxg)", () => {
   it("a persistent cookie still held by the browser does not outlive the server deadline", async () => {
     const { request, clock, jar } = setup({ cookie: { persistent: true } }, false, HOUR);
     await request((s) => s.set("n", 1));
@@ -160,7 +161,7 @@ describe("T-D09 expiry never trusts the client (LC-04, GHSA-pj27-2xvp-4qxg)", ()
   });
 });
 
-describe("T-D12 logout", () => {
+describe("logout deletes on the server first, then clears the cookie", () => {
   it("deletes, clears with identical Path, marks no-store through the web helper", async () => {
     const { sessions } = setup();
     const jar = new Jar();
@@ -183,7 +184,7 @@ describe("T-D12 logout", () => {
   });
 });
 
-describe("T-D15 maxSessionsPerUser (LC-08)", () => {
+describe("maxSessionsPerUser", () => {
   async function loginFrom(sessions: ReturnType<typeof setup>["sessions"], ua: string) {
     const s = await sessions.load("", { userAgent: ua });
     await s.login("u1");
@@ -223,7 +224,7 @@ describe("T-D15 maxSessionsPerUser (LC-08)", () => {
   });
 });
 
-describe("T-D21 binding signal (DET-01, log policy)", () => {
+describe("binding signal (log policy)", () => {
   it("a different user agent or network on the same session emits binding_changed and keeps it", async () => {
     const { sessions, events } = setup();
     const s = await sessions.load("", { userAgent: "Firefox", ip: "203.0.113.7" });
@@ -241,7 +242,7 @@ describe("T-D21 binding signal (DET-01, log policy)", () => {
   });
 });
 
-describe("T-D18 concurrent changes to different keys are merged; security fields never revert", () => {
+describe("concurrent changes to different keys are merged; security fields never revert", () => {
   it("A sets cart, B sets theme: both survive; userId and authTime intact", async () => {
     const { request, jar, sessions } = setup();
     await request((s) => s.login("u1"));
@@ -258,7 +259,7 @@ describe("T-D18 concurrent changes to different keys are merged; security fields
   });
 });
 
-describe("T-D19 a save after logout does not resurrect the session (LC-11)", () => {
+describe("a save after logout does not resurrect the session", () => {
   it("L loads, M logs out, L saves: entry stays deleted, no cookie re-issued", async () => {
     const { request, jar, sessions, spy, events } = setup();
     await request((s) => s.login("u1"));
@@ -275,7 +276,7 @@ describe("T-D19 a save after logout does not resurrect the session (LC-11)", () 
   });
 });
 
-describe("T-D23 no secrets in events or errors (SID-08)", () => {
+describe("no secrets in events or errors", () => {
   it("no event or error message contains a raw token, cookie value, CSRF token or secret", async () => {
     const secret = randomToken(32);
     const { createKeyring } = await import("@tessera/signing");
@@ -319,7 +320,7 @@ describe("T-D23 no secrets in events or errors (SID-08)", () => {
   });
 });
 
-describe("T-D24 a tampered cookie yields an anonymous session and a 200", () => {
+describe("a tampered cookie yields an anonymous session and a 200", () => {
   it("bad_signature event, no reason or stack in the body", async () => {
     const { request, jar, sessions, events } = setup();
     await request((s) => s.set("n", 1));
@@ -338,7 +339,7 @@ describe("T-D24 a tampered cookie yields an anonymous session and a 200", () => 
   });
 });
 
-describe("T-D25 payload cap (ST-06)", () => {
+describe("payload cap before any store call", () => {
   it("a 1 MB value throws ERR_SESSION_TOO_LARGE before any store call", async () => {
     const { sessions, spy } = setup();
     const s = await sessions.load("");
@@ -356,7 +357,7 @@ describe("T-D25 payload cap (ST-06)", () => {
   });
 });
 
-describe("T-D26 the id is read from the cookie only (SID-07)", () => {
+describe("the id is read from the cookie only, never from a URL, body or other header", () => {
   it("ignores ?sid=, ;jsessionid=, a form field and X-Session-Id", async () => {
     const { request, jar, sessions } = setup();
     await request((s) => s.set("n", 1));
@@ -375,7 +376,7 @@ describe("T-D26 the id is read from the cookie only (SID-07)", () => {
   });
 });
 
-describe("T-D27 prototype pollution (ST-06)", () => {
+describe("prototype pollution: records are prototype-safe", () => {
   it("__proto__ and constructor are plain keys; Object.prototype untouched", async () => {
     const { request } = setup();
     await request((s) => {
@@ -392,7 +393,7 @@ describe("T-D27 prototype pollution (ST-06)", () => {
     expect((session.toJSON() as { isAdmin?: boolean }).isAdmin).toBeUndefined();
   });
 
-  it("a stored record carrying __proto__ does not pollute on load or merge (T-S12)", async () => {
+  it("a stored record carrying __proto__ does not pollute on load or merge", async () => {
     const { request, jar, sessions, spy } = setup();
     await request((s) => s.set("n", 1));
     const s0 = await sessions.load(jar.header());
@@ -415,7 +416,7 @@ describe("T-D27 prototype pollution (ST-06)", () => {
   });
 });
 
-describe("T-D28 a clock that moves back grants no lifetime", () => {
+describe("a clock that moves back grants no lifetime", () => {
   it("clock back 1 h: the absolute deadline still holds", async () => {
     const { request, clock } = setup({}, false, 24 * HOUR);
     await request((s) => s.set("n", 1));
@@ -449,7 +450,7 @@ describe("T-D28 a clock that moves back grants no lifetime", () => {
   });
 });
 
-describe("T-D29 stateless logout", () => {
+describe("stateless logout without a store only clears the cookie", () => {
   it("clears the cookie and says the server did not revoke anything", async () => {
     const { request, jar, sessions } = setup({}, true);
     await request((s) => s.login("u1"));
@@ -457,12 +458,12 @@ describe("T-D29 stateless logout", () => {
     const { result, setCookies } = await request((s) => s.logout());
     expect(result).toEqual({ serverSideRevoked: false });
     expect(parseSetCookie(setCookies[0]!)!.attributes.maxAge).toBe(0);
-    // Documented: a stolen copy stays valid until it expires (SECURITY decision 4).
+    // Documented in SECURITY.md (known limitations): a stolen copy stays valid until it expires.
     expect((await sessions.load(stolen.header())).userId).toBe("u1");
   });
 });
 
-describe("T-D30 login carries over only the listed keys", () => {
+describe("login carries over only the listed keys", () => {
   it("cart survives, role does not", async () => {
     const { request } = setup();
     await request((s) => {
@@ -484,7 +485,7 @@ describe("T-D30 login carries over only the listed keys", () => {
   });
 });
 
-describe("T-D31 two values of the session cookie → no session (CK-09, decision 1)", () => {
+describe("two values of the session cookie → no session, rejected as duplicate_cookie (cookie tossing; RFC 6265bis §4.2.2)", () => {
   it.each([
     ["both valid", true],
     ["one garbage", false],

@@ -1,5 +1,5 @@
 /**
- * Size budget (STYLE.md "a size budget where size matters"): the package's
+ * Size budget (the manager is on every request path): the package's
  * own code, bundled and minified as a user's bundler would, then gzipped.
  * Dependencies (@tessera/*) are external: they carry their own budgets.
  */
@@ -35,7 +35,7 @@ describe("bundle size", () => {
     const gzipped = gzipSync(code, { level: 9 }).length;
     expect(gzipped).toBeGreaterThan(1000); // the measurement itself works
     expect(gzipped).toBeLessThanOrEqual(BUDGET);
-    // Runs on Web Crypto runtimes: no Node built-ins in the bundle (DESIGN rule 4, AD-08).
+    // Runs on Web Crypto runtimes: no Node built-ins in the bundle.
     const text = new TextDecoder().decode(code);
     expect(text).not.toMatch(/["']node:/);
     expect(text).not.toContain("Math.random");

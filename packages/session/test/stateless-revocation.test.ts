@@ -1,4 +1,8 @@
-/** SECURITY decision 4, T-B37, T-D29, SL-03: revocation of sealed cookies with a small store. */
+/**
+ * Revocation of sealed cookies with a small store: without one, stateless
+ * logout only clears the cookie; with one, a per-user notBefore and a denied
+ * session id refuse copies issued before them.
+ */
 import { readFileSync } from "node:fs";
 import { MemoryStore } from "@tessera/store";
 import { describe, expect, it } from "vitest";
@@ -23,7 +27,7 @@ function flipPadding(sealed: string): string {
   return sealed.slice(0, -1) + alphabet[index ^ 0b0001]!;
 }
 
-describe("stateless logout with revocationStore (T-D29, T-B37)", () => {
+describe("stateless logout with revocationStore", () => {
   it("logout denies the sid: the pre-logout copy is rejected; serverSideRevoked is true", async () => {
     const { request, jar, sessions, events } = revocable();
     await request((s) => s.login("u1"));

@@ -1,4 +1,7 @@
-/** T-D26 / SID-07 / decision 6: ids only from the cookie, or only from Authorization: Bearer. */
+/**
+ * Ids only from the cookie, or only from `Authorization: Bearer`, never from a
+ * URL (OWASP "Session ID Exchange Mechanism": used vs. accepted).
+ */
 import { describe, expect, it } from "vitest";
 import { readBearer } from "../src/lib/load.js";
 import { withSessions } from "../src/with-sessions.js";
@@ -15,7 +18,7 @@ async function bearerSession() {
   return { ...t, token: result.token!, early, result };
 }
 
-describe("tokenMode: authorization (T-D26)", () => {
+describe("tokenMode: authorization", () => {
   it("login hands out a token, not a cookie; Bearer finds the session", async () => {
     const { sessions, token, early, result } = await bearerSession();
     expect(result.setCookie).toEqual([]);
