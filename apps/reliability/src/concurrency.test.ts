@@ -1,7 +1,7 @@
 /**
- * Concurrency (issue item 3, T-D18/T-F05): many clients change one session
- * at the same time through HTTP, on every store. Different keys: nothing is
- * lost (versioned writes + key-level merge). A client whose request ran out
+ * Concurrency: many clients change one session at the same time through
+ * HTTP, on every store. Different keys: nothing is lost (versioned writes +
+ * key-level merge). A client whose request ran out
  * of merge retries gets the documented 409 (`ERR_SESSION_CONFLICT`) and
  * retries; conflicts and retries are reported.
  */

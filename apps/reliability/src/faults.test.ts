@@ -1,11 +1,11 @@
 /**
- * Faults (issue item 2, T-F01/T-F03/T-F04): a TCP fault proxy between the
- * app and the real Redis, PostgreSQL and Memcached servers adds latency,
- * swallows traffic, drops connections mid-command and refuses connections.
- * The shared servers are never stopped. Every response is checked: a 200
- * carries the right user and a counter that never went back, a 503 carries
- * no cookie; at the end no acknowledged increment is missing and the same app
- * (no restart) serves both users their own data.
+ * Faults: a TCP fault proxy between the app and the real Redis, PostgreSQL
+ * and Memcached servers adds latency, swallows traffic, drops connections
+ * mid-command and refuses connections. The shared servers are never stopped.
+ * Every response is checked: a 200 carries the right user and a counter that
+ * never went back, a 503 carries no cookie; at the end no acknowledged
+ * increment is missing and the same app (no restart) serves both users their
+ * own data.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_KINDS } from "./lib/app.js";

@@ -1,5 +1,5 @@
 /**
- * CI variant of the load and soak run (issue item 1): 10 s per app × store
+ * CI variant of the load and soak run: 10 s per app × store
  * instead of the full run's 60 s (`pnpm reliability`). Bounded in time and
  * request count, 127.0.0.1 only.
  */

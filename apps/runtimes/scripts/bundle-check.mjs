@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * Bundle check (SECURITY AD-08 / T-A12 static half): each Web-runtime package's
- * built ESM entry, and each edge store's, is bundled with esbuild for the
- * browser platform, the way a Worker or a browser build would take it. It fails when
+ * Bundle check (the static half of "runs on Web Crypto runtimes without `node:`
+ * imports", whose dynamic half is the runtime matrix): each Web-runtime
+ * package's built ESM entry, and each edge store's, is bundled with esbuild
+ * for the browser platform, the way a Worker or a browser build would take
+ * it. It fails when
  *   - esbuild cannot bundle it (with platform "browser" an import of a Node
  *     built-in such as `node:crypto` does not resolve and is an error),
  *   - any input or output import in the metafile is a Node built-in, or

@@ -7,7 +7,7 @@ import { bundleCheck, checkBundle, isNodeBuiltin, WEB_PACKAGES } from "../script
 const scratch = mkdtempSync(join(tmpdir(), "tessera-bundle-check-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe("bundle check (T-A12 static half)", () => {
+describe("bundle check (no Node built-in in a Web-runtime bundle)", () => {
   it("bundles every Web-runtime package and edge store for the browser, Node-free and within budget", async () => {
     const rows = await bundleCheck();
     expect(rows.map((r) => r.name)).toEqual([

@@ -7,7 +7,8 @@
  *   same key imported once and the same claim checks, for HS256 (the derived
  *   subkey) and EdDSA (the public key). Target: ratio >= 0.9. Like for like,
  *   the peer sets `maxTokenAge`: it is jose's only way to refuse a token whose
- *   `iat` lies in the future, which our rules require (SECURITY JWT-06). A
+ *   `iat` lies in the future, which our rules require (a future `iat`
+ *   is refused; RFC 7519 §4.1.6). A
  *   second HS256 row shows jose without it, for reference.
  * - Verify with `denyList` and `checkRevocation` on MemoryStore: the same
  *   peer; shows the cost of the two parallel `store.get`s.

@@ -34,8 +34,8 @@ async function sendFetch(res: ExpressResponse, response: Response): Promise<void
 /**
  * The small JSON API on @tessera/tokens. It never reads the session cookie:
  * it is mounted before the session middleware, takes credentials only in
- * the body or the `Authorization` header (SECURITY decision 6), and so needs
- * no CSRF token.
+ * the body or the `Authorization` header (bearer credentials never travel in
+ * a URL), and so needs no CSRF token.
  */
 export function apiRouter(ctx: DemoContext): Router {
   const api = express.Router();

@@ -58,7 +58,8 @@ async function render(
     },
     body,
   );
-  // Every page is personal (a CSRF token, a name, a flash): never cache it (SECURITY AD-03).
+  // Every page is personal (a CSRF token, a name, a flash): never cache it
+  // (OWASP Session Management Cheat Sheet, "Web Content Caching").
   res.status(status).type("html").set("cache-control", "no-store").send(page);
 }
 
@@ -70,9 +71,10 @@ const requireUser: RequestHandler = (req, res, next) => {
 };
 
 /**
- * Step-up for sensitive actions (SECURITY LC-09): the sign-in must be at most
- * `maxAge` seconds old, else the user confirms their password at /reauth and
- * comes back to `back` (the form page, for a POST).
+ * Step-up for sensitive actions (OWASP "Reauthentication After Risk Events"):
+ * the sign-in must be at most `maxAge` seconds old, else the user confirms
+ * their password at /reauth and comes back to `back` (the form page, for a
+ * POST).
  */
 function requireFresh(maxAge: number, back: string): RequestHandler {
   return (req, res, next) => {
@@ -92,8 +94,9 @@ function requireFresh(maxAge: number, back: string): RequestHandler {
 /**
  * CSRF defence for every POST: the synchronizer token of the session
  * (session.verifyCsrf, constant time), plus Fetch Metadata as defence in
- * depth (SECURITY AD-05): a browser that says the request is cross-site is
- * refused even before the token is looked at.
+ * depth (OWASP CSRF Prevention Cheat Sheet, "Fetch Metadata headers"): a
+ * browser that says the request is cross-site is refused even before the
+ * token is looked at.
  */
 function verifyCsrf(ctx: DemoContext): RequestHandler {
   return async (req, res, next) => {
@@ -239,7 +242,8 @@ export function webRouter(ctx: DemoContext): Router {
     if (needsRehash(user.passwordHash, ctx.passwordCost)) {
       await users.setPasswordHash(user.id, await hashPassword(password, ctx.passwordCost));
     }
-    // New token, user bound, auth time recorded: the pre-login cookie is now worthless (LC-01).
+    // New token, user bound, auth time recorded: the pre-login cookie is now worthless
+    // (no session fixation).
     // "Keep me signed in" only gives the cookie a Max-Age; the idle and absolute timeouts stay.
     await req.session.login(user.id, { persistent: field(req, "remember") === "on" });
     req.session.flash("notice", `Signed in as ${user.username}.`);

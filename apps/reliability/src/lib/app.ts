@@ -199,7 +199,8 @@ function fetchApp(sessions: AppSessions): (req: IncomingMessage, res: ServerResp
         response.headers.forEach((value, name) => {
           if (name !== "set-cookie") res.setHeader(name, value);
         });
-        // One field per cookie (AD-02): getSetCookie, never a joined get("set-cookie").
+        // One field per cookie: getSetCookie, never a joined get("set-cookie"), whose
+        // ", " corrupts Expires dates (RFC 9110 §5.3 makes Set-Cookie the exception).
         const cookies = response.headers.getSetCookie();
         if (cookies.length > 0) res.setHeader("set-cookie", cookies);
         res.writeHead(response.status);
