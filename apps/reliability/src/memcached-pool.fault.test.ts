@@ -11,33 +11,31 @@
  * outages as "no session" runs beside it and must be caught.
  */
 import { createHash } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { MemcachedStore, type MemjsClientLike, memjsClient } from "@tessera/store-memcached";
 import memjs from "memjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unexpectedErrors } from "./lib/app.js";
 import {
   type Client,
-  load,
+  moreIncrements,
   newClient,
   openSession,
-  type Rules,
   storedCounter,
-  swallowingStore,
-  type Timeline,
   until,
 } from "./lib/failover.js";
-import { type Fixture, startFixture } from "./lib/fixture.js";
+import type { Fixture } from "./lib/fixture.js";
 import { hit } from "./lib/http.js";
+import {
+  type AppAndControl,
+  killRules,
+  killUnderLoad,
+  startAppAndControl,
+  TIMEOUT_MS,
+} from "./lib/kill-under-load.js";
 import { type OwnMemcached, startMemcached } from "./lib/own-servers.js";
 import { record } from "./lib/report.js";
 
-/** The store's per-call bound, ms. */
-const TIMEOUT_MS = 1000;
-/** A 503 must come within the store's timeout; the slack absorbs a loaded 2-core machine. */
-const RULES: Rules = { max503Ms: TIMEOUT_MS + 1500, restartsEmpty: true };
-/** How long the server stays down at least, ms. */
-const OUTAGE_MS = 1500;
+/** The server comes back empty. */
+const RULES = killRules(true);
 /** The index of the server the test kills (servers[0] survives). */
 const LOST = 1;
 
@@ -49,8 +47,7 @@ describe("Memcached pool of two: one server killed under load, back empty", () =
   const prefix = `tessera-pool:${Date.now().toString(36)}:`;
   let servers: OwnMemcached[] = [];
   let raw: MemjsClientLike & { close(): void };
-  let app: Fixture;
-  let control: Fixture;
+  let fixtures: AppAndControl;
 
   /** The server (0 or 1) a Memcached key hashes to: the ring `memjsClient` installed. */
   const serverOf = (memcachedKey: string) => raw.getServer(memcachedKey);
@@ -98,18 +95,17 @@ describe("Memcached pool of two: one server killed under load, back empty", () =
       logger: { log() {} },
     }) as unknown as MemjsClientLike & { close(): void };
     const store = new MemcachedStore({ client: memjsClient(raw), prefix, timeoutMs: TIMEOUT_MS });
-    app = await startFixture("express", store);
-    control = await startFixture("express", swallowingStore(store));
+    fixtures = await startAppAndControl(store);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await control?.close();
+    await fixtures?.close();
     raw?.close();
     for (const server of servers) await server.kill();
   });
 
   it("keeps the survivor's sessions, answers 503 for the lost one's, then signs its users out cleanly", async () => {
+    const { app, control } = fixtures;
     const users = await clients(app, "app", [
       ["user", "survivor", 3],
       ["user", "lost", 2],
@@ -123,111 +119,83 @@ describe("Memcached pool of two: one server killed under load, back empty", () =
     ]);
     const survivors = users.filter((c) => !c.lost);
     const lost = users.filter((c) => c.lost);
-    const t: Timeline = {};
-    const violations: string[] = [];
-    const controlViolations: string[] = [];
-    const stopApp = load(app, users, t, RULES, violations);
-    const stopControl = load(control, checked, t, RULES, controlViolations);
-    let stopped = false;
-    try {
-      await until(
-        [...users, ...checked],
-        (c) => c.acked >= 3,
-        "3 increments each before the kill",
-        violations,
-      );
-      expect(violations).toEqual([]);
+    let survivorsAtKill: number[] = [];
+    let survivorsAtUp: number[] = [];
+    const t = await killUnderLoad({
+      ...fixtures,
+      clients: users,
+      checked,
+      lost,
+      rules: RULES,
+      async kill() {
+        await servers[LOST]!.kill();
+        survivorsAtKill = survivors.map((c) => c.acked);
+      },
+      whileDown() {
+        // The survivors kept working while the other server was down.
+        survivors.forEach((c, i) => {
+          expect(c.acked, c.label).toBeGreaterThan(survivorsAtKill[i]!);
+        });
+      },
+      restart: () => servers[LOST]!.start(),
+      async afterRestart(violations) {
+        const signedOut = (c: Client) => c.signedOut !== undefined;
+        await until(lost, signedOut, "a clean sign-out per lost session", violations);
+        expect(violations).toEqual([]);
+        survivorsAtUp = await moreIncrements(
+          survivors,
+          3,
+          "3 more increments per survivor after the restart",
+          violations,
+        );
+      },
+      controlSettled: {
+        done: (c) => c.signedOut !== undefined,
+        what: "the control's sessions to settle",
+      },
+    });
 
-      t.killAt = performance.now();
-      await servers[LOST]!.kill();
-      t.downAt = performance.now();
-      const survivorsAtKill = survivors.map((c) => c.acked);
-      await until(lost, (c) => c.unavailable >= 3, "3 answers of 503 per lost session", violations);
-      expect(violations).toEqual([]);
-      const remaining = OUTAGE_MS - (performance.now() - t.downAt);
-      if (remaining > 0) await sleep(remaining);
-      // The survivors kept working while the other server was down.
-      survivors.forEach((c, i) => {
-        expect(c.acked, c.label).toBeGreaterThan(survivorsAtKill[i]!);
-      });
-
-      t.restartAt = performance.now();
-      await servers[LOST]!.start();
-      t.upAt = performance.now();
-      await until(
-        lost,
-        (c) => c.signedOut !== undefined,
-        "a clean sign-out per lost session",
-        violations,
-      );
-      expect(violations).toEqual([]);
-      await until(
-        checked,
-        (c) => c.signedOut !== undefined,
-        "the control's sessions to settle",
-        [],
-      );
-      const survivorsAtUp = survivors.map((c) => c.acked);
-      await until(
-        survivors,
-        (c) => c.acked >= survivorsAtUp[survivors.indexOf(c)]! + 3,
-        "3 more increments per survivor after the restart",
-        violations,
-      );
-      expect(violations).toEqual([]);
-      await Promise.all([stopApp(), stopControl()]);
-      stopped = true;
-
-      expect(violations).toEqual([]);
-      expect(unexpectedErrors).toEqual([]);
-      // No increment a survivor saw acknowledged is missing, and none is extra.
-      for (const c of survivors) expect(await storedCounter(app, c), c.label).toBe(c.acked);
-      // Nothing stale comes back: the old cookie of a signed-out session opens a
-      // fresh one, also for a session whose item survived but whose owner's
-      // index item was lost, and also after that user signs in again.
-      for (const c of lost) {
-        const again = await hit(app.app.url, "POST", "/inc", { cookie: c.cookie });
-        expect([again.status, again.body["isNew"], again.body["counter"]], c.label).toEqual([
-          200,
-          true,
-          1,
-        ]);
-        if (c.user === null) continue;
-        const relogin = await hit(app.app.url, "POST", `/login?user=${c.user}`);
-        expect(relogin.status).toBe(200);
-        const stale = await hit(app.app.url, "POST", "/inc", { cookie: c.cookie });
-        expect([stale.status, stale.body["isNew"], stale.body["user"]], c.label).toEqual([
-          200,
-          true,
-          null,
-        ]);
-      }
-      // The control hid the outage as "no session": the same checks catch it.
-      expect(
-        controlViolations.some((v) => v.endsWith("a fresh session instead of the real one")),
-      ).toBe(true);
-
-      const served503 = lost.reduce((n, c) => n + c.unavailable, 0);
-      record("scale-out", {
-        store: "memcached (2 servers, 1 killed)",
-        sessions: users.length,
-        lostSessions: lost.length,
-        timeoutMs: TIMEOUT_MS,
-        outageMs: Math.round(t.upAt - t.killAt),
-        answered503: served503,
-        slowest503Ms: Math.round(Math.max(...lost.map((c) => c.slowest503))),
-        survivorIncrementsDuringOutage: survivorsAtUp.reduce(
-          (n, up, k) => n + up - survivorsAtKill[k]!,
-          0,
-        ),
-        restartMs: Math.round(t.upAt - t.restartAt),
-        signedOutWithinMs: Math.round(
-          Math.max(...lost.map((c) => (c.signedOut?.at ?? Number.NaN) - t.restartAt!)),
-        ),
-        acknowledgedLostOnSurvivor: 0,
-      });
-    } finally {
-      if (!stopped) await Promise.all([stopApp(), stopControl()]);
+    // No increment a survivor saw acknowledged is missing, and none is extra.
+    for (const c of survivors) expect(await storedCounter(app, c), c.label).toBe(c.acked);
+    // Nothing stale comes back: the old cookie of a signed-out session opens a
+    // fresh one, also for a session whose item survived but whose owner's
+    // index item was lost, and also after that user signs in again.
+    for (const c of lost) {
+      const again = await hit(app.app.url, "POST", "/inc", { cookie: c.cookie });
+      expect([again.status, again.body["isNew"], again.body["counter"]], c.label).toEqual([
+        200,
+        true,
+        1,
+      ]);
+      if (c.user === null) continue;
+      const relogin = await hit(app.app.url, "POST", `/login?user=${c.user}`);
+      expect(relogin.status).toBe(200);
+      const stale = await hit(app.app.url, "POST", "/inc", { cookie: c.cookie });
+      expect([stale.status, stale.body["isNew"], stale.body["user"]], c.label).toEqual([
+        200,
+        true,
+        null,
+      ]);
     }
+
+    const served503 = lost.reduce((n, c) => n + c.unavailable, 0);
+    record("scale-out", {
+      store: "memcached (2 servers, 1 killed)",
+      sessions: users.length,
+      lostSessions: lost.length,
+      timeoutMs: TIMEOUT_MS,
+      outageMs: Math.round(t.upAt! - t.killAt!),
+      answered503: served503,
+      slowest503Ms: Math.round(Math.max(...lost.map((c) => c.slowest503))),
+      survivorIncrementsDuringOutage: survivorsAtUp.reduce(
+        (n, up, k) => n + up - survivorsAtKill[k]!,
+        0,
+      ),
+      restartMs: Math.round(t.upAt! - t.restartAt!),
+      signedOutWithinMs: Math.round(
+        Math.max(...lost.map((c) => (c.signedOut?.at ?? Number.NaN) - t.restartAt!)),
+      ),
+      acknowledgedLostOnSurvivor: 0,
+    });
   });
 });

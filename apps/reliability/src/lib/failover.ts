@@ -243,6 +243,21 @@ export function swallowingStore(store: SessionStore): SessionStore {
 }
 
 /**
+ * Waits until every client has `n` more increments acknowledged than now (see
+ * {@link until}); returns the counts it started from.
+ */
+export async function moreIncrements(
+  clients: Client[],
+  n: number,
+  what: string,
+  violations: readonly string[],
+): Promise<number[]> {
+  const from = clients.map((c) => c.acked);
+  await until(clients, (c) => c.acked >= from[clients.indexOf(c)]! + n, what, violations);
+  return from;
+}
+
+/**
  * Waits until every client satisfies `done`, or throws naming the ones that
  * do not. Returns early once `violations` holds anything, so a test reports
  * what went wrong rather than a timeout.

@@ -68,6 +68,30 @@ export async function openStore(kind: StoreKind, options: OpenOptions = {}): Pro
   const host = proxy?.host ?? first.host;
   const port = proxy?.port ?? first.port;
   const closeProxy = async () => proxy?.close();
+  /**
+   * A server store as opened. Closing it lets traffic pass the proxy again,
+   * so `cleanUp` can remove this run's data, then ends the client.
+   */
+  const opened = (
+    store: SessionStore,
+    cleanUp: () => Promise<unknown>,
+    end: () => Promise<unknown>,
+  ): OpenStore => ({
+    kind,
+    store,
+    proxy,
+    timeoutMs,
+    async close() {
+      await store.close?.();
+      await proxy?.set({ kind: "pass" });
+      try {
+        await cleanUp();
+      } finally {
+        await end().catch(ignore);
+        await closeProxy();
+      }
+    },
+  });
 
   if (kind === "redis") {
     const url = new URL(value);
@@ -89,24 +113,15 @@ export async function openStore(kind: StoreKind, options: OpenOptions = {}): Pro
       prefix,
       commandTimeout: timeoutMs,
     });
-    return {
-      kind,
+    return opened(
       store,
-      proxy,
-      timeoutMs,
-      async close() {
-        await store.close();
-        await proxy?.set({ kind: "pass" });
-        try {
-          for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
-            if (keys.length > 0) await client.del(keys);
-          }
-        } finally {
-          await client.quit().catch(ignore);
-          await closeProxy();
+      async () => {
+        for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+          if (keys.length > 0) await client.del(keys);
         }
       },
-    };
+      () => client.quit(),
+    );
   }
 
   if (kind === "postgres") {
@@ -123,22 +138,11 @@ export async function openStore(kind: StoreKind, options: OpenOptions = {}): Pro
     const table = unique("rel").toLowerCase();
     const store = new SqlStore(pgExecutor(pool), { table, queryTimeout: timeoutMs / 1000 });
     await store.migrate();
-    return {
-      kind,
+    return opened(
       store,
-      proxy,
-      timeoutMs,
-      async close() {
-        await store.close();
-        await proxy?.set({ kind: "pass" });
-        try {
-          await pool.query(`DROP TABLE IF EXISTS "${table}"`);
-        } finally {
-          await pool.end().catch(ignore);
-          await closeProxy();
-        }
-      },
-    };
+      () => pool.query(`DROP TABLE IF EXISTS "${table}"`),
+      () => pool.end(),
+    );
   }
 
   // memcached: one server of the pair is enough here (and keeps the proxy single).
@@ -154,15 +158,10 @@ export async function openStore(kind: StoreKind, options: OpenOptions = {}): Pro
     prefix: `tessera-rel:${unique("m")}:`,
     timeoutMs,
   });
-  return {
-    kind,
+  // Nothing to clean up: the run's items expire with their sessions.
+  return opened(
     store,
-    proxy,
-    timeoutMs,
-    async close() {
-      await store.close?.();
-      client.close();
-      await closeProxy();
-    },
-  };
+    async () => undefined,
+    async () => client.close(),
+  );
 }
