@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { secureCookieDefaults } from "./defaults.js";
-import { CookieError, type CookieErrorCode } from "./errors.js";
-import { serializeSetCookie } from "./serialize-set-cookie.js";
-import type { SerializeOptions } from "./types.js";
+import { secureCookieDefaults } from "../src/defaults.js";
+import { CookieError, type CookieErrorCode } from "../src/errors.js";
+import { serializeSetCookie } from "../src/serialize-set-cookie.js";
+import type { SerializeOptions } from "../src/types.js";
 
 const DAY = 86_400_000;
 const id = "Zk3v0b8yYQw1kq3yXj8Hq6N1pD2sV9mR4tL7cE5aB0g";

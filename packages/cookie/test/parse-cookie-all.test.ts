@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCookie } from "./parse-cookie.js";
-import { parseCookieAll } from "./parse-cookie-all.js";
+import { parseCookie } from "../src/parse-cookie.js";
+import { parseCookieAll } from "../src/parse-cookie-all.js";
 
 describe("parseCookieAll (CK-09)", () => {
   it("keeps every value of a duplicated name in header order (T-C19)", () => {

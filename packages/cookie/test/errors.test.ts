@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { secureCookieDefaults } from "./defaults.js";
-import { CookieError } from "./errors.js";
+import { secureCookieDefaults } from "../src/defaults.js";
+import { CookieError } from "../src/errors.js";
 
 describe("CookieError", () => {
   it("carries a stable code, a name and the cause", () => {

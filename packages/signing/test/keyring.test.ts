@@ -3,14 +3,14 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import vectors from "../test/vectors/rfc5869-hkdf-sha256.json";
-import { deriveKey } from "./derive-key.js";
-import { SigningError } from "./errors.js";
-import { generateKeyPair } from "./key-pair.js";
-import { createKeyring, type KeyInput } from "./keyring.js";
-import { randomToken } from "./random-token.js";
-import { sign } from "./sign.js";
-import { unsign } from "./unsign.js";
+import { deriveKey } from "../src/derive-key.js";
+import { SigningError } from "../src/errors.js";
+import { generateKeyPair } from "../src/key-pair.js";
+import { createKeyring, type KeyInput } from "../src/keyring.js";
+import { randomToken } from "../src/random-token.js";
+import { sign } from "../src/sign.js";
+import { unsign } from "../src/unsign.js";
+import vectors from "./vectors/rfc5869-hkdf-sha256.json";
 
 const secret = () => randomToken(32);
 function code(fn: () => unknown): string | undefined {

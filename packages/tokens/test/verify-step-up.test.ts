@@ -1,7 +1,7 @@
 import { hashToken, randomToken } from "@tessera/signing";
 import { describe, expect, it } from "vitest";
-import { decodeSegment, setup, storeFactories, T0 } from "../test/helpers.js";
-import { TokensError } from "./index.js";
+import { TokensError } from "../src/index.js";
+import { decodeSegment, setup, storeFactories, T0 } from "./helpers.js";
 
 describe.each(storeFactories)("step-up tokens on %s (T-B47, LC-09)", (_name, factory) => {
   it("stepup+jwt, exp now+300, unique jti, bound to sid; single use", async () => {

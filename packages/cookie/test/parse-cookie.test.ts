@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import vectors from "../test/vectors/cookie-headers.json" with { type: "json" };
-import { CookieError } from "./errors.js";
-import { parseCookie } from "./parse-cookie.js";
-import { parseCookieAll } from "./parse-cookie-all.js";
+import { CookieError } from "../src/errors.js";
+import { parseCookie } from "../src/parse-cookie.js";
+import { parseCookieAll } from "../src/parse-cookie-all.js";
+import vectors from "./vectors/cookie-headers.json" with { type: "json" };
 
 const plain = (record: Record<string, unknown>) => ({ ...record });
 

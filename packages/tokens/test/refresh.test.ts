@@ -1,7 +1,7 @@
 import { hashToken } from "@tessera/signing";
 import { describe, expect, it } from "vitest";
-import { setup, storeFactories } from "../test/helpers.js";
-import { familyKey, parseFamily, parseRefresh } from "./lib/records.js";
+import { familyKey, parseFamily, parseRefresh } from "../src/lib/records.js";
+import { setup, storeFactories } from "./helpers.js";
 
 const DAY = 86_400;
 

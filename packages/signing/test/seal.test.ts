@@ -1,11 +1,11 @@
 import { CompactEncrypt } from "jose";
 import { describe, expect, it } from "vitest";
-import { deriveKey } from "./derive-key.js";
-import { createKeyring } from "./keyring.js";
-import { decode, encode } from "./lib/b64.js";
-import { randomToken } from "./random-token.js";
-import { seal } from "./seal.js";
-import { openSealed, unseal } from "./unseal.js";
+import { deriveKey } from "../src/derive-key.js";
+import { createKeyring } from "../src/keyring.js";
+import { decode, encode } from "../src/lib/b64.js";
+import { randomToken } from "../src/random-token.js";
+import { seal } from "../src/seal.js";
+import { openSealed, unseal } from "../src/unseal.js";
 
 const k1 = { id: "k1", secret: randomToken(32) };
 const k2 = { id: "k2", secret: randomToken(32) };

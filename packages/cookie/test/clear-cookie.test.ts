@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { clearCookie } from "./clear-cookie.js";
-import { secureCookieDefaults } from "./defaults.js";
-import { CookieError } from "./errors.js";
-import { parseSetCookie } from "./parse-set-cookie.js";
+import { clearCookie } from "../src/clear-cookie.js";
+import { secureCookieDefaults } from "../src/defaults.js";
+import { CookieError } from "../src/errors.js";
+import { parseSetCookie } from "../src/parse-set-cookie.js";
 
 describe("clearCookie (CK-08, T-C18)", () => {
   it("clears a cookie set with the library defaults", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { chunkSetCookie, joinChunks } from "./chunk.js";
-import { secureCookieDefaults } from "./defaults.js";
-import { CookieError } from "./errors.js";
-import { parseCookie } from "./parse-cookie.js";
-import { parseSetCookie } from "./parse-set-cookie.js";
+import { chunkSetCookie, joinChunks } from "../src/chunk.js";
+import { secureCookieDefaults } from "../src/defaults.js";
+import { CookieError } from "../src/errors.js";
+import { parseCookie } from "../src/parse-cookie.js";
+import { parseSetCookie } from "../src/parse-set-cookie.js";
 
 /** What a browser would send back after storing `lines` (clears remove cookies). */
 function browser(lines: string[], jar: Record<string, string> = {}): Record<string, string> {

@@ -3,14 +3,14 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { constantTimeEqual } from "./constant-time-equal.js";
-import { deriveKey } from "./derive-key.js";
-import { SigningError } from "./errors.js";
-import { createKeyring } from "./keyring.js";
-import { encode } from "./lib/b64.js";
-import { randomToken } from "./random-token.js";
-import { sign } from "./sign.js";
-import { unsign, verifySigned } from "./unsign.js";
+import { constantTimeEqual } from "../src/constant-time-equal.js";
+import { deriveKey } from "../src/derive-key.js";
+import { SigningError } from "../src/errors.js";
+import { createKeyring } from "../src/keyring.js";
+import { encode } from "../src/lib/b64.js";
+import { randomToken } from "../src/random-token.js";
+import { sign } from "../src/sign.js";
+import { unsign, verifySigned } from "../src/unsign.js";
 
 const k1 = { id: "k1", secret: randomToken(32) };
 const k2 = { id: "k2", secret: randomToken(32) };
@@ -196,7 +196,7 @@ describe("sign / unsign", () => {
   it("round-trips values of every length up to 5000 characters of 1- to 4-byte UTF-8", async () => {
     for (const char of ["a", "é", "中", "😀"]) {
       vi.resetModules();
-      const fresh = await import("./index.js");
+      const fresh = await import("../src/index.js");
       const ring = fresh.createKeyring([k1]);
       const key = fresh.deriveKey(ring, "cookie");
       for (let n = 5000; n >= 0; n--) {

@@ -1,8 +1,8 @@
 import { createKeyring, deriveKey, randomToken, signJwt } from "@tessera/signing";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { AUDIENCE, decodeSegment, ISSUER, setup, storeFactories } from "../test/helpers.js";
-import { createTokens } from "./index.js";
+import { createTokens } from "../src/index.js";
+import { AUDIENCE, decodeSegment, ISSUER, setup, storeFactories } from "./helpers.js";
 
 describe("verify", () => {
   it("issues an at+jwt with sub, sid, jti, iat, exp, aud, iss and auth_time", async () => {
