@@ -1,5 +1,6 @@
+import { derivedKey } from "./derive-key.js";
 import { describe, SigningError } from "./errors.js";
-import { derivedKey, type Keyring, stateOf } from "./keyring.js";
+import { type Keyring, stateOf } from "./keyring.js";
 import { hmacSha256Text } from "./lib/primitives.js";
 import { isWellFormed } from "./lib/runtime.js";
 

@@ -1,5 +1,6 @@
 import { constantTimeEqualText } from "./constant-time-equal.js";
-import { derivedKey, type Keyring, stateOf } from "./keyring.js";
+import { derivedKey } from "./derive-key.js";
+import { type Keyring, stateOf } from "./keyring.js";
 import { hmacSha256Text } from "./lib/primitives.js";
 import { isWellFormed } from "./lib/runtime.js";
 import type { SignOptions } from "./sign.js";

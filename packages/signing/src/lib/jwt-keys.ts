@@ -1,4 +1,5 @@
-import { derivedKey, type SecretEntry } from "../keyring.js";
+import { derivedKey } from "../derive-key.js";
+import type { SecretEntry } from "../keyring.js";
 import { webCrypto } from "./runtime.js";
 
 /** JWS algorithms this package signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1). */
