@@ -114,7 +114,7 @@ describe("chunkSetCookie", () => {
     expect(joinChunks(browser(grow, third), "s")).toBe(big(5000));
   });
 
-  it("never emits two lines for one name (CK-07) and leaves other cookies alone", () => {
+  it("never emits two lines for one name (RFC 6265bis §4.1.1) and leaves other cookies alone", () => {
     const incoming = {
       s: "x",
       "s.0": "2:a",
@@ -166,7 +166,7 @@ describe("chunkSetCookie", () => {
   });
 });
 
-describe("joinChunks (SL-04)", () => {
+describe("joinChunks (a missing, extra or reordered chunk gives no value)", () => {
   it("returns the plain cookie when there are no chunks", () => {
     expect(joinChunks({ s: "v", t: "w" }, "s")).toBe("v");
     expect(joinChunks({ "s.x": "other", s: "v" }, "s")).toBe("v");

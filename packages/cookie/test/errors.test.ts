@@ -38,7 +38,7 @@ describe("CookieError", () => {
 });
 
 describe("secureCookieDefaults", () => {
-  it("is HttpOnly, Secure, SameSite=Lax, Path=/ and frozen (CK-01)", () => {
+  it("is HttpOnly, Secure, SameSite=Lax, Path=/ and frozen", () => {
     expect(secureCookieDefaults).toEqual({
       httpOnly: true,
       secure: true,
