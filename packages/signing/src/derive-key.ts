@@ -5,7 +5,7 @@ import { utf8 } from "./lib/runtime.js";
 
 /**
  * What a derived key is for. Each purpose gets its own HKDF-SHA256 subkey
- * (RFC 5869; SECURITY KEY-03), so one configured secret never serves two
+ * (RFC 5869), so one configured secret never serves two
  * purposes:
  *
  * - `"cookie"`: {@link sign}/{@link unsign} of cookie values (default)
@@ -118,7 +118,8 @@ function lengthFor(purpose: string): number {
 /**
  * The subkey of `entry` for `purpose` and `context`, derived once and cached:
  * `HKDF-SHA256(IKM = secret, salt = context, info = "tessera/<purpose>/v1")`
- * (RFC 5869 §2; SECURITY KEY-03, SL-01).
+ * (RFC 5869 §2). The raw secret never keys an HMAC directly: HMAC treats `K`
+ * and `K` followed by zero bytes as one key, which HKDF's extract step avoids.
  */
 export function derivedKey(
   entry: SecretEntry,

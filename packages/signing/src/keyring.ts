@@ -40,8 +40,8 @@ export type KeyInput = SecretKeyInput | KeyPairInput;
 /** Options for {@link createKeyring}. */
 export interface KeyringOptions {
   /**
-   * Accept secrets that look like passwords or copied examples (SECURITY
-   * KEY-02), recording each in `keyring.warnings`. Never honoured when
+   * Accept secrets that look like passwords or copied examples (RFC 8725
+   * §3.5), recording each in `keyring.warnings`. Never honoured when
    * `NODE_ENV` is `"production"`: there a weak secret always throws.
    * Secrets under 32 bytes are refused regardless.
    * @default false
@@ -106,7 +106,7 @@ const STATE: unique symbol = Symbol("@tessera/signing.keyring") as never;
 
 /** A key id: safe in cookies, headers and log lines, never a separator. */
 export const KID = /^[A-Za-z0-9_-]{1,64}$/;
-/** At most one primary plus this many verification-only keys (SECURITY KEY-05). */
+/** At most one primary plus this many verification-only keys, so a verifier tries a bounded set. */
 export const MAX_VERIFY_KEYS = 10;
 /** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
 export const MIN_SECRET_BYTES = 32;
@@ -239,7 +239,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Builds a keyring from named keys. The first secret signs; every key
- * verifies. Validation (SECURITY KEY-01, KEY-02, KEY-05, T-B08): ids are
+ * verifies. Validation (RFC 7518 §3.2 key length, RFC 8725 §3.5 no passwords): ids are
  * `[A-Za-z0-9_-]{1,64}` and unique; secrets (bytes, hex, base64 or base64url,
  * see {@link SecretKeyInput.secret}) decode to at least 32 bytes and do not
  * look like passwords; no two entries share key bytes; at most 11 entries

@@ -12,7 +12,7 @@ export interface SignOptions {
   /**
    * Domain separation: the cookie name (or other context) the value belongs
    * to. A value signed for one context never verifies for another
-   * (SECURITY KEY-04). 1-64 visible ASCII characters.
+   * (RFC 8725 §3.12: mutually exclusive validation). 1-64 visible ASCII characters.
    * @default none
    */
   context?: string;

@@ -12,7 +12,7 @@ export const ASYMMETRIC = new Set<string>(["EdDSA", "ES256"]);
  * The HMAC CryptoKey for HS256/HS512 under a secret and context: the
  * `jwt-hs256`/`jwt-hs512` subkey (64 bytes for HS512, RFC 7518 §3.2),
  * imported once, non-extractable, bound to its hash so it can serve no other
- * algorithm (SECURITY JWT-02).
+ * algorithm (RFC 8725 §3.1: a key is bound to one algorithm).
  */
 export function hmacJwtKey(
   entry: SecretEntry,
