@@ -23,7 +23,8 @@ export interface IssueOptions {
    * Client binding: any string that identifies the client the refresh token
    * is issued to (an OAuth `client_id`, a device key thumbprint, a cookie-bound
    * id). Stored only as a hash; `refresh` must present the same value
-   * (SECURITY RT-01, T-B45). Required for the grace window to apply.
+   * (RFC 6749 §10.4: a refresh token stays bound to the client it was issued
+   * to). Required for the grace window to apply.
    * @default none (the family is not bound)
    */
   binding?: string;

@@ -19,7 +19,7 @@ import {
  *
  * - `invalid`: not a token of ours (wrong shape, unknown, corrupt record).
  * - `expired`: past the idle expiry or the family's absolute deadline.
- * - `reused`: already used; the whole family is now revoked (RT-03).
+ * - `reused`: already used; the whole family is now revoked (RFC 9700 §4.14.2).
  * - `revoked`: the family was revoked (reuse, logout, `revokeUser`).
  * - `binding_mismatch`: presented with another client binding than it was issued to.
  *
@@ -60,7 +60,7 @@ const fail = (reason: RefreshFailure): RefreshResult => ({ ok: false, reason });
  * `tokens.refresh`. Consumption is a compare-and-set of the token's record
  * from unused to used (the store's versioned `set`), so of any number of
  * concurrent presentations exactly one mints a child; the others find the
- * token used and take the grace or reuse path (SECURITY RT-04, T-F07).
+ * token used and take the grace or reuse path.
  */
 export async function refresh(
   ctx: Context,
@@ -164,7 +164,7 @@ async function usedToken(
   now: number,
 ): Promise<RefreshResult> {
   const used = record.used!;
-  // RT-04: the same client, inside the window, while the child is still the
+  // Benign race: the same client, inside the window, while the child is still the
   // family's live token (or about to become it), gets that same child back.
   if (
     ctx.graceWindow > 0 &&

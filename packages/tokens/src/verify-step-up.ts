@@ -89,7 +89,7 @@ export interface VerifyStepUpOptions {
 
 /**
  * `tokens.verifyStepUp`: verifies a `stepup+jwt` bound to `sessionId`,
- * checks `maxAuthAge` and `acr`, and consumes it (T-B47).
+ * checks `maxAuthAge` and `acr`, and consumes it (single use).
  */
 export async function verifyStepUp(
   ctx: Context,

@@ -86,7 +86,7 @@ export async function mintAccess(
   family: FamilyRecord,
   now: number,
 ): Promise<{ token: string; expiresIn: number } | null> {
-  // An access token never outlives its family's absolute deadline (RT-01).
+  // An access token never outlives its family's absolute deadline.
   const expiresIn = Math.min(ctx.accessTtl, Math.floor((family.deadline - now) / 1000));
   if (expiresIn < 1) return null;
   const claims: Record<string, unknown> = { ...family.claims, sid: familyId };

@@ -5,7 +5,7 @@ import type { Context } from "./context.js";
 
 /**
  * A refresh-token family: one login's chain of refresh tokens. Revoking it
- * is one write, and every refresh reads it (SECURITY RT-02, RT-03).
+ * is one write, and every refresh reads it (RFC 9700 §4.14.2: reuse revokes the family).
  * Stored under {@link familyKey} with `userId` set, so the store's per-user
  * index finds a user's families.
  */
@@ -20,7 +20,7 @@ export interface FamilyRecord {
   cur: string;
   /** Epoch ms of `issue`. */
   created: number;
-  /** Epoch ms after which nothing in the family is valid (familyTtl, RT-01). */
+  /** Epoch ms after which nothing in the family is valid (familyTtl). */
   deadline: number;
   /** Epoch ms of the latest rotation. */
   last: number;
@@ -35,7 +35,7 @@ export interface FamilyRecord {
   why?: RevokeReason;
 }
 
-/** One refresh token, stored under `SHA-256(token)` (SECURITY RT-01, T-B44). */
+/** One refresh token, stored under `SHA-256(token)`, so a store dump holds no usable token. */
 export interface RefreshRecord {
   t: "tessera.refresh";
   v: 1;
@@ -58,7 +58,10 @@ export function familyKey(familyId: string): string {
   return hashToken(`tessera/tokens/family/v1:${familyId}`);
 }
 
-/** Store key of a deny-list entry, by `(iss, jti)`, never by the token string (SECURITY JWT-11). */
+/**
+ * Store key of a deny-list entry, by `(iss, jti)`, never by the token string
+ * (a JWT can be re-encoded into another string).
+ */
 export function denyKey(issuer: string, jti: string): string {
   return hashToken(`tessera/tokens/deny/v1:${issuer}\n${jti}`);
 }
@@ -128,7 +131,7 @@ export function parseRefresh(entry: StoreEntry | null): RefreshRecord | null {
  * token lifetime (plus clock tolerance) later, so that access tokens minted
  * last can still be checked against their family, and a late refresh is
  * reported as `expired` rather than unknown. The authority on validity is the
- * record's own timestamps; the store TTL is garbage collection (ST-03).
+ * record's own timestamps; the store TTL is garbage collection.
  */
 export function retainUntil(ctx: Context, validUntil: number): number {
   return validUntil + (ctx.accessTtl + ctx.clockTolerance) * 1000;
