@@ -1,7 +1,7 @@
 import { describe, SigningError } from "./errors.js";
 import { type Keyring, type SecretEntry, stateOf } from "./keyring.js";
 import { hkdfSha256 } from "./lib/primitives.js";
-import { utf8 } from "./lib/runtime.js";
+import { utf8, webCrypto } from "./lib/runtime.js";
 
 /**
  * What a derived key is for. Each purpose gets its own HKDF-SHA256 subkey
@@ -153,4 +153,24 @@ export function derivedKey(
   // against a caller that builds contexts from input.
   if (byContext.size < 1024) byContext.set(context, found);
   return found;
+}
+
+/**
+ * The Web Crypto key of a derived subkey, imported once (non-extractable)
+ * and cached beside its bytes, so concurrent callers share one import.
+ */
+export function importedKey(
+  derived: DerivedKey,
+  algorithm: AlgorithmIdentifier | HmacImportParams,
+  usages: KeyUsage[],
+): CryptoKey | Promise<CryptoKey> {
+  if (derived.cryptoKey !== undefined) return derived.cryptoKey;
+  const pending = webCrypto()
+    .subtle.importKey("raw", derived.bytes as Uint8Array<ArrayBuffer>, algorithm, false, usages)
+    .then((imported) => {
+      derived.cryptoKey = imported;
+      return imported;
+    });
+  derived.cryptoKey = pending;
+  return pending;
 }

@@ -1,7 +1,7 @@
 import { hashToken, randomToken } from "@tessera/signing";
 import { badArgument, checkUserId, TokensError } from "./errors.js";
 import { bindingHash, type Context } from "./lib/context.js";
-import { mintAccess } from "./lib/family.js";
+import { mintAccess, tokenPair } from "./lib/family.js";
 import {
   type FamilyRecord,
   familyKey,
@@ -142,12 +142,5 @@ export async function issue(
     );
   }
   ctx.emit({ type: "issued", at: now, family: familyId, userId });
-  return {
-    accessToken: access.token,
-    refreshToken,
-    tokenType: "Bearer",
-    expiresIn: access.expiresIn,
-    refreshExpiresIn: Math.floor((idle - now) / 1000),
-    sessionId: familyId,
-  };
+  return tokenPair(access, refreshToken, idle, familyId, now);
 }

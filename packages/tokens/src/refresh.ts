@@ -2,7 +2,7 @@ import { hashToken, isToken, randomToken } from "@tessera/signing";
 import type { StoreEntry } from "@tessera/store";
 import type { TokenPair } from "./issue.js";
 import { bindingHash, type Context, sealChild, unsealChild } from "./lib/context.js";
-import { advanceFamily, mintAccess, revokeFamily } from "./lib/family.js";
+import { advanceFamily, mintAccess, revokeFamily, tokenPair } from "./lib/family.js";
 import {
   type FamilyRecord,
   familyKey,
@@ -141,17 +141,7 @@ async function rotate(
   const access = await mintAccess(ctx, familyId, family, now);
   if (access === null) return fail("expired");
   ctx.emit({ type: "refreshed", at: now, family: familyId, userId: family.uid });
-  return {
-    ok: true,
-    pair: {
-      accessToken: access.token,
-      refreshToken: child,
-      tokenType: "Bearer",
-      expiresIn: access.expiresIn,
-      refreshExpiresIn: Math.floor((idle - now) / 1000),
-      sessionId: familyId,
-    },
-  };
+  return { ok: true, pair: tokenPair(access, child, idle, familyId, now) };
 }
 
 async function usedToken(
@@ -182,14 +172,7 @@ async function usedToken(
       ctx.emit({ type: "refresh_grace", at: now, family: record.fam, userId: family.uid });
       return {
         ok: true,
-        pair: {
-          accessToken: access.token,
-          refreshToken: child,
-          tokenType: "Bearer",
-          expiresIn: access.expiresIn,
-          refreshExpiresIn: Math.floor((idleEnd(ctx, family, used) - now) / 1000),
-          sessionId: record.fam,
-        },
+        pair: tokenPair(access, child, idleEnd(ctx, family, used), record.fam, now),
       };
     }
   }

@@ -1,24 +1,21 @@
 import { hashToken, randomToken } from "@tessera/signing";
 import { describe, expect, it } from "vitest";
+import type { Tokens } from "../src/create-tokens.js";
 import { TokensError } from "../src/index.js";
 import { decodeSegment, setup, storeFactories, T0 } from "./helpers.js";
 
 describe.each(storeFactories)(
   "step-up tokens on %s (short-lived, single use, bound to the session)",
   (_name, factory) => {
+    /** A step-up of user u1 bound to `sessionId`, after an MFA re-authentication. */
+    const mfaStepUp = (tokens: Tokens, sessionId: string) =>
+      tokens.issueStepUp({ userId: "u1", sessionId, acr: "mfa" });
+
     it("stepup+jwt, exp now+300, unique jti, bound to sid; single use", async () => {
       const { tokens, clock } = await setup(factory);
       const pair = await tokens.issue("u1");
-      const step = await tokens.issueStepUp({
-        userId: "u1",
-        sessionId: pair.sessionId,
-        acr: "mfa",
-      });
-      const other = await tokens.issueStepUp({
-        userId: "u1",
-        sessionId: pair.sessionId,
-        acr: "mfa",
-      });
+      const step = await mfaStepUp(tokens, pair.sessionId);
+      const other = await mfaStepUp(tokens, pair.sessionId);
       expect(step.jti).not.toBe(other.jti);
       expect(decodeSegment(step.token, 0).typ).toBe("stepup+jwt");
       const claims = decodeSegment(step.token, 1);
@@ -120,11 +117,7 @@ describe.each(storeFactories)(
     it("a step-up token is not an access token, and the reverse (explicit typing)", async () => {
       const { tokens } = await setup(factory);
       const pair = await tokens.issue("u1");
-      const step = await tokens.issueStepUp({
-        userId: "u1",
-        sessionId: pair.sessionId,
-        acr: "mfa",
-      });
+      const step = await mfaStepUp(tokens, pair.sessionId);
       expect(await tokens.verify(step.token)).toMatchObject({ ok: false, reason: "invalid" });
       expect(
         await tokens.verifyStepUp(pair.accessToken, { sessionId: pair.sessionId }),
@@ -134,11 +127,7 @@ describe.each(storeFactories)(
     it("with checkRevocation, a step-up of a revoked session is refused", async () => {
       const { tokens } = await setup(factory, { checkRevocation: true });
       const pair = await tokens.issue("u1");
-      const step = await tokens.issueStepUp({
-        userId: "u1",
-        sessionId: pair.sessionId,
-        acr: "mfa",
-      });
+      const step = await mfaStepUp(tokens, pair.sessionId);
       await tokens.revokeFamily(pair.sessionId);
       expect(await tokens.verifyStepUp(step.token, { sessionId: pair.sessionId })).toEqual({
         ok: false,
@@ -166,11 +155,7 @@ describe.each(storeFactories)(
     it("a family id stays a family: no sid_type, and another user's family is refused at issue", async () => {
       const { tokens } = await setup(factory);
       const pair = await tokens.issue("u1");
-      const step = await tokens.issueStepUp({
-        userId: "u1",
-        sessionId: pair.sessionId,
-        acr: "mfa",
-      });
+      const step = await mfaStepUp(tokens, pair.sessionId);
       expect(decodeSegment(step.token, 1).sid_type).toBeUndefined();
       await expect(
         tokens.issueStepUp({ userId: "u2", sessionId: pair.sessionId, acr: "mfa" }),

@@ -4,6 +4,18 @@ import { describe, expect, it } from "vitest";
 import { createTokens } from "../src/index.js";
 import { AUDIENCE, decodeSegment, ISSUER, setup, storeFactories } from "./helpers.js";
 
+/** signJwt options of this service's HS256 access tokens, for tokens a test signs by hand. */
+const accessOptions = (now: number) => ({
+  alg: "HS256" as const,
+  expiresIn: 600,
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  subject: "u1",
+  jwtId: "j1",
+  now,
+  context: "tessera-tokens-at",
+});
+
 describe("verify", () => {
   it("issues an at+jwt with sub, sid, jti, iat, exp, aud, iss and auth_time", async () => {
     const { tokens, clock } = await setup();
@@ -110,16 +122,7 @@ describe("verify", () => {
   it("explicit typing: a JWT signed with our key but another typ or claims set is refused", async () => {
     const { tokens, keys, clock } = await setup();
     const base = { sid: "f", auth_time: 1 };
-    const opts = {
-      alg: "HS256" as const,
-      expiresIn: 600,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      subject: "u1",
-      jwtId: "j1",
-      now: clock.now(),
-      context: "tessera-tokens-at",
-    };
+    const opts = accessOptions(clock.now());
     const wrongTyp = await signJwt(base, keys, { ...opts, typ: "session+jwt" });
     expect(await tokens.verify(wrongTyp)).toMatchObject({ reason: "invalid", detail: "type" });
     // The right typ under the raw jwt-hs256 key (no per-kind context) fails the signature.
@@ -134,15 +137,9 @@ describe("verify", () => {
   it("refuses HS512 when HS256 is configured", async () => {
     const { tokens, keys, clock } = await setup();
     const token = await signJwt({ sid: "f" }, keys, {
+      ...accessOptions(clock.now()),
       alg: "HS512",
-      expiresIn: 600,
       typ: "at+jwt",
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      subject: "u1",
-      jwtId: "j1",
-      now: clock.now(),
-      context: "tessera-tokens-at",
     });
     expect(await tokens.verify(token)).toMatchObject({ detail: "algorithm_not_allowed" });
   });

@@ -66,15 +66,18 @@ export function denyKey(issuer: string, jti: string): string {
   return hashToken(`tessera/tokens/deny/v1:${issuer}\n${jti}`);
 }
 
-function parse(value: string): Record<string, unknown> | null {
+/** The object in `entry` when it is a version-1 record of type `type`, else null. */
+function parse(entry: StoreEntry | null, type: string): Record<string, unknown> | null {
+  if (entry === null) return null;
+  let out: unknown;
   try {
-    const out: unknown = JSON.parse(value);
-    return typeof out === "object" && out !== null && !Array.isArray(out)
-      ? (out as Record<string, unknown>)
-      : null;
+    out = JSON.parse(entry.value);
   } catch {
     return null;
   }
+  if (typeof out !== "object" || out === null || Array.isArray(out)) return null;
+  const record = out as Record<string, unknown>;
+  return record.t === type && record.v === 1 ? record : null;
 }
 
 const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
@@ -84,12 +87,9 @@ const optional = (value: unknown, check: (v: unknown) => boolean) =>
 
 /** The family in `entry`, or null for anything else (another package's entry, a corrupt value). */
 export function parseFamily(entry: StoreEntry | null): FamilyRecord | null {
-  if (entry === null) return null;
-  const r = parse(entry.value);
+  const r = parse(entry, "tessera.family");
   if (
     r === null ||
-    r.t !== "tessera.family" ||
-    r.v !== 1 ||
     !isStr(r.id) ||
     !isStr(r.uid) ||
     !isStr(r.cur) ||
@@ -108,12 +108,9 @@ export function parseFamily(entry: StoreEntry | null): FamilyRecord | null {
 
 /** The refresh token in `entry`, or null. */
 export function parseRefresh(entry: StoreEntry | null): RefreshRecord | null {
-  if (entry === null) return null;
-  const r = parse(entry.value);
+  const r = parse(entry, "tessera.refresh");
   if (
     r === null ||
-    r.t !== "tessera.refresh" ||
-    r.v !== 1 ||
     !isStr(r.fam) ||
     !isInt(r.created) ||
     !optional(r.parent, isStr) ||
