@@ -40,7 +40,6 @@ export type CookieErrorCode =
 // builds loaded side by side) must still recognise each other's errors, so an
 // error is known by this mark and its code prefix, never by `instanceof`.
 const MARK = Symbol.for("@tessera/error");
-const CODE_PREFIX = "ERR_COOKIE_";
 
 /**
  * The one error this package throws, always for programmer misuse (a bad name,
@@ -56,6 +55,8 @@ const CODE_PREFIX = "ERR_COOKIE_";
  * ```
  */
 export class CookieError extends Error {
+  /** What `isInstance` requires a code to start with, as on every Tessera error class. */
+  static readonly codePrefix: string = "ERR_COOKIE_";
   /** Stable machine-readable reason. */
   readonly code: CookieErrorCode;
 
@@ -82,7 +83,7 @@ export class CookieError extends Error {
     return (
       (value as { [MARK]?: unknown })[MARK] === true &&
       typeof code === "string" &&
-      code.startsWith(CODE_PREFIX)
+      code.startsWith(CookieError.codePrefix)
     );
   }
 }

@@ -18,6 +18,7 @@ describe("CookieError", () => {
     Object.assign(foreign, { code: "ERR_COOKIE_INVALID_NAME" });
     expect(CookieError.isInstance(foreign)).toBe(true);
     expect(foreign instanceof CookieError).toBe(false);
+    expect(CookieError.codePrefix).toBe("ERR_COOKIE_");
     expect(CookieError.isInstance(new Error("x"))).toBe(false);
     expect(CookieError.isInstance(null)).toBe(false);
     expect(CookieError.isInstance("ERR_COOKIE_INVALID_NAME")).toBe(false);

@@ -32,7 +32,6 @@ export type SigningErrorCode =
 // builds loaded side by side) must still recognise each other's errors, so an
 // error is known by this mark and its code prefix, never by `instanceof`.
 const MARK = Symbol.for("@tessera/error");
-const CODE_PREFIX = "ERR_SIGNING_";
 
 /**
  * The one error this package throws, always for programmer misuse (a short
@@ -49,6 +48,8 @@ const CODE_PREFIX = "ERR_SIGNING_";
  * ```
  */
 export class SigningError extends Error {
+  /** What `isInstance` requires a code to start with, as on every Tessera error class. */
+  static readonly codePrefix: string = "ERR_SIGNING_";
   /** Stable machine-readable reason. */
   readonly code: SigningErrorCode;
 
@@ -75,7 +76,7 @@ export class SigningError extends Error {
     return (
       (value as { [MARK]?: unknown })[MARK] === true &&
       typeof code === "string" &&
-      code.startsWith(CODE_PREFIX)
+      code.startsWith(SigningError.codePrefix)
     );
   }
 }

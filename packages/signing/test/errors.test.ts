@@ -18,6 +18,7 @@ describe("SigningError", () => {
     Object.assign(foreign, { code: "ERR_SIGNING_SECRET_TOO_SHORT" });
     expect(SigningError.isInstance(foreign)).toBe(true);
     expect(foreign instanceof SigningError).toBe(false);
+    expect(SigningError.codePrefix).toBe("ERR_SIGNING_");
     expect(SigningError.isInstance(new SigningError("ERR_SIGNING_NO_KEY", "x"))).toBe(true);
   });
 
