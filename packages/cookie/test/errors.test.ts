@@ -2,39 +2,38 @@ import { describe, expect, it } from "vitest";
 import { secureCookieDefaults } from "../src/defaults.js";
 import { CookieError } from "../src/errors.js";
 
+/** An error as another copy of a Tessera package would throw it: the shared mark and a code. */
+const marked = (code: string): Error =>
+  Object.defineProperty(Object.assign(new Error("x"), { code }), Symbol.for("@tessera/error"), {
+    value: true,
+  });
+
 describe("CookieError", () => {
-  it("carries a stable code, a name and the cause", () => {
+  it("carries a stable code, a name, the cause and the package's code prefix", () => {
     const cause = new Error("inner");
     const error = new CookieError("ERR_COOKIE_INVALID_NAME", "bad", { cause });
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe("ERR_COOKIE_INVALID_NAME");
     expect(error.name).toBe("CookieError");
     expect(error.cause).toBe(cause);
-  });
-
-  it("isInstance recognises an error from another copy of the package by the shared mark and its code", () => {
-    const foreign = new Error("other copy");
-    Object.defineProperty(foreign, Symbol.for("@tessera/error"), { value: true });
-    Object.assign(foreign, { code: "ERR_COOKIE_INVALID_NAME" });
-    expect(CookieError.isInstance(foreign)).toBe(true);
-    expect(foreign instanceof CookieError).toBe(false);
-    expect(CookieError.codePrefix).toBe("ERR_COOKIE_");
-    expect(CookieError.isInstance(new Error("x"))).toBe(false);
-    expect(CookieError.isInstance(null)).toBe(false);
-    expect(CookieError.isInstance("ERR_COOKIE_INVALID_NAME")).toBe(false);
-  });
-
-  it("isInstance refuses another package's Tessera error and an unmarked look-alike", () => {
-    const signing = new Error("x");
-    Object.defineProperty(signing, Symbol.for("@tessera/error"), { value: true });
-    Object.assign(signing, { code: "ERR_SIGNING_NO_KEY" });
-    expect(CookieError.isInstance(signing)).toBe(false);
-    const lookAlike = Object.assign(new Error("x"), { code: "ERR_COOKIE_INVALID_NAME" });
-    expect(CookieError.isInstance(lookAlike)).toBe(false);
-  });
-
-  it("omits cause when none is given", () => {
     expect("cause" in new CookieError("ERR_COOKIE_INVALID_NAME", "bad")).toBe(false);
+    expect(CookieError.codePrefix).toBe("ERR_COOKIE_");
+  });
+
+  // instanceof fails across two copies of the package (ESM and CJS side by side).
+  it.each<[string, boolean, unknown]>([
+    ["its own error", true, new CookieError("ERR_COOKIE_INVALID_NAME", "x")],
+    ["its error from another copy", true, marked("ERR_COOKIE_INVALID_NAME")],
+    ["another package's Tessera error", false, marked("ERR_SIGNING_NO_KEY")],
+    [
+      "an unmarked look-alike",
+      false,
+      Object.assign(new Error("x"), { code: "ERR_COOKIE_INVALID_NAME" }),
+    ],
+    ["null", false, null],
+    ["a bare code", false, "ERR_COOKIE_INVALID_NAME"],
+  ])("isInstance of %s is %s", (_what, expected, value) => {
+    expect(CookieError.isInstance(value)).toBe(expected);
   });
 });
 

@@ -2,6 +2,12 @@ import { StoreError, StoreUnavailableError, TesseraError } from "@tessera/store"
 import { describe, expect, it } from "vitest";
 import { TokensError } from "../src/index.js";
 
+/** An error as another copy of a Tessera package would throw it: the shared mark and a code. */
+const marked = (code: string): Error =>
+  Object.defineProperty(Object.assign(new Error("x"), { code }), Symbol.for("@tessera/error"), {
+    value: true,
+  });
+
 describe("TokensError", () => {
   it("is a TesseraError with a stable code, a name and the cause", () => {
     const cause = new Error("inner");
@@ -10,19 +16,26 @@ describe("TokensError", () => {
     expect(error.code).toBe("ERR_TOKENS_UNSUPPORTED");
     expect(error.name).toBe("TokensError");
     expect(error.cause).toBe(cause);
+    expect(TokensError.codePrefix).toBe("ERR_TOKENS_");
+  });
+
+  // instanceof fails across two copies of the package (ESM and CJS side by side).
+  it.each<[string, boolean, unknown]>([
+    ["its own error", true, new TokensError("ERR_TOKENS_UNSUPPORTED", "x")],
+    ["its error from another copy", true, marked("ERR_TOKENS_INVALID_OPTION")],
+    ["the store's error", false, new StoreUnavailableError()],
+    [
+      "an unmarked look-alike",
+      false,
+      Object.assign(new Error("x"), { code: "ERR_TOKENS_UNSUPPORTED" }),
+    ],
+  ])("isInstance of %s is %s", (_what, expected, value) => {
+    expect(TokensError.isInstance(value)).toBe(expected);
+  });
+
+  it("is recognised as a Tessera error, but not as the store's", () => {
+    const error = new TokensError("ERR_TOKENS_UNSUPPORTED", "x");
     expect(TesseraError.isInstance(error)).toBe(true);
-  });
-
-  it("isInstance recognises an error from another copy of the package by the shared mark and its code", () => {
-    const foreign = new Error("other copy");
-    Object.defineProperty(foreign, Symbol.for("@tessera/error"), { value: true });
-    Object.assign(foreign, { code: "ERR_TOKENS_INVALID_OPTION" });
-    expect(TokensError.isInstance(foreign)).toBe(true);
-    expect(foreign instanceof TokensError).toBe(false);
-  });
-
-  it("isInstance keeps tokens' errors and the store's apart", () => {
-    expect(TokensError.isInstance(new StoreUnavailableError())).toBe(false);
-    expect(StoreError.isInstance(new TokensError("ERR_TOKENS_UNSUPPORTED", "x"))).toBe(false);
+    expect(StoreError.isInstance(error)).toBe(false);
   });
 });
