@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "cookie", include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+  test: { name: "cookie", include: ["test/**/*.test.ts"] },
 });

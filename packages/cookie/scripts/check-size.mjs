@@ -1,4 +1,4 @@
-// Size budget (STYLE.md: cookie is on every request path): the gzipped ESM
+// Size budget (cookie runs on every request and in edge bundles, so it stays small): the gzipped ESM
 // build must stay under the budget. Run after `pnpm build`, as part of check:package.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";

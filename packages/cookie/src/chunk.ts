@@ -198,8 +198,9 @@ export function chunkSetCookie(
  * chunks when the set is complete, and `undefined` when the cookie is absent or
  * the set is unusable: `name.0` missing or without a valid count marker, a chunk
  * missing, a chunk beyond the count, an index written with leading zeros, or a
- * plain `name` beside chunks (SL-04). Chunks are joined by index, not header
- * order. Never throws on cookie input.
+ * plain `name` beside chunks: a partial or mixed set must never reassemble
+ * into a different value. Chunks are joined by index, not header order.
+ * Never throws on cookie input.
  *
  * The values are joined as they appear in `cookies`: parse with the same
  * `decode` setting you would use for the unchunked cookie.

@@ -8,7 +8,7 @@ const EPOCH = new Date(0);
 /**
  * Builds a `Set-Cookie` line that makes the browser drop cookie `name`: an
  * empty value, `Max-Age=0` and an epoch `Expires` (for UAs that predate
- * Max-Age), with the same scope attributes it was set with (CK-08). A cookie is
+ * Max-Age), with the same scope attributes it was set with. A cookie is
  * only replaced when name, Domain and Path match, so pass the attributes the
  * cookie was set with; `maxAge`, `expires` and `priority` in them are ignored.
  *

@@ -7,7 +7,7 @@ export interface SecureCookieDefaults {
 }
 
 /**
- * The attributes a session cookie gets by default (CK-01, OWASP Session
+ * The attributes a session cookie gets by default (OWASP Session
  * Management): hidden from scripts, HTTPS only, not sent on cross-site
  * subrequests, whole site. Frozen; spread it to override one field. Its literal
  * types satisfy the `__Host-` constraint of {@link serializeSetCookie}.

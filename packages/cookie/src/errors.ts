@@ -34,7 +34,12 @@ export type CookieErrorCode =
   /** Any other option has the wrong type or value. */
   | "ERR_COOKIE_INVALID_OPTION";
 
-const BRAND: unique symbol = Symbol.for("@tessera/cookie.CookieError") as never;
+// The mark every Tessera error carries (the one `TesseraError` in
+// @tessera/store sets; this package sits below the store, so it sets the mark
+// itself). Symbol.for, not Symbol(): two copies of the package (ESM and CJS
+// builds loaded side by side) must still recognise each other's errors, so an
+// error is known by this mark and its code prefix, never by `instanceof`.
+const MARK = Symbol.for("@tessera/error");
 
 /**
  * The one error this package throws, always for programmer misuse (a bad name,
@@ -50,20 +55,22 @@ const BRAND: unique symbol = Symbol.for("@tessera/cookie.CookieError") as never;
  * ```
  */
 export class CookieError extends Error {
+  /** What `isInstance` requires a code to start with, as on every Tessera error class. */
+  static readonly codePrefix: string = "ERR_COOKIE_";
   /** Stable machine-readable reason. */
   readonly code: CookieErrorCode;
-  /** @internal brand read by {@link CookieError.isInstance} */
-  readonly [BRAND] = true;
 
-  constructor(code: CookieErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: CookieErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
     this.name = "CookieError";
     this.code = code;
+    Object.defineProperty(this, MARK, { value: true });
   }
 
   /**
    * True for any `CookieError`, even one thrown by another copy of this
-   * package (ESM and CJS builds loaded side by side), where `instanceof` fails.
+   * package, where `instanceof` fails: a Tessera error whose code starts
+   * with `ERR_COOKIE_`.
    *
    * @example
    * ```ts
@@ -71,10 +78,12 @@ export class CookieError extends Error {
    * ```
    */
   static isInstance(value: unknown): value is CookieError {
+    if (typeof value !== "object" || value === null) return false;
+    const code = (value as { code?: unknown }).code;
     return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
+      (value as { [MARK]?: unknown })[MARK] === true &&
+      typeof code === "string" &&
+      code.startsWith(CookieError.codePrefix)
     );
   }
 }

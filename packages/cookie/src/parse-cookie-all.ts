@@ -12,7 +12,7 @@ import { readPairs } from "./lib/pairs.js";
  * A browser sends two cookies of one name when they differ in Domain or Path;
  * an attacker on a sibling subdomain can plant such a twin (cookie tossing), so
  * a session layer should look at all values of its own cookie and treat more
- * than one as an attack (CK-09), and chunk or migration code may need them all.
+ * than one as an attack, and chunk or migration code may need them all.
  * Same splitting, trimming, limits and decoding rules; never throws on header
  * input. With `only`, every other name is skipped unread and uncounted: give
  * the session cookie's name and a `maxBytes` as large as the headers your

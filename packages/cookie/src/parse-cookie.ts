@@ -18,7 +18,8 @@ import { readPairs } from "./lib/pairs.js";
  * - Values are percent-decoded when they contain "%" unless `decode: false`;
  *   malformed escapes are kept as received.
  * - Reading stops after `maxBytes` (8 KiB) or `maxPairs` (200) named pairs.
- * - An array of fields (HTTP/2) is joined with "; " first (CK-12).
+ * - An array of fields (HTTP/2) is joined with "; " first (RFC 6265bis §4.2.1:
+ *   servers must accept a Cookie header split into several fields).
  *
  * One pass over the input, no regular expressions: linear time on any string.
  * Never throws on header input (it throws only on invalid options).

@@ -16,7 +16,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  * Decodes strict base64url (RFC 4648 §5): alphabet only, no padding, no
  * whitespace, canonical trailing bits. Anything else yields `null`, never an
  * exception, so the result is safe on network input and each byte string has
- * one accepted text form (SECURITY KEY-07).
+ * one accepted text form (a token is never malleable into a second spelling).
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Compares two byte arrays in time that depends only on their lengths, never
- * on where they differ (SECURITY KEY-06). Lengths are public (a MAC's length
+ * on where they differ (never `===` on MACs: ASVS 4.0.3 6.2.8). Lengths are public (a MAC's length
  * is fixed), so a length mismatch returns `false` at once instead of throwing
  * as Node's `timingSafeEqual` does. @noble/hashes 2 ships no `equalBytes`.
  *

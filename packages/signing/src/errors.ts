@@ -26,7 +26,12 @@ export type SigningErrorCode =
   /** `globalThis.crypto` (Web Crypto) is not available in this runtime. */
   | "ERR_SIGNING_NO_WEB_CRYPTO";
 
-const BRAND: unique symbol = Symbol.for("@tessera/signing.SigningError") as never;
+// The mark every Tessera error carries (the one `TesseraError` in
+// @tessera/store sets; this package sits below the store, so it sets the mark
+// itself). Symbol.for, not Symbol(): two copies of the package (ESM and CJS
+// builds loaded side by side) must still recognise each other's errors, so an
+// error is known by this mark and its code prefix, never by `instanceof`.
+const MARK = Symbol.for("@tessera/error");
 
 /**
  * The one error this package throws, always for programmer misuse (a short
@@ -43,20 +48,22 @@ const BRAND: unique symbol = Symbol.for("@tessera/signing.SigningError") as neve
  * ```
  */
 export class SigningError extends Error {
+  /** What `isInstance` requires a code to start with, as on every Tessera error class. */
+  static readonly codePrefix: string = "ERR_SIGNING_";
   /** Stable machine-readable reason. */
   readonly code: SigningErrorCode;
-  /** @internal brand read by {@link SigningError.isInstance} */
-  readonly [BRAND] = true;
 
-  constructor(code: SigningErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: SigningErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
     this.name = "SigningError";
     this.code = code;
+    Object.defineProperty(this, MARK, { value: true });
   }
 
   /**
    * True for any `SigningError`, even one thrown by another copy of this
-   * package (ESM and CJS builds loaded side by side), where `instanceof` fails.
+   * package, where `instanceof` fails: a Tessera error whose code starts
+   * with `ERR_SIGNING_`.
    *
    * @example
    * ```ts
@@ -64,10 +71,12 @@ export class SigningError extends Error {
    * ```
    */
   static isInstance(value: unknown): value is SigningError {
+    if (typeof value !== "object" || value === null) return false;
+    const code = (value as { code?: unknown }).code;
     return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
+      (value as { [MARK]?: unknown })[MARK] === true &&
+      typeof code === "string" &&
+      code.startsWith(SigningError.codePrefix)
     );
   }
 }

@@ -12,7 +12,8 @@ export interface HashTokenOptions {
 
 /**
  * SHA-256 of a token's UTF-8 bytes, for use as a store key: a store (or its
- * dump) then never holds a usable bearer token (SECURITY ST-01, RT-01).
+ * dump) then never holds a usable bearer token (OWASP Session Management:
+ * session storage must resist disclosure).
  * Tokens carry 256 bits of entropy, so an unsalted fast hash is enough: there
  * is nothing to brute-force. The text is hashed as UTF-8 (a lone surrogate
  * counts as U+FFFD), with `node:crypto`'s one-shot hash where the runtime has

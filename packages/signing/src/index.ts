@@ -1,6 +1,6 @@
 export { decodeBase64Url, encodeBase64Url } from "./base64url.js";
 export { constantTimeEqual } from "./constant-time-equal.js";
-export { type DeriveKeyOptions, deriveKey } from "./derive-key.js";
+export { type DeriveKeyOptions, deriveKey, type KeyPurpose } from "./derive-key.js";
 export { SigningError, type SigningErrorCode } from "./errors.js";
 export { exportJwks } from "./export-jwks.js";
 export { type HashTokenOptions, hashToken } from "./hash-token.js";
@@ -19,7 +19,6 @@ export {
   type KeyInput,
   type KeyPairAlgorithm,
   type KeyPairInput,
-  type KeyPurpose,
   type Keyring,
   type KeyringOptions,
   type SecretKeyInput,

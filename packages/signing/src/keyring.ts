@@ -1,48 +1,9 @@
 import type { JWK } from "jose";
+import type { DerivedKey } from "./derive-key.js";
 import { describe, SigningError } from "./errors.js";
-import { hkdfSha256 } from "./lib/primitives.js";
-import { isProduction, utf8 } from "./lib/runtime.js";
+import { isProduction } from "./lib/runtime.js";
 import { readSecretText } from "./lib/secret-text.js";
 import { weakBytes, weakHex, weakText } from "./lib/weak-secret.js";
-
-/**
- * What a derived key is for. Each purpose gets its own HKDF-SHA256 subkey
- * (RFC 5869; SECURITY KEY-03), so one configured secret never serves two
- * purposes:
- *
- * - `"cookie"`: {@link sign}/{@link unsign} of cookie values (default)
- * - `"csrf"`: signed CSRF tokens
- * - `"seal"`: {@link seal}/{@link unseal} (JWE `dir` + `A256GCM`)
- * - `"jwt-hs256"`, `"jwt-hs512"`: {@link signJwt}/{@link verifyJwt} with HMAC (64 bytes for HS512)
- * - `"store-key"`: peppered HMAC of session ids used as store keys
- * - `"store-encryption"`: encryption of session data at rest
- * - `"log-pepper"`: keyed hash of ids for logs and events
- * - `"refresh-token"`: pepper for refresh-token hashes
- * - `` `app:${string}` ``: application-defined purposes
- */
-export type KeyPurpose =
-  | "cookie"
-  | "csrf"
-  | "seal"
-  | "jwt-hs256"
-  | "jwt-hs512"
-  | "store-key"
-  | "store-encryption"
-  | "log-pepper"
-  | "refresh-token"
-  | `app:${string}`;
-
-const PURPOSES = new Set<string>([
-  "cookie",
-  "csrf",
-  "seal",
-  "jwt-hs256",
-  "jwt-hs512",
-  "store-key",
-  "store-encryption",
-  "log-pepper",
-  "refresh-token",
-]);
 
 /** A symmetric key: signs values, seals, and signs HS256/HS512 JWTs (through derived subkeys). */
 export interface SecretKeyInput {
@@ -79,8 +40,8 @@ export type KeyInput = SecretKeyInput | KeyPairInput;
 /** Options for {@link createKeyring}. */
 export interface KeyringOptions {
   /**
-   * Accept secrets that look like passwords or copied examples (SECURITY
-   * KEY-02), recording each in `keyring.warnings`. Never honoured when
+   * Accept secrets that look like passwords or copied examples (RFC 8725
+   * §3.5), recording each in `keyring.warnings`. Never honoured when
    * `NODE_ENV` is `"production"`: there a weak secret always throws.
    * Secrets under 32 bytes are refused regardless.
    * @default false
@@ -105,13 +66,7 @@ export interface Keyring {
   has(id: string): boolean;
 }
 
-/** A subkey derived for one purpose and context, with its Web Crypto key imported once. */
-export interface DerivedKey {
-  readonly kid: string;
-  readonly bytes: Uint8Array;
-  cryptoKey: CryptoKey | Promise<CryptoKey> | undefined;
-}
-
+/** @internal A checked secret and the subkeys derived from it so far. */
 export interface SecretEntry {
   readonly kind: "secret";
   readonly id: string;
@@ -120,6 +75,7 @@ export interface SecretEntry {
   readonly derived: Map<string, Map<string | undefined, DerivedKey>>;
 }
 
+/** @internal A checked Ed25519 or P-256 key pair. */
 export interface PairEntry {
   readonly kind: KeyPairAlgorithm;
   readonly id: string;
@@ -127,8 +83,10 @@ export interface PairEntry {
   readonly privateKey: CryptoKey | undefined;
 }
 
+/** @internal One keyring entry, after validation. */
 export type Entry = SecretEntry | PairEntry;
 
+/** @internal What a keyring holds behind its public face: every entry and the signer of each kind. */
 export interface KeyringState {
   readonly entries: Map<string, Entry>;
   readonly primary: {
@@ -148,7 +106,7 @@ const STATE: unique symbol = Symbol("@tessera/signing.keyring") as never;
 
 /** A key id: safe in cookies, headers and log lines, never a separator. */
 export const KID = /^[A-Za-z0-9_-]{1,64}$/;
-/** At most one primary plus this many verification-only keys (SECURITY KEY-05). */
+/** At most one primary plus this many verification-only keys, so a verifier tries a bounded set. */
 export const MAX_VERIFY_KEYS = 10;
 /** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
 export const MIN_SECRET_BYTES = 32;
@@ -281,7 +239,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Builds a keyring from named keys. The first secret signs; every key
- * verifies. Validation (SECURITY KEY-01, KEY-02, KEY-05, T-B08): ids are
+ * verifies. Validation (RFC 7518 §3.2 key length, RFC 8725 §3.5 no passwords): ids are
  * `[A-Za-z0-9_-]{1,64}` and unique; secrets (bytes, hex, base64 or base64url,
  * see {@link SecretKeyInput.secret}) decode to at least 32 bytes and do not
  * look like passwords; no two entries share key bytes; at most 11 entries
@@ -366,63 +324,4 @@ export function createKeyring(keys: readonly KeyInput[], options: KeyringOptions
   };
   Object.defineProperty(keyring, STATE, { value: state, enumerable: false });
   return Object.freeze(keyring);
-}
-
-// Context becomes the HKDF salt, i.e. an HMAC key: "a" and "a\0" (zero padding)
-// or a >64-byte value and its SHA-256 would alias, so the alphabet excludes NUL
-// and the length stays within one block. Cookie names (RFC 9110 tokens) fit.
-const CONTEXT = /^[\x21-\x7e]{1,64}$/;
-
-const INFO_PREFIX = "tessera/";
-const INFO_VERSION = "/v1";
-
-/** Checks a purpose and returns its derived length in bytes. */
-function lengthFor(purpose: string): number {
-  if (!PURPOSES.has(purpose) && !/^app:[\x21-\x7e]{1,64}$/.test(purpose)) {
-    throw new SigningError(
-      "ERR_SIGNING_INVALID_OPTION",
-      `option purpose is invalid: ${describe(purpose)} (expected one of ${[...PURPOSES].join(", ")} or "app:<name>")`,
-    );
-  }
-  // RFC 7518 §3.2: HS512 needs a key of at least 64 bytes.
-  return purpose === "jwt-hs512" ? 64 : 32;
-}
-
-/**
- * The subkey of `entry` for `purpose` and `context`, derived once and cached:
- * `HKDF-SHA256(IKM = secret, salt = context, info = "tessera/<purpose>/v1")`
- * (RFC 5869 §2; SECURITY KEY-03, SL-01).
- */
-export function derivedKey(
-  entry: SecretEntry,
-  purpose: string,
-  context: string | undefined,
-): DerivedKey {
-  // Keyed by the context as given (undefined for none): only checked contexts
-  // are ever stored, so a hit is always valid and "" never aliases "none".
-  let byContext = entry.derived.get(purpose);
-  let found = byContext?.get(context);
-  if (found !== undefined) return found;
-  const length = lengthFor(purpose);
-  if (context !== undefined && (typeof context !== "string" || !CONTEXT.test(context))) {
-    throw new SigningError(
-      "ERR_SIGNING_INVALID_OPTION",
-      `option context is invalid: ${describe(context)} (expected 1-64 visible ASCII characters, e.g. a cookie name)`,
-    );
-  }
-  const bytes = hkdfSha256(
-    entry.secret,
-    utf8(context ?? ""),
-    utf8(INFO_PREFIX + purpose + INFO_VERSION),
-    length,
-  );
-  found = { kid: entry.id, bytes, cryptoKey: undefined };
-  if (byContext === undefined) {
-    byContext = new Map();
-    entry.derived.set(purpose, byContext);
-  }
-  // Contexts come from configuration, not requests; the cap only guards
-  // against a caller that builds contexts from input.
-  if (byContext.size < 1024) byContext.set(context, found);
-  return found;
 }

@@ -14,8 +14,8 @@ function checkBytes(bytes: unknown, min: number): number {
 
 /**
  * A random token from the CSPRNG (`node:crypto` or Web Crypto), as unpadded
- * base64url: 32 bytes (256 bits) give 43 characters (SECURITY SID-01,
- * SID-02). At least 16 bytes (128 bits, ASVS 5.0 7.2.3).
+ * base64url: 32 bytes (256 bits) give 43 characters, all random (OWASP Session
+ * Management, "Session ID Entropy"). At least 16 bytes (128 bits, ASVS 5.0 7.2.3).
  *
  * @example
  * ```ts
@@ -30,7 +30,8 @@ export function randomToken(bytes = 32): string {
 /**
  * True when `value` has the exact shape of a {@link randomToken} of `bytes`
  * bytes: canonical base64url of the right length. Check untrusted tokens with
- * it before any lookup (SECURITY SID-06: `^[A-Za-z0-9_-]{43}$` for 32 bytes).
+ * it before any lookup (`^[A-Za-z0-9_-]{43}$` for 32 bytes; OWASP: treat a
+ * session id as any other user input).
  *
  * @example
  * ```ts

@@ -7,11 +7,14 @@ import { SEAL_TYP, sealKey } from "./lib/seal-key.js";
 
 /** Options for {@link seal}. */
 export interface SealOptions {
-  /** Lifetime in seconds; becomes the absolute `exp` claim (SECURITY SL-02). Required. */
+  /**
+   * Lifetime in seconds; becomes the absolute `exp` claim, enforced on every
+   * unseal whatever the cookie's own expiry. Required.
+   */
   expiresIn: number;
   /**
    * Binds the token to a context such as the cookie name: it becomes the HKDF
-   * salt of the encryption key (SECURITY SL-01), so the token opens under no
+   * salt of the encryption key, so the token opens under no
    * other context.
    * @default none
    */

@@ -1,5 +1,6 @@
+import { derivedKey } from "./derive-key.js";
 import { describe, SigningError } from "./errors.js";
-import { derivedKey, type Keyring, stateOf } from "./keyring.js";
+import { type Keyring, stateOf } from "./keyring.js";
 import { hmacSha256Text } from "./lib/primitives.js";
 import { isWellFormed } from "./lib/runtime.js";
 
@@ -11,7 +12,7 @@ export interface SignOptions {
   /**
    * Domain separation: the cookie name (or other context) the value belongs
    * to. A value signed for one context never verifies for another
-   * (SECURITY KEY-04). 1-64 visible ASCII characters.
+   * (RFC 8725 §3.12: mutually exclusive validation). 1-64 visible ASCII characters.
    * @default none
    */
   context?: string;

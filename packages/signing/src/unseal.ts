@@ -15,7 +15,7 @@ export type UnsealFailure =
   /**
    * Anything else: a header other than exactly `{alg: "dir", enc: "A256GCM", kid, typ}`
    * (so `zip`, `crit`, other algorithms), or any decryption failure. One
-   * reason for all, so failures reveal nothing about the ciphertext (SECURITY JWT-09).
+   * reason for all, so failures reveal nothing about the ciphertext.
    */
   | "invalid"
   /** `exp` has passed (beyond the clock tolerance). */
@@ -35,7 +35,7 @@ export type OpenSealedResult<T> =
       exp: number;
       /** Id of the key that opened it. */
       kid: string;
-      /** True when that key is not the primary: re-seal (SECURITY KEY-05, T-B39). */
+      /** True when that key is not the primary: re-seal, so rotation completes. */
       needsReissue: boolean;
     }
   | { ok: false; reason: UnsealFailure };

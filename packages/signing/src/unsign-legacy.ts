@@ -71,7 +71,8 @@ export function unsignLegacy(
   }
   if (!text.startsWith("s:")) return null;
   const dot = text.lastIndexOf(".");
-  // 32-byte HMAC → 43 base64 characters after the last dot, exactly (KEY-08).
+  // 32-byte HMAC → 43 base64 characters after the last dot, exactly: garbage
+  // before or after the signed form never verifies.
   if (dot < 2 || text.length - dot - 1 !== 43) return null;
   const mac = text.slice(dot + 1);
   const value = text.slice(2, dot);

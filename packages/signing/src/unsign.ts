@@ -1,5 +1,6 @@
 import { constantTimeEqualText } from "./constant-time-equal.js";
-import { derivedKey, type Keyring, stateOf } from "./keyring.js";
+import { derivedKey } from "./derive-key.js";
+import { type Keyring, stateOf } from "./keyring.js";
 import { hmacSha256Text } from "./lib/primitives.js";
 import { isWellFormed } from "./lib/runtime.js";
 import type { SignOptions } from "./sign.js";
@@ -23,7 +24,7 @@ export type VerifySignedResult =
       value: string;
       /** Id of the key that verified it. */
       kid: string;
-      /** True when that key is not the primary: re-sign and re-send (SECURITY KEY-05). */
+      /** True when that key is not the primary: re-sign and re-send, so rotation completes. */
       needsReissue: boolean;
     }
   | { ok: false; reason: UnsignFailure };
@@ -93,7 +94,7 @@ export function unsign(signed: string, keys: Keyring, options?: UnsignOptions): 
 
 /**
  * Like {@link unsign}, with the outcome spelled out: the value, the key id
- * and `needsReissue` (verified by a key other than the primary, KEY-05), or a
+ * and `needsReissue` (verified by a key other than the primary), or a
  * failure reason for logs and tests. Never throws on input.
  *
  * @example

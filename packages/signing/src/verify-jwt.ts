@@ -16,11 +16,11 @@ import { typ as checkTyp, clockTolerance, maxLength, nowSeconds, seconds } from 
 export type VerifyJwtFailure =
   /** Not 3 non-empty canonical base64url segments, or a header/claims set that is not a JSON object. */
   | "malformed"
-  /** Longer than `maxLength`; refused before decoding (SECURITY JWT-08, DOS-01). */
+  /** Longer than `maxLength`; refused before decoding, so a huge token costs no work. */
   | "too_large"
   /** `alg` is not in `algorithms` (this covers `none` in every spelling). */
   | "algorithm_not_allowed"
-  /** A `jwk`, `jku`, `x5u`, `x5c` or `x5t` header: key material is never taken from a token (JWT-03). */
+  /** A `jwk`, `jku`, `x5u`, `x5c` or `x5t` header: keys never come from the token (RFC 8725 §3.10). */
   | "forbidden_header"
   /** No `kid` header. */
   | "missing_kid"
@@ -64,7 +64,7 @@ export type VerifyJwtResult =
       ok: true;
       payload: JWTPayload;
       header: JWTHeaderParameters;
-      /** True when a local key other than the primary of its kind verified it (KEY-05). */
+      /** True when a key other than the primary of its kind verified it: re-issue, so rotation completes. */
       needsReissue: boolean;
     }
   | { ok: false; reason: VerifyJwtFailure };
@@ -73,7 +73,7 @@ export type VerifyJwtResult =
 export interface VerifyJwtOptions {
   /**
    * The accepted algorithms, all symmetric (`HS256`, `HS512`) or all
-   * asymmetric (`EdDSA`, `ES256`); required (SECURITY JWT-01, RFC 8725 §3.1).
+   * asymmetric (`EdDSA`, `ES256`); required (RFC 8725 §3.1: never the token's own `alg` choice).
    */
   algorithms: readonly JwtAlgorithm[];
   /** Expected `typ` header; a missing `typ` fails (RFC 8725 §3.11). @default "JWT" */
@@ -107,7 +107,8 @@ export interface VerifyJwtOptions {
   jwks?: URL | JWTVerifyGetKey;
 }
 
-// SECURITY JWT-03: key material or key locations carried in the token.
+// Key material or key locations carried in the token: keys come only from the
+// local keyring (RFC 8725 §3.10).
 const FORBIDDEN = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256"];
 
 // ~10 years: makes jose require `iat` and refuse a future `iat` when the

@@ -7,14 +7,14 @@ const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter(
   (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"),
 );
 
-// DESIGN rule 4 / SECURITY T-A12: the package must run on Web Crypto runtimes.
+// The package must run on Web Crypto runtimes (edge runtimes have no node: modules).
 describe("runtime neutrality", () => {
   it.each(files)("%s imports nothing from node: and no Buffer", (file) => {
     const text = readFileSync(join(src, file), "utf8");
     expect(text).not.toMatch(/from\s+["']node:|require\(|\bBuffer\b/);
   });
 
-  // T-B05: MACs are never compared as strings.
+  // MACs are never compared as strings: `===` leaks where they differ through timing.
   it("compares MACs only through the constant-time helpers", () => {
     for (const file of files) {
       const text = readFileSync(join(src, file), "utf8");

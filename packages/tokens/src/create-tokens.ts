@@ -41,7 +41,7 @@ export interface Tokens {
   issue(userId: string, options?: IssueOptions): Promise<TokenPair>;
   /**
    * Rotates a refresh token: a new pair, the old token used up. An already
-   * used token revokes its whole family and yields `reused` (RT-02..RT-04).
+   * used token revokes its whole family and yields `reused` (RFC 9700 §4.14.2).
    * Store cost: two reads and three writes.
    * @example
    * ```ts

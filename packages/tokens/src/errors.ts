@@ -1,4 +1,4 @@
-import { userIdProblem } from "@tessera/store";
+import { TesseraError, userIdProblem } from "@tessera/store";
 
 /**
  * Every reason {@link TokensError} can carry. The strings are stable: match
@@ -22,15 +22,13 @@ export type TokensErrorCode =
   | "ERR_TOKENS_INVALID_ARGUMENT"
   | "ERR_TOKENS_UNSUPPORTED";
 
-// Symbol.for, not Symbol(): two copies of this package (ESM and CJS) must
-// still recognise each other's errors.
-const BRAND: unique symbol = Symbol.for("@tessera/tokens.TokensError") as never;
-
 /**
  * The one error this package throws, always for programmer misuse or an
  * unsupported configuration. Tokens from the network never throw: `verify`,
  * `refresh` and `verifyRequest` return `{ ok: false, reason }`. Store outages
  * are not wrapped: they reject with the store's own `StoreUnavailableError`.
+ * `TokensError.isInstance` (from `TesseraError`) also recognises an error
+ * thrown by another copy of this package, where `instanceof` fails.
  *
  * @example
  * ```ts
@@ -41,33 +39,12 @@ const BRAND: unique symbol = Symbol.for("@tessera/tokens.TokensError") as never;
  * }
  * ```
  */
-export class TokensError extends Error {
-  /** Stable machine-readable reason. */
-  readonly code: TokensErrorCode;
-  /** @internal brand read by {@link TokensError.isInstance} */
-  readonly [BRAND] = true;
+export class TokensError extends TesseraError<TokensErrorCode> {
+  static override readonly codePrefix: string = "ERR_TOKENS_";
 
-  constructor(code: TokensErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: TokensErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
     this.name = "TokensError";
-    this.code = code;
-  }
-
-  /**
-   * True for any `TokensError`, even one thrown by another copy of this
-   * package, where `instanceof` fails.
-   *
-   * @example
-   * ```ts
-   * TokensError.isInstance(new TokensError("ERR_TOKENS_UNSUPPORTED", "x")); // true
-   * ```
-   */
-  static isInstance(value: unknown): value is TokensError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
-    );
   }
 }
 

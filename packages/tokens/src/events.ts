@@ -16,7 +16,7 @@ export type RevokeReason = "reuse" | "binding_mismatch" | "logout" | "user" | "m
 /**
  * Audit events. `family` is the family id (the `sid` claim of the family's
  * access tokens), `token` the SHA-256 store key of a refresh token: enough to
- * correlate, never a usable token (SECURITY DET-01).
+ * correlate, never a usable token (OWASP Session Management: log a hash, never the id).
  *
  * @example
  * ```ts
@@ -26,9 +26,9 @@ export type RevokeReason = "reuse" | "binding_mismatch" | "logout" | "user" | "m
 export type TokensEvent =
   | { type: "issued"; at: number; family: string; userId: string }
   | { type: "refreshed"; at: number; family: string; userId: string }
-  /** A second presentation inside the grace window got the same child (RT-04). */
+  /** A second presentation inside the grace window got the same child, never a second one. */
   | { type: "refresh_grace"; at: number; family: string; userId: string }
-  /** An already used refresh token was presented; the family is revoked (RT-03). */
+  /** An already used refresh token was presented; the family is revoked (RFC 9700 §4.14.2). */
   | { type: "refresh_reuse"; at: number; family: string; userId: string; token: string }
   | { type: "binding_mismatch"; at: number; family: string; userId: string }
   | { type: "family_revoked"; at: number; family: string; userId: string; reason: RevokeReason };

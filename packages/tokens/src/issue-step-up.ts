@@ -25,7 +25,11 @@ export interface StepUpInput {
   acr: string;
   /** When the re-authentication happened, epoch milliseconds. @default now */
   authTime?: number;
-  /** Lifetime in seconds, at most the configured `stepUpTtl` (≤ 300, SECURITY LC-09). @default stepUpTtl */
+  /**
+   * Lifetime in seconds, at most the configured `stepUpTtl` (≤ 300: proof of
+   * a recent re-authentication is short-lived).
+   * @default stepUpTtl
+   */
   expiresIn?: number;
 }
 
@@ -55,7 +59,7 @@ function text(name: string, value: unknown, max: number): string {
 
 /**
  * `tokens.issueStepUp`: a short-lived token proving a recent
- * re-authentication, for one sensitive operation (SECURITY LC-09, T-B47).
+ * re-authentication, for one sensitive operation (ASVS 4.0.3 3.7.1).
  * Typed `stepup+jwt` and, under HS*, signed with its own derived key, so it
  * never passes for an access token and vice versa. Reads the store
  * once, to tell a token family (checked again on verify) from another

@@ -1,7 +1,7 @@
 import { hashToken, randomToken } from "@tessera/signing";
 import { badArgument, checkUserId, TokensError } from "./errors.js";
 import { bindingHash, type Context } from "./lib/context.js";
-import { mintAccess } from "./lib/family.js";
+import { mintAccess, tokenPair } from "./lib/family.js";
 import {
   type FamilyRecord,
   familyKey,
@@ -23,7 +23,8 @@ export interface IssueOptions {
    * Client binding: any string that identifies the client the refresh token
    * is issued to (an OAuth `client_id`, a device key thumbprint, a cookie-bound
    * id). Stored only as a hash; `refresh` must present the same value
-   * (SECURITY RT-01, T-B45). Required for the grace window to apply.
+   * (RFC 6749 §10.4: a refresh token stays bound to the client it was issued
+   * to). Required for the grace window to apply.
    * @default none (the family is not bound)
    */
   binding?: string;
@@ -141,12 +142,5 @@ export async function issue(
     );
   }
   ctx.emit({ type: "issued", at: now, family: familyId, userId });
-  return {
-    accessToken: access.token,
-    refreshToken,
-    tokenType: "Bearer",
-    expiresIn: access.expiresIn,
-    refreshExpiresIn: Math.floor((idle - now) / 1000),
-    sessionId: familyId,
-  };
+  return tokenPair(access, refreshToken, idle, familyId, now);
 }

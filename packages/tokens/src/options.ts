@@ -25,7 +25,7 @@ export interface TokensOptions {
   audience: string;
   /**
    * JWS algorithm of access and step-up tokens. One algorithm signs and the
-   * same one alone verifies (SECURITY JWT-01). Prefer `"EdDSA"`/`"ES256"` when
+   * same one alone verifies (RFC 8725 §3.1). Prefer `"EdDSA"`/`"ES256"` when
    * other services verify (they get the public keys from the JWKS handler).
    * @default "HS256" when the keyring holds a secret; required otherwise
    */
@@ -38,23 +38,23 @@ export interface TokensOptions {
   accessTtl?: number;
   /**
    * Refresh idle expiry in seconds: a refresh token unused for this long is
-   * refused (SECURITY RT-01, ASVS 5.0 10.4.8). At most `familyTtl`.
+   * refused (ASVS 5.0 10.4.8). At most `familyTtl`.
    * @default 1209600 (14 days)
    */
   refreshTtl?: number;
   /**
    * Absolute lifetime of a refresh-token family in seconds, counted from
-   * `issue` and never extended by refreshing (SECURITY RT-01, T-B43).
+   * `issue` and never extended by refreshing (ASVS 5.0 10.4.8).
    * @default 2592000 (30 days)
    */
   familyTtl?: number;
-  /** Step-up token lifetime in seconds, 1..300 (SECURITY LC-09: at most 5 minutes). @default 300 */
+  /** Step-up token lifetime in seconds, 1..300 (at most 5 minutes). @default 300 */
   stepUpTtl?: number;
   /**
    * Benign-race grace window in seconds, 0..60. Within it, a used refresh
    * token presented again **with the same client binding** returns the same
    * child refresh token (and a fresh access token) instead of revoking the
-   * family; it never mints a second child (SECURITY RT-04). Families issued
+   * family; it never mints a second child. Families issued
    * without a binding never get a grace window. `0` disables it.
    * @default 0
    */
@@ -62,7 +62,8 @@ export interface TokensOptions {
   /** Leeway for `exp`, `iat` and `nbf`, 0..300 seconds (RFC 7519 §4.1.4). @default 30 */
   clockTolerance?: number;
   /**
-   * Deny list of access and step-up tokens by `(iss, jti)` (SECURITY JWT-11),
+   * Deny list of access and step-up tokens by `(iss, jti)`, never by the token
+   * string (a JWT can be re-encoded into another string),
    * filled by `revokeAccessToken`. When on, `verify` costs one extra
    * `store.get`.
    * @default false
@@ -76,7 +77,7 @@ export interface TokensOptions {
    * @default false
    */
   checkRevocation?: boolean;
-  /** Revoke the family when a refresh token arrives with another client binding (T-B45). @default true */
+  /** Revoke the family when a refresh token arrives with another client binding. @default true */
   revokeOnBindingMismatch?: boolean;
   /**
    * Clock in epoch milliseconds, for every instant the service computes:

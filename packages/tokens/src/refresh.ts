@@ -2,7 +2,7 @@ import { hashToken, isToken, randomToken } from "@tessera/signing";
 import type { StoreEntry } from "@tessera/store";
 import type { TokenPair } from "./issue.js";
 import { bindingHash, type Context, sealChild, unsealChild } from "./lib/context.js";
-import { advanceFamily, mintAccess, revokeFamily } from "./lib/family.js";
+import { advanceFamily, mintAccess, revokeFamily, tokenPair } from "./lib/family.js";
 import {
   type FamilyRecord,
   familyKey,
@@ -19,7 +19,7 @@ import {
  *
  * - `invalid`: not a token of ours (wrong shape, unknown, corrupt record).
  * - `expired`: past the idle expiry or the family's absolute deadline.
- * - `reused`: already used; the whole family is now revoked (RT-03).
+ * - `reused`: already used; the whole family is now revoked (RFC 9700 §4.14.2).
  * - `revoked`: the family was revoked (reuse, logout, `revokeUser`).
  * - `binding_mismatch`: presented with another client binding than it was issued to.
  *
@@ -60,7 +60,7 @@ const fail = (reason: RefreshFailure): RefreshResult => ({ ok: false, reason });
  * `tokens.refresh`. Consumption is a compare-and-set of the token's record
  * from unused to used (the store's versioned `set`), so of any number of
  * concurrent presentations exactly one mints a child; the others find the
- * token used and take the grace or reuse path (SECURITY RT-04, T-F07).
+ * token used and take the grace or reuse path.
  */
 export async function refresh(
   ctx: Context,
@@ -141,17 +141,7 @@ async function rotate(
   const access = await mintAccess(ctx, familyId, family, now);
   if (access === null) return fail("expired");
   ctx.emit({ type: "refreshed", at: now, family: familyId, userId: family.uid });
-  return {
-    ok: true,
-    pair: {
-      accessToken: access.token,
-      refreshToken: child,
-      tokenType: "Bearer",
-      expiresIn: access.expiresIn,
-      refreshExpiresIn: Math.floor((idle - now) / 1000),
-      sessionId: familyId,
-    },
-  };
+  return { ok: true, pair: tokenPair(access, child, idle, familyId, now) };
 }
 
 async function usedToken(
@@ -164,7 +154,7 @@ async function usedToken(
   now: number,
 ): Promise<RefreshResult> {
   const used = record.used!;
-  // RT-04: the same client, inside the window, while the child is still the
+  // Benign race: the same client, inside the window, while the child is still the
   // family's live token (or about to become it), gets that same child back.
   if (
     ctx.graceWindow > 0 &&
@@ -182,14 +172,7 @@ async function usedToken(
       ctx.emit({ type: "refresh_grace", at: now, family: record.fam, userId: family.uid });
       return {
         ok: true,
-        pair: {
-          accessToken: access.token,
-          refreshToken: child,
-          tokenType: "Bearer",
-          expiresIn: access.expiresIn,
-          refreshExpiresIn: Math.floor((idleEnd(ctx, family, used) - now) / 1000),
-          sessionId: record.fam,
-        },
+        pair: tokenPair(access, child, idleEnd(ctx, family, used), record.fam, now),
       };
     }
   }

@@ -4,7 +4,7 @@ import { verify } from "./verify.js";
 
 /**
  * `tokens.revokeAccessToken`: puts a still-valid access token on the deny
- * list by `(iss, jti)` until its `exp` (SECURITY JWT-11). Needs `denyList:
+ * list by `(iss, jti)` until its `exp` (never by the token string). Needs `denyList:
  * true` to have any effect on `verify`. Resolves to false for a token that
  * does not verify (nothing to deny); never throws on a bad token.
  */

@@ -6,7 +6,7 @@ import { parseFamily } from "./lib/records.js";
 
 /**
  * `tokens.revokeUser`: revokes every live family of a user (log out
- * everywhere, password or factor change, account disabled; SECURITY RT-05).
+ * everywhere, password or factor change, account disabled; ASVS 5.0 7.4.3).
  * Needs the store's per-user index; otherwise throws `ERR_TOKENS_UNSUPPORTED`.
  * Only this package's family records are touched: a session store shared with
  * `@tessera/session` keeps that user's sessions (use `sessions.revokeUser`

@@ -3,7 +3,12 @@ import { badOption } from "./errors.js";
 import { type Context, STEP_UP_CONTEXT, STEP_UP_TYP } from "./lib/context.js";
 import { checkJwt, isRevoked } from "./lib/jwt.js";
 import { denyKey } from "./lib/records.js";
-import { type AccessFailure, checkMaxAuthAge, freshEnough } from "./verify.js";
+import {
+  type AccessFailure,
+  type AccessTokenClaims,
+  checkMaxAuthAge,
+  freshEnough,
+} from "./verify.js";
 
 /**
  * The claims of a verified step-up token.
@@ -13,13 +18,8 @@ import { type AccessFailure, checkMaxAuthAge, freshEnough } from "./verify.js";
  * const { acr, auth_time }: StepUpClaims = result.claims;
  * ```
  */
-export interface StepUpClaims {
-  iss: string;
-  sub: string;
-  aud: string | string[];
-  exp: number;
-  iat: number;
-  jti: string;
+export interface StepUpClaims
+  extends Pick<AccessTokenClaims, "iss" | "sub" | "aud" | "exp" | "iat" | "jti"> {
   /** The session it is bound to: a token family id, or another session's id (see `sid_type`). */
   sid: string;
   /**
@@ -89,7 +89,7 @@ export interface VerifyStepUpOptions {
 
 /**
  * `tokens.verifyStepUp`: verifies a `stepup+jwt` bound to `sessionId`,
- * checks `maxAuthAge` and `acr`, and consumes it (T-B47).
+ * checks `maxAuthAge` and `acr`, and consumes it (single use).
  */
 export async function verifyStepUp(
   ctx: Context,

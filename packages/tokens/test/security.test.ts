@@ -33,32 +33,35 @@ function recording(inner: SessionStore) {
   return { store, writes, conflicts: () => conflicts };
 }
 
-describe.each(storeFactories)("refresh-token storage on %s (T-B44, RT-01)", (name, factory) => {
-  // The full 1,000 in memory; a server-backed store proves the same format with fewer round trips.
-  const count = name === "MemoryStore" ? 1000 : 200;
-  it(`${count} refresh tokens: 43-char CSPRNG tokens, only SHA-256 hashes in the store`, {
-    timeout: 30_000,
-  }, async () => {
-    const rec = recording(await factory(() => T0));
-    const { tokens } = await setup(() => rec.store, { graceWindow: 5 });
-    const issued: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const pair = await tokens.issue(`user-${i % 10}`, { binding: "client" });
-      issued.push(pair.refreshToken);
-      if (i % 10 === 0) {
-        const next = await tokens.refresh(pair.refreshToken, { binding: "client" });
-        if (next.ok) issued.push(next.pair.refreshToken);
+describe.each(storeFactories)(
+  "refresh-token storage on %s (only SHA-256 of a token is stored)",
+  (name, factory) => {
+    // The full 1,000 in memory; a server-backed store proves the same format with fewer round trips.
+    const count = name === "MemoryStore" ? 1000 : 200;
+    it(`${count} refresh tokens: 43-char CSPRNG tokens, only SHA-256 hashes in the store`, {
+      timeout: 30_000,
+    }, async () => {
+      const rec = recording(await factory(() => T0));
+      const { tokens } = await setup(() => rec.store, { graceWindow: 5 });
+      const issued: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const pair = await tokens.issue(`user-${i % 10}`, { binding: "client" });
+        issued.push(pair.refreshToken);
+        if (i % 10 === 0) {
+          const next = await tokens.refresh(pair.refreshToken, { binding: "client" });
+          if (next.ok) issued.push(next.pair.refreshToken);
+        }
       }
-    }
-    expect(new Set(issued).size).toBe(issued.length);
-    for (const token of issued) expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const dump = rec.writes.map((w) => `${w.key} ${w.entry.value}`).join("\n");
-    for (const token of issued) expect(dump.includes(token)).toBe(false);
-    expect(rec.writes.some((w) => w.key === hashToken(issued[0]!))).toBe(true);
-  });
-});
+      expect(new Set(issued).size).toBe(issued.length);
+      for (const token of issued) expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const dump = rec.writes.map((w) => `${w.key} ${w.entry.value}`).join("\n");
+      for (const token of issued) expect(dump.includes(token)).toBe(false);
+      expect(rec.writes.some((w) => w.key === hashToken(issued[0]!))).toBe(true);
+    });
+  },
+);
 
-describe("atomic consumption (RT-04)", () => {
+describe("atomic consumption (a token mints at most one child)", () => {
   it("the concurrent refreshes really race: both read unused, one compare-and-set loses", async () => {
     const rec = recording(new MemoryStore({ sweepIntervalMs: 0 }));
     const { tokens } = await setup(() => rec.store);
@@ -195,7 +198,7 @@ describe("createTokens options", () => {
   });
 });
 
-describe("runtime neutrality (DESIGN rule 4)", () => {
+describe("runtime neutrality (no node: import, so edge runtimes load it)", () => {
   it("no node: imports or Buffer in src", () => {
     const root = fileURLToPath(new URL("../src", import.meta.url));
     const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter(

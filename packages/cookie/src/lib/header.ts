@@ -7,7 +7,7 @@ export interface ParseCookieOptions {
    * Percent-decode values that contain "%" (`decodeURIComponent`); a malformed
    * escape leaves that value exactly as received, never throws. Turn it off for
    * session and signed cookies, which must be checked byte for byte as sent
-   * (CK-10: a decoder maps `%2E` and `.` to the same string).
+   * (a decoder maps `%2E` and `.` to the same string, giving one signed value two spellings).
    * @default true
    */
   decode?: boolean;
@@ -25,7 +25,7 @@ export interface ParseCookieOptions {
    */
   maxBytes?: number;
   /**
-   * Named pairs read before the rest of the header is ignored (CK-11).
+   * Named pairs read before the rest of the header is ignored, so a flood of pairs costs bounded work.
    * @default 200
    */
   maxPairs?: number;

@@ -10,7 +10,7 @@ export const MAX_ATTRIBUTE_VALUE = 1024;
 export const MAX_AGE_LIMIT = 34_560_000;
 /** RFC 6265bis §4.2.1: servers commonly cap a request header near 8 KiB. */
 export const DEFAULT_MAX_BYTES = 8192;
-/** CK-11: pairs read from one Cookie header before the rest is ignored. */
+/** Pairs read from one Cookie header before the rest is ignored, so a flood of pairs costs bounded work. */
 export const DEFAULT_MAX_PAIRS = 200;
 /** Slack allowed between `maxAge` and `expires` when both are given (Expires has 1 s resolution). */
 export const EXPIRY_TOLERANCE_MS = 2000;

@@ -2,7 +2,7 @@
  * Base64url (RFC 4648 §5) without padding, strict: only the 64 alphabet
  * characters, no `=`, no whitespace, and canonical trailing bits (the unused
  * low bits of the last character must be zero), so every byte string has
- * exactly one accepted text form (SECURITY KEY-07).
+ * exactly one accepted text form (a signed value is never malleable into a second spelling).
  */
 
 export const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -1,5 +1,5 @@
-import { derivedKey, type SecretEntry } from "../keyring.js";
-import { webCrypto } from "./runtime.js";
+import { derivedKey, importedKey } from "../derive-key.js";
+import type { SecretEntry } from "../keyring.js";
 
 /** JWS algorithms this package signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1). */
 export type JwtAlgorithm = "HS256" | "HS512" | "EdDSA" | "ES256";
@@ -11,7 +11,7 @@ export const ASYMMETRIC = new Set<string>(["EdDSA", "ES256"]);
  * The HMAC CryptoKey for HS256/HS512 under a secret and context: the
  * `jwt-hs256`/`jwt-hs512` subkey (64 bytes for HS512, RFC 7518 §3.2),
  * imported once, non-extractable, bound to its hash so it can serve no other
- * algorithm (SECURITY JWT-02).
+ * algorithm (RFC 8725 §3.1: a key is bound to one algorithm).
  */
 export function hmacJwtKey(
   entry: SecretEntry,
@@ -19,22 +19,6 @@ export function hmacJwtKey(
   context: string | undefined,
 ): CryptoKey | Promise<CryptoKey> {
   const derived = derivedKey(entry, alg === "HS256" ? "jwt-hs256" : "jwt-hs512", context);
-  let key = derived.cryptoKey;
-  if (key === undefined) {
-    const pending = webCrypto()
-      .subtle.importKey(
-        "raw",
-        derived.bytes as Uint8Array<ArrayBuffer>,
-        { name: "HMAC", hash: alg === "HS256" ? "SHA-256" : "SHA-512" },
-        false,
-        ["sign", "verify"],
-      )
-      .then((imported) => {
-        derived.cryptoKey = imported;
-        return imported;
-      });
-    derived.cryptoKey = pending;
-    key = pending;
-  }
-  return key;
+  const hash = alg === "HS256" ? "SHA-256" : "SHA-512";
+  return importedKey(derived, { name: "HMAC", hash }, ["sign", "verify"]);
 }

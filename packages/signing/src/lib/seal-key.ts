@@ -1,5 +1,5 @@
-import { derivedKey, type SecretEntry } from "../keyring.js";
-import { webCrypto } from "./runtime.js";
+import { derivedKey, importedKey } from "../derive-key.js";
+import type { SecretEntry } from "../keyring.js";
 
 /**
  * The AES-256-GCM CryptoKey of a secret for sealing under `context`,
@@ -9,25 +9,10 @@ export function sealKey(
   entry: SecretEntry,
   context: string | undefined,
 ): CryptoKey | Promise<CryptoKey> {
-  const derived = derivedKey(entry, "seal", context);
-  let key = derived.cryptoKey;
-  if (key === undefined) {
-    const pending = webCrypto()
-      .subtle.importKey(
-        "raw",
-        derived.bytes as Uint8Array<ArrayBuffer>,
-        { name: "AES-GCM" },
-        false,
-        ["encrypt", "decrypt"],
-      )
-      .then((imported) => {
-        derived.cryptoKey = imported;
-        return imported;
-      });
-    derived.cryptoKey = pending;
-    key = pending;
-  }
-  return key;
+  return importedKey(derivedKey(entry, "seal", context), { name: "AES-GCM" }, [
+    "encrypt",
+    "decrypt",
+  ]);
 }
 
 /** Default `typ` of sealed tokens (RFC 7515 §4.1.9 explicit typing, RFC 8725 §3.11). */

@@ -1,6 +1,6 @@
 /**
  * Heuristics for secrets that are passwords or copied examples rather than
- * CSPRNG output (RFC 8725 §3.5, SECURITY KEY-02). Each rule is chosen so that
+ * CSPRNG output (RFC 8725 §3.5: never use a human password as a key). Each rule is chosen so that
  * 32 random bytes (or their hex, base64 or base64url text) trip it with
  * negligible probability, noted beside the rule, while the usual mistakes do
  * not pass.

@@ -33,7 +33,7 @@ export interface Context {
 }
 
 // HKDF contexts of the HS* subkeys: access and step-up tokens get distinct
-// keys, so one can never pass for the other (SECURITY JWT-05).
+// keys, so one can never pass for the other (RFC 8725 §3.12).
 export const ACCESS_CONTEXT = "tessera-tokens-at";
 export const STEP_UP_CONTEXT = "tessera-tokens-stepup";
 /** RFC 9068 §2.1: the `typ` of JWT access tokens. */
@@ -147,7 +147,7 @@ export function bindingHash(binding: unknown): string | undefined {
  * Seals a child refresh token for the grace window under a pad only a holder
  * of the parent token can compute: `child XOR SHA-256(prefix ‖ parent)`. The
  * store keeps `SHA-256(parent)` as the key, which is a different hash, so a
- * store dump alone yields no usable token (SECURITY ST-01). Each pad is used
+ * store dump alone yields no usable token. Each pad is used
  * once: a parent has exactly one child.
  */
 export function sealChild(parent: string, child: string): string {

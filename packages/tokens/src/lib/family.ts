@@ -1,6 +1,7 @@
 import { randomToken, signJwt } from "@tessera/signing";
 import type { StoreEntry } from "@tessera/store";
 import type { RevokeReason } from "../events.js";
+import type { TokenPair } from "../issue.js";
 import { ACCESS_CONTEXT, ACCESS_TYP, type Context } from "./context.js";
 import { type FamilyRecord, familyKey, idleEnd, parseFamily, retainUntil } from "./records.js";
 
@@ -86,7 +87,7 @@ export async function mintAccess(
   family: FamilyRecord,
   now: number,
 ): Promise<{ token: string; expiresIn: number } | null> {
-  // An access token never outlives its family's absolute deadline (RT-01).
+  // An access token never outlives its family's absolute deadline.
   const expiresIn = Math.min(ctx.accessTtl, Math.floor((family.deadline - now) / 1000));
   if (expiresIn < 1) return null;
   const claims: Record<string, unknown> = { ...family.claims, sid: familyId };
@@ -103,4 +104,22 @@ export async function mintAccess(
     ...(ctx.symmetric ? { context: ACCESS_CONTEXT } : {}),
   });
   return { token, expiresIn };
+}
+
+/** The pair handed to the client: a fresh access token and `refreshToken`, idle until `idle`. */
+export function tokenPair(
+  access: { token: string; expiresIn: number },
+  refreshToken: string,
+  idle: number,
+  familyId: string,
+  now: number,
+): TokenPair {
+  return {
+    accessToken: access.token,
+    refreshToken,
+    tokenType: "Bearer",
+    expiresIn: access.expiresIn,
+    refreshExpiresIn: Math.floor((idle - now) / 1000),
+    sessionId: familyId,
+  };
 }

@@ -5,7 +5,7 @@ import type { Context } from "./context.js";
 
 /**
  * A refresh-token family: one login's chain of refresh tokens. Revoking it
- * is one write, and every refresh reads it (SECURITY RT-02, RT-03).
+ * is one write, and every refresh reads it (RFC 9700 §4.14.2: reuse revokes the family).
  * Stored under {@link familyKey} with `userId` set, so the store's per-user
  * index finds a user's families.
  */
@@ -20,7 +20,7 @@ export interface FamilyRecord {
   cur: string;
   /** Epoch ms of `issue`. */
   created: number;
-  /** Epoch ms after which nothing in the family is valid (familyTtl, RT-01). */
+  /** Epoch ms after which nothing in the family is valid (familyTtl). */
   deadline: number;
   /** Epoch ms of the latest rotation. */
   last: number;
@@ -35,7 +35,7 @@ export interface FamilyRecord {
   why?: RevokeReason;
 }
 
-/** One refresh token, stored under `SHA-256(token)` (SECURITY RT-01, T-B44). */
+/** One refresh token, stored under `SHA-256(token)`, so a store dump holds no usable token. */
 export interface RefreshRecord {
   t: "tessera.refresh";
   v: 1;
@@ -58,20 +58,26 @@ export function familyKey(familyId: string): string {
   return hashToken(`tessera/tokens/family/v1:${familyId}`);
 }
 
-/** Store key of a deny-list entry, by `(iss, jti)`, never by the token string (SECURITY JWT-11). */
+/**
+ * Store key of a deny-list entry, by `(iss, jti)`, never by the token string
+ * (a JWT can be re-encoded into another string).
+ */
 export function denyKey(issuer: string, jti: string): string {
   return hashToken(`tessera/tokens/deny/v1:${issuer}\n${jti}`);
 }
 
-function parse(value: string): Record<string, unknown> | null {
+/** The object in `entry` when it is a version-1 record of type `type`, else null. */
+function parse(entry: StoreEntry | null, type: string): Record<string, unknown> | null {
+  if (entry === null) return null;
+  let out: unknown;
   try {
-    const out: unknown = JSON.parse(value);
-    return typeof out === "object" && out !== null && !Array.isArray(out)
-      ? (out as Record<string, unknown>)
-      : null;
+    out = JSON.parse(entry.value);
   } catch {
     return null;
   }
+  if (typeof out !== "object" || out === null || Array.isArray(out)) return null;
+  const record = out as Record<string, unknown>;
+  return record.t === type && record.v === 1 ? record : null;
 }
 
 const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
@@ -81,12 +87,9 @@ const optional = (value: unknown, check: (v: unknown) => boolean) =>
 
 /** The family in `entry`, or null for anything else (another package's entry, a corrupt value). */
 export function parseFamily(entry: StoreEntry | null): FamilyRecord | null {
-  if (entry === null) return null;
-  const r = parse(entry.value);
+  const r = parse(entry, "tessera.family");
   if (
     r === null ||
-    r.t !== "tessera.family" ||
-    r.v !== 1 ||
     !isStr(r.id) ||
     !isStr(r.uid) ||
     !isStr(r.cur) ||
@@ -105,12 +108,9 @@ export function parseFamily(entry: StoreEntry | null): FamilyRecord | null {
 
 /** The refresh token in `entry`, or null. */
 export function parseRefresh(entry: StoreEntry | null): RefreshRecord | null {
-  if (entry === null) return null;
-  const r = parse(entry.value);
+  const r = parse(entry, "tessera.refresh");
   if (
     r === null ||
-    r.t !== "tessera.refresh" ||
-    r.v !== 1 ||
     !isStr(r.fam) ||
     !isInt(r.created) ||
     !optional(r.parent, isStr) ||
@@ -128,7 +128,7 @@ export function parseRefresh(entry: StoreEntry | null): RefreshRecord | null {
  * token lifetime (plus clock tolerance) later, so that access tokens minted
  * last can still be checked against their family, and a late refresh is
  * reported as `expired` rather than unknown. The authority on validity is the
- * record's own timestamps; the store TTL is garbage collection (ST-03).
+ * record's own timestamps; the store TTL is garbage collection.
  */
 export function retainUntil(ctx: Context, validUntil: number): number {
   return validUntil + (ctx.accessTtl + ctx.clockTolerance) * 1000;

@@ -2,10 +2,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import vectors from "../test/vectors/sha256.json";
-import { hashToken } from "./hash-token.js";
-import { encode } from "./lib/b64.js";
-import { randomToken } from "./random-token.js";
+import { hashToken } from "../src/hash-token.js";
+import { encode } from "../src/lib/b64.js";
+import { randomToken } from "../src/random-token.js";
+import vectors from "./vectors/sha256.json";
 
 const reference = (text: string) => sha256(new TextEncoder().encode(text));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import vectors from "../../test/vectors/records.json" with { type: "json" };
-import { parseFamily, parseRefresh } from "./records.js";
+import { parseFamily, parseRefresh } from "../src/lib/records.js";
+import vectors from "./vectors/records.json" with { type: "json" };
 
 const entry = (value: unknown) => ({
   value: JSON.stringify(value),

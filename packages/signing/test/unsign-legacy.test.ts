@@ -1,7 +1,7 @@
 import cookieSignature from "cookie-signature";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { unsignLegacy } from "./unsign-legacy.js";
+import { unsignLegacy } from "../src/unsign-legacy.js";
 
 const secret = "keyboard cat";
 

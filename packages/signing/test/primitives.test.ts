@@ -5,10 +5,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { bothSources } from "../../test/sources.js";
-import hmacVectors from "../../test/vectors/rfc4231-hmac-sha256.json";
-import hkdfVectors from "../../test/vectors/rfc5869-hkdf-sha256.json";
-import shaVectors from "../../test/vectors/sha256.json";
+import { bothSources } from "./sources.js";
+import hmacVectors from "./vectors/rfc4231-hmac-sha256.json";
+import hkdfVectors from "./vectors/rfc5869-hkdf-sha256.json";
+import shaVectors from "./vectors/sha256.json";
 
 const sources = await bothSources();
 const utf8 = (text: string) => new TextEncoder().encode(text);

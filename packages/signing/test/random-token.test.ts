@@ -2,10 +2,10 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { bothSources } from "../test/sources.js";
-import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
-import { hashToken } from "./hash-token.js";
-import { isToken, randomToken } from "./random-token.js";
+import { decodeBase64Url, encodeBase64Url } from "../src/base64url.js";
+import { hashToken } from "../src/hash-token.js";
+import { isToken, randomToken } from "../src/random-token.js";
+import { bothSources } from "./sources.js";
 
 const sources = await bothSources();
 afterEach(() => vi.restoreAllMocks());

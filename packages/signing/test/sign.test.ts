@@ -3,14 +3,14 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { constantTimeEqual } from "./constant-time-equal.js";
-import { deriveKey } from "./derive-key.js";
-import { SigningError } from "./errors.js";
-import { createKeyring } from "./keyring.js";
-import { encode } from "./lib/b64.js";
-import { randomToken } from "./random-token.js";
-import { sign } from "./sign.js";
-import { unsign, verifySigned } from "./unsign.js";
+import { constantTimeEqual } from "../src/constant-time-equal.js";
+import { deriveKey } from "../src/derive-key.js";
+import { SigningError } from "../src/errors.js";
+import { createKeyring } from "../src/keyring.js";
+import { encode } from "../src/lib/b64.js";
+import { randomToken } from "../src/random-token.js";
+import { sign } from "../src/sign.js";
+import { unsign, verifySigned } from "../src/unsign.js";
 
 const k1 = { id: "k1", secret: randomToken(32) };
 const k2 = { id: "k2", secret: randomToken(32) };
@@ -43,7 +43,7 @@ describe("sign / unsign", () => {
     );
   });
 
-  // T-B03 (KEY-08)
+  // The MAC covers the whole signed form: garbage before or after never verifies.
   it("refuses every single-bit flip, truncation and garbage around the signed form", () => {
     const s = sign("sessid", keys);
     for (let i = 0; i < s.length; i++) {
@@ -70,7 +70,7 @@ describe("sign / unsign", () => {
     expect(unsign(s, keys)).toBe("sessid");
   });
 
-  // T-B04 (KEY-07)
+  // One accepted spelling: padding, whitespace or non-zero unused bits are refused.
   it("accepts only the canonical MAC text", () => {
     const s = sign("sessid", keys);
     const last = s.at(-1)!;
@@ -131,7 +131,7 @@ describe("sign / unsign", () => {
     expect(verifySigned(s, ring)).toEqual({ ok: true, value: "v", kid: "k1", needsReissue: false });
   });
 
-  // T-B05 (KEY-06)
+  // Constant-time comparison (ASVS 4.0.3 6.2.8).
   it("compares bytes without throwing on length mismatch", () => {
     const a = crypto.getRandomValues(new Uint8Array(32));
     expect(constantTimeEqual(a, a.slice(0, 31))).toBe(false);
@@ -142,7 +142,7 @@ describe("sign / unsign", () => {
     expect(constantTimeEqual(a, "x" as never)).toBe(false);
   });
 
-  // T-B06 (KEY-04)
+  // Domain separation (RFC 8725 §3.12): a value signed for one context never verifies for another.
   it("never verifies a value for another context or purpose", () => {
     const s = sign("v", keys, { context: "__Host-sid" });
     expect(unsign(s, keys, { context: "__Host-csrf" })).toBeNull();
@@ -155,7 +155,7 @@ describe("sign / unsign", () => {
     });
   });
 
-  // T-B07 (KEY-05)
+  // Rotation: the first key signs, the others verify and ask for a re-issue.
   it("rotates: new key signs, old key verifies and asks for reissue, removed key fails", () => {
     const before = createKeyring([k1]);
     const during = createKeyring([k2, k1]);
@@ -196,7 +196,7 @@ describe("sign / unsign", () => {
   it("round-trips values of every length up to 5000 characters of 1- to 4-byte UTF-8", async () => {
     for (const char of ["a", "é", "中", "😀"]) {
       vi.resetModules();
-      const fresh = await import("./index.js");
+      const fresh = await import("../src/index.js");
       const ring = fresh.createKeyring([k1]);
       const key = fresh.deriveKey(ring, "cookie");
       for (let n = 5000; n >= 0; n--) {

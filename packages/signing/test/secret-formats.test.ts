@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { deriveKey } from "./derive-key.js";
-import { SigningError } from "./errors.js";
-import { createKeyring, type KeyringOptions } from "./keyring.js";
+import { deriveKey } from "../src/derive-key.js";
+import { SigningError } from "../src/errors.js";
+import { createKeyring, type KeyringOptions } from "../src/keyring.js";
 
 /** The error a keyring of this one secret throws, or undefined. */
 function refusal(

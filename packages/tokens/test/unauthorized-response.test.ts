@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { setup } from "../test/helpers.js";
-import { TokensError, unauthorizedResponse } from "./index.js";
+import { TokensError, unauthorizedResponse } from "../src/index.js";
+import { setup } from "./helpers.js";
 
 describe("unauthorizedResponse (RFC 6750 §3)", () => {
   it.each([

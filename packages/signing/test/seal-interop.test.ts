@@ -2,12 +2,12 @@ import { createCipheriv } from "node:crypto";
 import fc from "fast-check";
 import { CompactEncrypt, compactDecrypt } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { deriveKey } from "./derive-key.js";
-import { createKeyring } from "./keyring.js";
-import { ALPHABET, decode, encode } from "./lib/b64.js";
-import { randomToken } from "./random-token.js";
-import { seal } from "./seal.js";
-import { openSealed } from "./unseal.js";
+import { deriveKey } from "../src/derive-key.js";
+import { createKeyring } from "../src/keyring.js";
+import { ALPHABET, decode, encode } from "../src/lib/b64.js";
+import { randomToken } from "../src/random-token.js";
+import { seal } from "../src/seal.js";
+import { openSealed } from "../src/unseal.js";
 
 // seal/openSealed implement dir + A256GCM on Web Crypto directly; these tests
 // pin them to jose (both directions) and to node:crypto's AES-256-GCM.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { setup, storeFactories } from "../test/helpers.js";
-import { TokensError } from "./index.js";
+import { TokensError } from "../src/index.js";
+import { setup, storeFactories } from "./helpers.js";
 
 // Lone surrogates: networked stores turn each into U+FFFD, and so does the
 // UTF-8 encoding of a JWT's `sub`.

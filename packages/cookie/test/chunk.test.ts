@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { chunkSetCookie, joinChunks } from "./chunk.js";
-import { secureCookieDefaults } from "./defaults.js";
-import { CookieError } from "./errors.js";
-import { parseCookie } from "./parse-cookie.js";
-import { parseSetCookie } from "./parse-set-cookie.js";
+import { chunkSetCookie, joinChunks } from "../src/chunk.js";
+import { secureCookieDefaults } from "../src/defaults.js";
+import { CookieError } from "../src/errors.js";
+import { parseCookie } from "../src/parse-cookie.js";
+import { parseSetCookie } from "../src/parse-set-cookie.js";
 
 /** What a browser would send back after storing `lines` (clears remove cookies). */
 function browser(lines: string[], jar: Record<string, string> = {}): Record<string, string> {
@@ -114,7 +114,7 @@ describe("chunkSetCookie", () => {
     expect(joinChunks(browser(grow, third), "s")).toBe(big(5000));
   });
 
-  it("never emits two lines for one name (CK-07) and leaves other cookies alone", () => {
+  it("never emits two lines for one name (RFC 6265bis §4.1.1) and leaves other cookies alone", () => {
     const incoming = {
       s: "x",
       "s.0": "2:a",
@@ -166,7 +166,7 @@ describe("chunkSetCookie", () => {
   });
 });
 
-describe("joinChunks (SL-04)", () => {
+describe("joinChunks (a missing, extra or reordered chunk gives no value)", () => {
   it("returns the plain cookie when there are no chunks", () => {
     expect(joinChunks({ s: "v", t: "w" }, "s")).toBe("v");
     expect(joinChunks({ "s.x": "other", s: "v" }, "s")).toBe("v");

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { clearCookie } from "./clear-cookie.js";
-import { secureCookieDefaults } from "./defaults.js";
-import { CookieError } from "./errors.js";
-import { parseSetCookie } from "./parse-set-cookie.js";
+import { clearCookie } from "../src/clear-cookie.js";
+import { secureCookieDefaults } from "../src/defaults.js";
+import { CookieError } from "../src/errors.js";
+import { parseSetCookie } from "../src/parse-set-cookie.js";
 
-describe("clearCookie (CK-08, T-C18)", () => {
+describe("clearCookie (Max-Age=0, epoch Expires, the original Path and Domain)", () => {
   it("clears a cookie set with the library defaults", () => {
     expect(clearCookie("__Host-sid")).toBe(
       "__Host-sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Secure; SameSite=Lax",

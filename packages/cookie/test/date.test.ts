@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatImfFixdate, parseCookieDate } from "./date.js";
+import { formatImfFixdate, parseCookieDate } from "../src/lib/date.js";
 
 const MIN = Date.UTC(1601, 0, 1);
 const MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999);

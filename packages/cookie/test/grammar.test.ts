@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COOKIE_OCTET, UNSAFE_OCTET } from "./grammar.js";
+import { COOKIE_OCTET, UNSAFE_OCTET } from "../src/lib/grammar.js";
 
 describe("UNSAFE_OCTET", () => {
   it("matches exactly the code units outside cookie-octet, and %", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import vectors from "../test/vectors/set-cookie.json" with { type: "json" };
-import { parseSetCookie } from "./parse-set-cookie.js";
+import { parseSetCookie } from "../src/parse-set-cookie.js";
+import vectors from "./vectors/set-cookie.json" with { type: "json" };
 
 interface Expected {
   name: string;
