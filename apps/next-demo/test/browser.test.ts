@@ -180,6 +180,24 @@ describe.each(STORES)("Next.js demo in Chromium, sessions in %s", (_name, storeE
     expect(await text(page, "counter")).toBe("3");
     expect(await text(page, "session-id")).not.toBe(anonymous);
     await increment(page, 4);
+
+    // A Pages Router API route (pages/api/count.ts) sees the same session,
+    // and the App Router page then shows the change it made.
+    const api = await page.evaluate(async () => {
+      const response = await fetch("/api/count", { method: "POST" });
+      return { status: response.status, body: await response.json() };
+    });
+    expect(api.status).toBe(200);
+    expect(api.body).toEqual({ user: username, count: 5 });
+    await page.reload();
+    expect(await text(page, "counter")).toBe("5");
+    expect(await text(page, "user")).toBe(username);
+    // A POST that is not the page's own (no Sec-Fetch-Site: same-origin, yet
+    // with the cookie) is refused: the count stays.
+    const notOwn = await page.request.post(`${base}/api/count`);
+    expect(notOwn.status()).toBe(403);
+    await page.reload();
+    expect(await text(page, "counter")).toBe("5");
     await context.close();
   });
 
