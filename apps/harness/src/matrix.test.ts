@@ -74,6 +74,7 @@ describe.each(STORES)("store $name", (kind) => {
         ...(outage === undefined ? {} : { store: outage.store }),
         idleTimeout: IDLE,
         absoluteTimeout: ABSOLUTE,
+        clearSiteDataOnLogout: true,
         // The default maxRetries on purpose: the concurrency scenario proves the
         // defaults survive PARALLEL writers to one session (README, "Findings").
         now: clock,
@@ -124,6 +125,45 @@ describe.each(STORES)("store $name", (kind) => {
       expect(jar.get(COOKIE)).toBe(cookie);
     });
 
+    // Every adapter and withSessions follow one end-of-request policy: a HEAD
+    // or OPTIONS response shows no page and a 304 reuses one the browser
+    // has, so a change made while serving them was never seen and must not
+    // be stored or rotate the cookie.
+    it.each([
+      { label: "HEAD", method: "HEAD", query: "", status: 200 },
+      { label: "OPTIONS", method: "OPTIONS", query: "", status: 200 },
+      { label: "a 304", method: "GET", query: "&status=304", status: 304 },
+    ])(
+      "$label commits nothing: no cookie, nothing stored, the next GET sees the old state",
+      async ({ method, query, status }) => {
+        const written = () => outage?.writtenKeys.size ?? 0;
+        const before = written();
+        const fresh = client();
+        const created = await fresh.request(method, `/touch?cart=plum${query}`);
+        expect(created.status).toBe(status);
+        expect(created.setCookie).toEqual([]);
+        expect(fresh.names()).toEqual([]);
+        expect(written()).toBe(before);
+
+        const jar = client();
+        await jar.post("/set?cart=apple");
+        const cookie = jar.get(COOKIE);
+        const stored = written();
+        const changed = await jar.request(method, `/touch?cart=pear&color=red${query}`);
+        expect(changed.status).toBe(status);
+        expect(changed.setCookie).toEqual([]);
+        expect(written()).toBe(stored);
+        expect(jar.get(COOKIE)).toBe(cookie);
+        const after = await jar.read("/state");
+        expect(stateOf(after.body)).toEqual({
+          isNew: false,
+          userId: null,
+          data: { cart: "apple" },
+        });
+        expect(after.setCookie).toEqual([]);
+      },
+    );
+
     it("modify: changes, additions and deletions persist across requests", async () => {
       const jar = client();
       await jar.post("/set?cart=apple");
@@ -171,7 +211,7 @@ describe.each(STORES)("store $name", (kind) => {
       }
     });
 
-    it("logout clears the cookie and ends the session", async () => {
+    it("logout clears the cookie, asks the browser to clear its data, and ends the session", async () => {
       const jar = client();
       const user = newUser();
       await jar.post("/set?cart=apple");
@@ -180,6 +220,8 @@ describe.each(STORES)("store $name", (kind) => {
       const logout = await jar.post("/logout");
       expect(logout.status).toBe(200);
       expect(logout.body).toEqual({ serverSideRevoked: !stateless });
+      // The session's own headers reach the client through every adapter.
+      expect(logout.headers.get("clear-site-data")).toBe('"cache", "cookies", "storage"');
       const cleared = logout.setCookie
         .map((line) => parseSetCookie(line))
         .filter((cookie) => cookie?.name === COOKIE);
@@ -341,7 +383,12 @@ describe.each(STORES)("store $name", (kind) => {
           const stranger = client();
           const fresh = await stranger.post("/set?cart=plum");
           expect(fresh.status).toBe(503);
-          for (const reply of [read, write, fresh]) expect(reply.setCookie).toEqual([]);
+          for (const reply of [read, write, fresh]) {
+            expect(reply.setCookie).toEqual([]);
+            // Every adapter answers an outage as httpFailure says: retry later, never cached.
+            expect(reply.headers.get("retry-after")).toBe("5");
+            expect(reply.headers.get("cache-control")).toBe("no-store");
+          }
           expect(jar.get(COOKIE)).toBe(cookie);
           expect(stranger.names()).toEqual([]);
         } finally {

@@ -31,6 +31,9 @@ function state(session: AppSession): SessionState {
  * adapter, so the adapters only translate requests and responses:
  *
  * - `GET /state`: the session as loaded (changes nothing)
+ * - `GET`, `HEAD` or `OPTIONS /touch?k=v&...&status=n`: sets each pair, then
+ *   answers `status` (default 200; a 304 has no body): the responses that
+ *   must commit nothing
  * - `POST /set?k=v&...`: sets each pair; `POST /delete?key=k`: deletes one key
  * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`
  * - `POST /logout`: `session.logout()`
@@ -48,6 +51,13 @@ export async function route(
   switch (op) {
     case "GET /state":
       return { status: 200, body: state(session) };
+    case "GET /touch":
+    case "HEAD /touch":
+    case "OPTIONS /touch": {
+      for (const [key, value] of searchParams) if (key !== "status") session.set(key, value);
+      const status = Number(searchParams.get("status") ?? 200);
+      return { status, body: status === 304 ? null : state(session) };
+    }
     case "POST /set":
       for (const [key, value] of searchParams) session.set(key, value);
       return { status: 200, body: state(session) };
@@ -78,11 +88,21 @@ export async function route(
 }
 
 /** The paths each adapter mounts, with their methods. */
-export const ROUTES: ReadonlyArray<{ method: "GET" | "POST"; path: string }> = [
+export const ROUTES: ReadonlyArray<{ method: "GET" | "POST" | "OPTIONS"; path: string }> = [
   { method: "GET", path: "/state" },
+  { method: "GET", path: "/touch" },
+  { method: "OPTIONS", path: "/touch" },
   { method: "POST", path: "/set" },
   { method: "POST", path: "/delete" },
   { method: "POST", path: "/login" },
   { method: "POST", path: "/logout" },
   { method: "POST", path: "/revoke-others" },
 ];
+
+/**
+ * A {@link RouteReply} as a Fetch `Response`, for the adapters built on one:
+ * a 304 carries no body (the `Response` constructor refuses one).
+ */
+export function toResponse({ status, body }: RouteReply): Response {
+  return status === 304 ? new Response(null, { status }) : Response.json(body, { status });
+}
