@@ -172,44 +172,36 @@ function isNavigation(error: unknown): boolean {
   );
 }
 
+/** The session's read-only properties, which the view reads through live. */
+const LIVE = [
+  "id",
+  "isNew",
+  "rejected",
+  "userId",
+  "authTime",
+  "createdAt",
+  "lastSeenAt",
+  "persistent",
+  "isDestroyed",
+] as const;
+
 function readonlyView<Data extends object, Flash extends object>(
   session: Session<Data, Flash>,
 ): ReadonlySession<Data, Flash> {
-  return {
-    get id() {
-      return session.id;
-    },
-    get isNew() {
-      return session.isNew;
-    },
-    get rejected() {
-      return session.rejected;
-    },
-    get userId() {
-      return session.userId;
-    },
-    get authTime() {
-      return session.authTime;
-    },
-    get createdAt() {
-      return session.createdAt;
-    },
-    get lastSeenAt() {
-      return session.lastSeenAt;
-    },
-    get persistent() {
-      return session.persistent;
-    },
-    get isDestroyed() {
-      return session.isDestroyed;
-    },
+  const view = {
     get: (key) => session.get(key),
     has: (key) => session.has(key),
     toJSON: () => session.toJSON(),
     isFresh: (maxAge) => session.isFresh(maxAge),
     csrfToken: async () =>
       session.isNew || session.isDestroyed ? undefined : await session.csrfToken(),
-  };
+  } as ReadonlySession<Data, Flash>;
+  // Getters, not copies: after a Server Action changed the session, the
+  // render that follows in the same request sees the change.
+  for (const name of LIVE) {
+    Object.defineProperty(view, name, { get: () => session[name], enumerable: true });
+  }
+  return view;
 }
 
 /**
