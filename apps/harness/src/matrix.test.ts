@@ -6,6 +6,7 @@
 import { parseSetCookie } from "@tessera/cookie";
 import { createSessions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
+import { MemoryStore } from "@tessera/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTERS } from "./adapters/index.js";
 import { CookieJar } from "./lib/cookie-jar.js";
@@ -409,3 +410,49 @@ describe.each(STORES)("store $name", (kind) => {
     }
   });
 });
+
+// Next.js is left out: it refuses a bearer-token manager at startup, since
+// Server Components and Server Actions can only carry a cookie.
+describe.each(ADAPTERS.filter((adapter) => adapter.name !== "next"))(
+  "bearer tokens (tokenMode: authorization) on adapter $name",
+  (adapter) => {
+    let app: RunningApp | undefined;
+
+    beforeAll(async () => {
+      app = await adapter.start(
+        createSessions<Data, Data>({
+          keys: createKeyring([{ id: "harness", secret: randomToken(32) }]),
+          store: new MemoryStore(),
+          tokenMode: "authorization",
+        }),
+      );
+    }, 20_000);
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it("reads only Authorization: Bearer, sends no cookie, and marks the token no-store", async () => {
+      if (app === undefined) throw new Error("cell did not start");
+      const client = new CookieJar(app.url);
+      const user = newUser();
+      const login = await client.post(`/login?user=${user}`);
+      expect(login.status).toBe(200);
+      expect(login.setCookie).toEqual([]);
+      // No cache may keep a response carrying a token (RFC 6749 §5.1).
+      expect(login.headers.get("cache-control")).toBe("no-store");
+      const { token } = login.body as { token: string };
+      expect(token).toEqual(expect.any(String));
+
+      const bearer = await client.request("GET", "/state", { authorization: `Bearer ${token}` });
+      expect(stateOf(bearer.body)).toMatchObject({ isNew: false, userId: user });
+      expect(bearer.setCookie).toEqual([]);
+
+      // The same token in a cookie is not read: a browser sends cookies on its
+      // own, so accepting one would bring cross-site request forgery back.
+      const cookie = await client.request("GET", "/state", { cookie: `${COOKIE}=${token}` });
+      expect(stateOf(cookie.body)).toEqual({ isNew: true, userId: null, data: {} });
+      expect(cookie.setCookie).toEqual([]);
+    });
+  },
+);

@@ -35,7 +35,8 @@ function state(session: AppSession): SessionState {
  *   answers `status` (default 200; a 304 has no body): the responses that
  *   must commit nothing
  * - `POST /set?k=v&...`: sets each pair; `POST /delete?key=k`: deletes one key
- * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`
+ * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`; in
+ *   `tokenMode: "authorization"` the body also carries the issued `token`
  * - `POST /logout`: `session.logout()`
  * - `POST /revoke-others`: `sessions.revokeUser(session.userId, { except: session })`;
  *   a `SessionError` (stateless mode: `ERR_SESSION_UNSUPPORTED`) answers 501 with its code
@@ -66,7 +67,14 @@ export async function route(
       return { status: 200, body: state(session) };
     case "POST /login":
       await session.login(searchParams.get("user") ?? "", { carryOver: ["cart"] });
-      return { status: 200, body: state(session) };
+      // Bearer mode: the app hands the token out in its own body.
+      return {
+        status: 200,
+        body: {
+          ...state(session),
+          ...(session.bearerToken === undefined ? {} : { token: session.bearerToken }),
+        },
+      };
     case "POST /logout":
       return { status: 200, body: await session.logout() };
     case "POST /revoke-others": {
