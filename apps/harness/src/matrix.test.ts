@@ -6,6 +6,7 @@
 import { parseSetCookie } from "@tessera/cookie";
 import { createSessions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
+import { MemoryStore } from "@tessera/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTERS } from "./adapters/index.js";
 import { CookieJar } from "./lib/cookie-jar.js";
@@ -74,6 +75,7 @@ describe.each(STORES)("store $name", (kind) => {
         ...(outage === undefined ? {} : { store: outage.store }),
         idleTimeout: IDLE,
         absoluteTimeout: ABSOLUTE,
+        clearSiteDataOnLogout: true,
         // The default maxRetries on purpose: the concurrency scenario proves the
         // defaults survive PARALLEL writers to one session (README, "Findings").
         now: clock,
@@ -124,6 +126,45 @@ describe.each(STORES)("store $name", (kind) => {
       expect(jar.get(COOKIE)).toBe(cookie);
     });
 
+    // Every adapter and withSessions follow one end-of-request policy: a HEAD
+    // or OPTIONS response shows no page and a 304 reuses one the browser
+    // has, so a change made while serving them was never seen and must not
+    // be stored or rotate the cookie.
+    it.each([
+      { label: "HEAD", method: "HEAD", query: "", status: 200 },
+      { label: "OPTIONS", method: "OPTIONS", query: "", status: 200 },
+      { label: "a 304", method: "GET", query: "&status=304", status: 304 },
+    ])(
+      "$label commits nothing: no cookie, nothing stored, the next GET sees the old state",
+      async ({ method, query, status }) => {
+        const written = () => outage?.writtenKeys.size ?? 0;
+        const before = written();
+        const fresh = client();
+        const created = await fresh.request(method, `/touch?cart=plum${query}`);
+        expect(created.status).toBe(status);
+        expect(created.setCookie).toEqual([]);
+        expect(fresh.names()).toEqual([]);
+        expect(written()).toBe(before);
+
+        const jar = client();
+        await jar.post("/set?cart=apple");
+        const cookie = jar.get(COOKIE);
+        const stored = written();
+        const changed = await jar.request(method, `/touch?cart=pear&color=red${query}`);
+        expect(changed.status).toBe(status);
+        expect(changed.setCookie).toEqual([]);
+        expect(written()).toBe(stored);
+        expect(jar.get(COOKIE)).toBe(cookie);
+        const after = await jar.read("/state");
+        expect(stateOf(after.body)).toEqual({
+          isNew: false,
+          userId: null,
+          data: { cart: "apple" },
+        });
+        expect(after.setCookie).toEqual([]);
+      },
+    );
+
     it("modify: changes, additions and deletions persist across requests", async () => {
       const jar = client();
       await jar.post("/set?cart=apple");
@@ -171,7 +212,7 @@ describe.each(STORES)("store $name", (kind) => {
       }
     });
 
-    it("logout clears the cookie and ends the session", async () => {
+    it("logout clears the cookie, asks the browser to clear its data, and ends the session", async () => {
       const jar = client();
       const user = newUser();
       await jar.post("/set?cart=apple");
@@ -180,6 +221,8 @@ describe.each(STORES)("store $name", (kind) => {
       const logout = await jar.post("/logout");
       expect(logout.status).toBe(200);
       expect(logout.body).toEqual({ serverSideRevoked: !stateless });
+      // The session's own headers reach the client through every adapter.
+      expect(logout.headers.get("clear-site-data")).toBe('"cache", "cookies", "storage"');
       const cleared = logout.setCookie
         .map((line) => parseSetCookie(line))
         .filter((cookie) => cookie?.name === COOKIE);
@@ -341,7 +384,12 @@ describe.each(STORES)("store $name", (kind) => {
           const stranger = client();
           const fresh = await stranger.post("/set?cart=plum");
           expect(fresh.status).toBe(503);
-          for (const reply of [read, write, fresh]) expect(reply.setCookie).toEqual([]);
+          for (const reply of [read, write, fresh]) {
+            expect(reply.setCookie).toEqual([]);
+            // Every adapter answers an outage as httpFailure says: retry later, never cached.
+            expect(reply.headers.get("retry-after")).toBe("5");
+            expect(reply.headers.get("cache-control")).toBe("no-store");
+          }
           expect(jar.get(COOKIE)).toBe(cookie);
           expect(stranger.names()).toEqual([]);
         } finally {
@@ -362,3 +410,49 @@ describe.each(STORES)("store $name", (kind) => {
     }
   });
 });
+
+// Next.js is left out: it refuses a bearer-token manager at startup, since
+// Server Components and Server Actions can only carry a cookie.
+describe.each(ADAPTERS.filter((adapter) => adapter.name !== "next"))(
+  "bearer tokens (tokenMode: authorization) on adapter $name",
+  (adapter) => {
+    let app: RunningApp | undefined;
+
+    beforeAll(async () => {
+      app = await adapter.start(
+        createSessions<Data, Data>({
+          keys: createKeyring([{ id: "harness", secret: randomToken(32) }]),
+          store: new MemoryStore(),
+          tokenMode: "authorization",
+        }),
+      );
+    }, 20_000);
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it("reads only Authorization: Bearer, sends no cookie, and marks the token no-store", async () => {
+      if (app === undefined) throw new Error("cell did not start");
+      const client = new CookieJar(app.url);
+      const user = newUser();
+      const login = await client.post(`/login?user=${user}`);
+      expect(login.status).toBe(200);
+      expect(login.setCookie).toEqual([]);
+      // No cache may keep a response carrying a token (RFC 6749 §5.1).
+      expect(login.headers.get("cache-control")).toBe("no-store");
+      const { token } = login.body as { token: string };
+      expect(token).toEqual(expect.any(String));
+
+      const bearer = await client.request("GET", "/state", { authorization: `Bearer ${token}` });
+      expect(stateOf(bearer.body)).toMatchObject({ isNew: false, userId: user });
+      expect(bearer.setCookie).toEqual([]);
+
+      // The same token in a cookie is not read: a browser sends cookies on its
+      // own, so accepting one would bring cross-site request forgery back.
+      const cookie = await client.request("GET", "/state", { cookie: `${COOKIE}=${token}` });
+      expect(stateOf(cookie.body)).toEqual({ isNew: true, userId: null, data: {} });
+      expect(cookie.setCookie).toEqual([]);
+    });
+  },
+);

@@ -1,12 +1,11 @@
+import { TesseraError } from "@tessera/store";
+
 /**
  * Stable codes of {@link ExpressSessionError}.
  *
- * - `ERR_EXPRESS_HEADERS_SENT`: deprecated, no longer thrown. A change after
- *   the commit began now throws `SessionError` `ERR_SESSION_COMMITTED` from
- *   `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
  * - `ERR_EXPRESS_STORE_UNAVAILABLE`: the session store could not be reached;
  *   carries `status`/`statusCode` 503 and the store's error as `cause`.
- * - `ERR_EXPRESS_SESSION_CONFLICT`: the session could not be saved because
+ * - `ERR_EXPRESS_CONFLICT`: the session could not be saved because
  *   concurrent requests kept changing it (`ERR_SESSION_CONFLICT` after the
  *   manager's merge retries); carries `status`/`statusCode` 409 and the
  *   session's error as `cause`. Nothing was stored: the client may retry.
@@ -14,15 +13,20 @@
  * - `ERR_EXPRESS_NO_SESSION`: `sessionOf(req, sessions)` on a request that
  *   `sessionMiddleware(sessions)`, with that same manager, did not load
  *   (not mounted before the route, or mounted with another manager).
+ *
+ * A change to the session after its commit began throws `SessionError`
+ * `ERR_SESSION_COMMITTED` from `@tessera/session` itself.
+ *
+ * @example
+ * ```ts
+ * const code: ExpressSessionErrorCode = "ERR_EXPRESS_STORE_UNAVAILABLE";
+ * ```
  */
 export type ExpressSessionErrorCode =
-  | "ERR_EXPRESS_HEADERS_SENT"
   | "ERR_EXPRESS_STORE_UNAVAILABLE"
-  | "ERR_EXPRESS_SESSION_CONFLICT"
+  | "ERR_EXPRESS_CONFLICT"
   | "ERR_EXPRESS_INVALID_OPTION"
   | "ERR_EXPRESS_NO_SESSION";
-
-const BRAND = Symbol.for("@tessera/express/ExpressSessionError");
 
 /**
  * The one error class of `@tessera/express`. Check `code`, never the message;
@@ -40,9 +44,8 @@ const BRAND = Symbol.for("@tessera/express/ExpressSessionError");
  * });
  * ```
  */
-export class ExpressSessionError extends Error {
-  /** Stable machine-readable code, `ERR_EXPRESS_*`. */
-  readonly code: ExpressSessionErrorCode;
+export class ExpressSessionError extends TesseraError<ExpressSessionErrorCode> {
+  static override readonly codePrefix: string = "ERR_EXPRESS_";
   /** HTTP status for Express/Connect error handlers. */
   readonly status: number;
   /** Same as `status` (http-errors convention). */
@@ -51,34 +54,28 @@ export class ExpressSessionError extends Error {
   readonly expose = false;
   /** Headers Express's default error handler adds to the response. */
   readonly headers: Record<string, string> | undefined;
-  readonly [BRAND] = true;
 
   constructor(
     code: ExpressSessionErrorCode,
     message: string,
     options: { cause?: unknown; status?: number; headers?: Record<string, string> } = {},
   ) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    super(code, message, "cause" in options ? { cause: options.cause } : {});
     this.name = "ExpressSessionError";
-    this.code = code;
     this.status = options.status ?? 500;
     this.statusCode = this.status;
     this.headers = options.headers;
   }
+}
 
-  /**
-   * True when `value` is an `ExpressSessionError` from any copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (ExpressSessionError.isInstance(error)) console.log(error.code);
-   * ```
-   */
-  static isInstance(value: unknown): value is ExpressSessionError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
-    );
-  }
+/**
+ * Throws the `ERR_EXPRESS_INVALID_OPTION` error a bad option gets at startup.
+ *
+ * @example
+ * ```ts
+ * if (typeof meta !== "function") invalidOption("option meta is invalid: expected a function");
+ * ```
+ */
+export function invalidOption(message: string): never {
+  throw new ExpressSessionError("ERR_EXPRESS_INVALID_OPTION", message);
 }

@@ -1,7 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
-import { ExpressSessionError } from "./errors.js";
-import { type HeadersHook, holdHeaders, type SessionHeaders } from "./lib/hold-headers.js";
+import {
+  commitsOn,
+  type LoadMeta,
+  type ResponseFacts,
+  respond,
+  responseHeaders,
+  type Session,
+  type SessionData,
+  type SessionResponse,
+  type Sessions,
+} from "@tessera/session";
+import { ExpressSessionError, invalidOption } from "./errors.js";
+import { type HeadersHook, holdHeaders } from "./lib/hold-headers.js";
 import { createMigration, type Migrated } from "./lib/migrate.js";
 import { toNextError } from "./lib/outage.js";
 import type { SessionMiddlewareOptions } from "./options.js";
@@ -45,26 +55,29 @@ class RequestCommit<Data extends SessionData, Flash extends SessionData> impleme
   constructor(
     readonly sessions: Sessions<Data, Flash>,
     readonly session: Session<Data, Flash>,
-    readonly quiet: boolean,
+    readonly method: string,
     readonly migrated: Migrated | null,
     readonly next: (error?: unknown) => void,
   ) {}
 
-  before(status: number): Promise<SessionHeaders> | null {
-    // No session write on HEAD/OPTIONS/304, except to finish a
-    // migration, whose old session is destroyed only after the new one is stored.
-    const migrated = this.migrated;
-    if (migrated === null) {
-      return this.quiet || status === 304 ? null : this.sessions.commitHeaders(this.session);
+  before(status: number, vary: ResponseFacts["vary"]): Promise<SessionResponse> | null {
+    // Asked synchronously so a response that commits nothing is not held at all.
+    if (!commitsOn(this.method, status)) return null;
+    if (this.migrated === null) {
+      return respond(this.sessions, this.session, { method: this.method, status, vary });
     }
-    return this.sessions.commitHeaders(this.session).then(async (result) => {
-      await migrated.finish();
-      return {
-        setCookie: [...result.setCookie, migrated.clear],
-        headers: result.headers,
-        ...(result.token === undefined ? {} : { token: result.token }),
-      };
-    });
+    return this.finishMigration(this.migrated, vary);
+  }
+
+  /**
+   * The migrated session is committed first and the old one destroyed only
+   * then, so a failed commit leaves the user's old session usable; the old
+   * cookie's clearing goes out with the same headers as the new cookie.
+   */
+  async finishMigration(migrated: Migrated, vary: ResponseFacts["vary"]): Promise<SessionResponse> {
+    const result = await this.sessions.commitHeaders(this.session);
+    await migrated.finish();
+    return responseHeaders({ ...result, setCookie: [...result.setCookie, migrated.clear] }, vary);
   }
 
   onError(error: unknown): void {
@@ -106,13 +119,13 @@ export function sessionOf<Data extends SessionData, Flash extends SessionData>(
  * Express 4/5 and Connect middleware: loads the session named by the request's
  * cookie onto `req.session`, and commits it just before the response's headers
  * go out, whatever produces them (`res.send`, `res.json`, `res.redirect`,
- * `res.end`, a piped stream, an explicit `writeHead`). Each `Set-Cookie` is its
- * own header field after any the app set (AD-02), with `Cache-Control:
- * no-store` and `Vary: Cookie` (AD-03). A store outage reaches `next(err)` as
- * an `ExpressSessionError` with `status` 503 (never a fresh session that would
- * later overwrite real data). Changing the session once its commit began
- * throws `SessionError` `ERR_SESSION_COMMITTED` (AD-04). `HEAD`, `OPTIONS` and `304`
- * responses commit nothing and send no cookie.
+ * `res.end`, a piped stream, an explicit `writeHead`). What to send is
+ * `@tessera/session`'s `respond`, as in every adapter: each `Set-Cookie` its
+ * own header field after any the app set, with `Cache-Control: no-store` and
+ * `Vary: Cookie`, and nothing committed on `HEAD`, `OPTIONS` and `304`. A store
+ * outage reaches `next(err)` as an `ExpressSessionError` with `status` 503
+ * (never a fresh session that would later overwrite real data). Changing the
+ * session once its commit began throws `SessionError` `ERR_SESSION_COMMITTED`.
  *
  * @example
  * ```ts
@@ -137,23 +150,14 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     typeof sessions.load !== "function" ||
     typeof sessions.commitHeaders !== "function"
   ) {
-    throw new ExpressSessionError(
-      "ERR_EXPRESS_INVALID_OPTION",
-      "sessions is invalid: expected the manager returned by createSessions()",
-    );
+    invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   if (typeof options !== "object" || options === null) {
-    throw new ExpressSessionError(
-      "ERR_EXPRESS_INVALID_OPTION",
-      "options is invalid: expected an object",
-    );
+    invalidOption("options is invalid: expected an object");
   }
   const meta = options.meta ?? defaultMeta;
   if (typeof meta !== "function") {
-    throw new ExpressSessionError(
-      "ERR_EXPRESS_INVALID_OPTION",
-      "option meta is invalid: expected a function",
-    );
+    invalidOption("option meta is invalid: expected a function");
   }
   const migration =
     options.migrateFromExpressSession === undefined
@@ -167,15 +171,16 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     session: Session<Data, Flash>,
     migrated: Migrated | null,
   ): void {
-    // The manager's own session: it refuses changes itself once its commit began (AD-04).
+    // The manager's own session: it refuses changes itself once its commit
+    // began, since such a change could reach neither the store nor the cookie.
     req.session = session;
     req[LOADED_BY] = sessions;
-    const quiet = req.method === "HEAD" || req.method === "OPTIONS";
-    holdHeaders(res, new RequestCommit(sessions, session, quiet, migrated, next));
+    holdHeaders(res, new RequestCommit(sessions, session, req.method ?? "GET", migrated, next));
     next();
   }
 
-  // Bearer mode reads only the Authorization header (SID-07, decision 6) and
+  // Bearer mode reads only the Authorization header (a token in a cookie
+  // would be sent by the browser on its own, so CSRF would be back) and
   // never migrates: the migration's whole point is a cookie.
   const bearer = sessions.tokenMode === "authorization";
   const migrate = bearer ? undefined : migration;
@@ -190,8 +195,13 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     let migrated: Migrated | null = null;
     try {
       session = await sessions.load(header, meta(req));
-      const quiet = req.method === "HEAD" || req.method === "OPTIONS";
-      if (migrate !== undefined && session.isNew && !quiet && header !== undefined) {
+      // Nothing a response may not commit is worth reading the old store for.
+      if (
+        migrate !== undefined &&
+        session.isNew &&
+        header !== undefined &&
+        commitsOn(req.method ?? "GET", 200)
+      ) {
         migrated = await migrate.run(header, session as unknown as Session<Data, SessionData>);
       }
     } catch (error) {

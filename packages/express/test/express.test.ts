@@ -69,10 +69,6 @@ function routes(app: express5.Express, late: { error?: unknown }) {
     res.write("x");
     setTimeout(() => res.end("y"), 5);
   });
-  app.get("/etag", (req, res) => {
-    req.session.set("n", 9);
-    res.set("etag", '"v1"').send("same");
-  });
   app.get("/late", (req, res) => {
     res.end("done");
     try {
@@ -160,14 +156,7 @@ describe.each([
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBeNull();
   });
 
-  it("passes the session's extra headers through (Clear-Site-Data after logout)", async () => {
-    const { base } = await start(express, makeSessions({ clearSiteDataOnLogout: true }));
-    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    const out = await send(base, "/logout", { method: "POST", cookie });
-    expect(out.headers["clear-site-data"]).toBe('"cache", "cookies", "storage"');
-  });
-
-  it("logout of a chunked stateless session clears every chunk (T-A16)", async () => {
+  it("logout of a chunked stateless session clears every chunk", async () => {
     const { base } = await start(express, createSessions({ keys }));
     const big = await send(base, "/big");
     const chunks = big.setCookie.map((c) => c.slice(0, c.indexOf(";")));
@@ -187,7 +176,7 @@ describe.each([
     expect(cookieOf(r, "__Host-sid")).not.toBe(cookie);
   });
 
-  it("keeps the app's Set-Cookie and the session's as two fields (T-A03)", async () => {
+  it("keeps the app's Set-Cookie and the session's as two fields, never joined (a comma is part of Expires)", async () => {
     const { base } = await start(express);
     const r = await send(base, "/theme");
     expect(r.setCookie).toHaveLength(2);
@@ -195,7 +184,7 @@ describe.each([
     expect(r.setCookie[1]).toMatch(/^__Host-sid=/);
   });
 
-  it("finds the session across two Cookie header lines (T-A04)", async () => {
+  it("finds the session across two Cookie header lines", async () => {
     const { base } = await start(express);
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
     const raw = await rawRequest(base, [
@@ -228,24 +217,7 @@ describe.each([
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(8);
   });
 
-  it("writes nothing for HEAD, OPTIONS and 304 responses (T-A14)", async () => {
-    const sessions = makeSessions();
-    const { base } = await start(express, sessions);
-    const head = await send(base, "/inc", { method: "HEAD" });
-    expect(head.status).toBe(200);
-    expect(head.setCookie).toEqual([]);
-    const cookie = cookieOf(await send(base, "/etag"), "__Host-sid")!;
-    const notModified = await send(base, "/etag", {
-      cookie,
-      headers: { "if-none-match": '"v1"' },
-    });
-    expect(notModified.status).toBe(304);
-    expect(notModified.setCookie).toEqual([]);
-    const options = await send(base, "/inc", { method: "OPTIONS" });
-    expect(options.setCookie).toEqual([]);
-  });
-
-  it("rejects session changes after the commit began (AD-04, T-A06)", async () => {
+  it("rejects session changes after the commit began: they could reach neither the store nor the cookie", async () => {
     const { base, late } = await start(express);
     const r = await send(base, "/late");
     expect(r.body).toBe("done");
@@ -253,7 +225,7 @@ describe.each([
     expect((late.error as SessionError).code).toBe("ERR_SESSION_COMMITTED");
   });
 
-  it("answers 503 without stack or sid when the store is down (T-A13)", async () => {
+  it("answers 503 without stack or sid when the store is down: nothing from the error reaches the client", async () => {
     const store = new FlakyStore();
     const { base } = await start(express, makeSessions({ store }));
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
@@ -281,7 +253,7 @@ describe.each([
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(1);
   });
 
-  it("hands next an ExpressSessionError ERR_EXPRESS_SESSION_CONFLICT with the session's error as cause", async () => {
+  it("hands next an ExpressSessionError ERR_EXPRESS_CONFLICT with the session's error as cause", async () => {
     const store = new FlakyStore();
     const seen: unknown[] = [];
     const app = express();
@@ -304,7 +276,7 @@ describe.each([
     const error = seen[0] as ExpressSessionError;
     expect(ExpressSessionError.isInstance(error)).toBe(true);
     expect([error.code, error.status, error.statusCode]).toEqual([
-      "ERR_EXPRESS_SESSION_CONFLICT",
+      "ERR_EXPRESS_CONFLICT",
       409,
       409,
     ]);
@@ -354,6 +326,33 @@ describe.each([
     const data = JSON.parse((await send(base, "/read", { cookie })).body).data;
     for (const i of ids) expect(data[`k_${i}`]).toBe(true);
     expect(data.n).toBe(1);
+  });
+});
+
+describe.each([
+  ["Express 5", express5],
+  ["Express 4", express4],
+])("%s sub-app", (_name, express) => {
+  // A mounted sub-app swaps the response's prototype for its own, which
+  // inherits from the app's: the hooks on the app's prototype still apply.
+  it("commits a session changed in a mounted sub-app's route", async () => {
+    const app = express();
+    app.use(sessionMiddleware(makeSessions()));
+    const admin = express();
+    admin.get("/inc", (req, res) => {
+      req.session.set("n", (req.session.get("n") ?? 0) + 1);
+      res.json({ n: req.session.get("n") });
+    });
+    app.use("/admin", admin);
+    routes(app, {});
+    const server = createServer(app);
+    servers.push(server);
+    const base = await listen(server);
+    const first = await send(base, "/admin/inc");
+    expect(JSON.parse(first.body)).toEqual({ n: 1 });
+    const cookie = cookieOf(first, "__Host-sid");
+    expect(cookie).toBeDefined();
+    expect(JSON.parse((await send(base, "/read", { cookie: cookie! })).body).n).toBe(1);
   });
 });
 
@@ -415,7 +414,7 @@ describe("startup checks", () => {
     [{ name: "__Host-sid", domain: "example.com" }],
     [{ name: "__Host-sid", path: "/app" }],
     [{ sameSite: "none" }],
-  ])("refuses an insecure cookie configuration %j (T-A02, T-A09)", (cookie) => {
+  ])("refuses an insecure cookie configuration %j", (cookie) => {
     expect(() =>
       sessionMiddleware(
         createSessions<AppData, { notice: string }>({ keys, cookie: cookie as never }),
@@ -423,7 +422,7 @@ describe("startup checks", () => {
     ).toThrow(SessionError);
   });
 
-  it("always issues Secure: the configuration offers no way to turn it off (AD-01)", async () => {
+  it("always issues Secure: the configuration offers no way to turn it off", async () => {
     const { base } = await start(express5, createSessions({ keys, cookie: { name: "sid" } }));
     expect((await send(base, "/inc")).setCookie[0]).toMatch(/; Secure/);
   });

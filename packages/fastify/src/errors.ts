@@ -1,28 +1,32 @@
+import { TesseraError } from "@tessera/store";
+
 /**
  * Stable codes of {@link FastifySessionError}.
  *
- * - `ERR_FASTIFY_SESSION_HEADERS_SENT`: deprecated, no longer thrown. A change
- *   after the commit began now throws `SessionError` `ERR_SESSION_COMMITTED`
- *   from `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
- * - `ERR_FASTIFY_SESSION_STORE_UNAVAILABLE`: the store could not be reached;
+ * - `ERR_FASTIFY_STORE_UNAVAILABLE`: the store could not be reached;
  *   `statusCode` 503, the store's error as `cause`.
- * - `ERR_FASTIFY_SESSION_CONFLICT`: the session could not be saved because
+ * - `ERR_FASTIFY_CONFLICT`: the session could not be saved because
  *   concurrent requests kept changing it (`ERR_SESSION_CONFLICT` after the
  *   manager's merge retries); `statusCode` 409, the session's error as
  *   `cause`. Nothing was stored: the client may retry.
- * - `ERR_FASTIFY_SESSION_INVALID_OPTION`: a plugin option with a bad value.
- * - `ERR_FASTIFY_SESSION_NO_SESSION`: `sessionOf(request, sessions)` on a
+ * - `ERR_FASTIFY_INVALID_OPTION`: a plugin option with a bad value.
+ * - `ERR_FASTIFY_NO_SESSION`: `sessionOf(request, sessions)` on a
  *   request that `fastifySessions`, with that same manager, did not load
  *   (not registered in this scope, or registered with another manager).
+ *
+ * A change to the session after its commit began throws `SessionError`
+ * `ERR_SESSION_COMMITTED` from `@tessera/session` itself.
+ *
+ * @example
+ * ```ts
+ * const code: FastifySessionErrorCode = "ERR_FASTIFY_STORE_UNAVAILABLE";
+ * ```
  */
 export type FastifySessionErrorCode =
-  | "ERR_FASTIFY_SESSION_HEADERS_SENT"
-  | "ERR_FASTIFY_SESSION_STORE_UNAVAILABLE"
-  | "ERR_FASTIFY_SESSION_CONFLICT"
-  | "ERR_FASTIFY_SESSION_INVALID_OPTION"
-  | "ERR_FASTIFY_SESSION_NO_SESSION";
-
-const BRAND = Symbol.for("@tessera/fastify/FastifySessionError");
+  | "ERR_FASTIFY_STORE_UNAVAILABLE"
+  | "ERR_FASTIFY_CONFLICT"
+  | "ERR_FASTIFY_INVALID_OPTION"
+  | "ERR_FASTIFY_NO_SESSION";
 
 /**
  * The one error class of `@tessera/fastify`. Check `code`, never the message;
@@ -40,37 +44,33 @@ const BRAND = Symbol.for("@tessera/fastify/FastifySessionError");
  * });
  * ```
  */
-export class FastifySessionError extends Error {
-  /** Stable machine-readable code, `ERR_FASTIFY_SESSION_*`. */
-  readonly code: FastifySessionErrorCode;
+export class FastifySessionError extends TesseraError<FastifySessionErrorCode> {
+  static override readonly codePrefix: string = "ERR_FASTIFY_";
   /** HTTP status Fastify's error handler uses. */
   readonly statusCode: number;
-  readonly [BRAND] = true;
+  /** Headers Fastify's default error handler adds: `Cache-Control: no-store`, and `Retry-After` on a 503. */
+  readonly headers: Record<string, string> | undefined;
 
   constructor(
     code: FastifySessionErrorCode,
     message: string,
-    options: { cause?: unknown; statusCode?: number } = {},
+    options: { cause?: unknown; statusCode?: number; headers?: Record<string, string> } = {},
   ) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    super(code, message, "cause" in options ? { cause: options.cause } : {});
     this.name = "FastifySessionError";
-    this.code = code;
     this.statusCode = options.statusCode ?? 500;
+    this.headers = options.headers;
   }
+}
 
-  /**
-   * True when `value` is a `FastifySessionError` from any copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (FastifySessionError.isInstance(error)) console.log(error.code);
-   * ```
-   */
-  static isInstance(value: unknown): value is FastifySessionError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
-    );
-  }
+/**
+ * Throws the `ERR_FASTIFY_INVALID_OPTION` error a bad option gets at startup.
+ *
+ * @example
+ * ```ts
+ * if (typeof meta !== "function") invalidOption("option meta is invalid: expected a function");
+ * ```
+ */
+export function invalidOption(message: string): never {
+  throw new FastifySessionError("ERR_FASTIFY_INVALID_OPTION", message);
 }

@@ -1,6 +1,13 @@
-import type { CommitResult, LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
+import {
+  type LoadMeta,
+  respond,
+  type Session,
+  type SessionData,
+  type SessionResponse,
+  type Sessions,
+} from "@tessera/session";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import { FastifySessionError } from "./errors.js";
+import { FastifySessionError, invalidOption } from "./errors.js";
 import { toReplyError } from "./lib/outage.js";
 import type { RegisteredData, RegisteredFlash, RegisteredSessions } from "./types.js";
 
@@ -41,12 +48,6 @@ function defaultMeta(request: FastifyRequest): LoadMeta {
   return { ...(userAgent === undefined ? {} : { userAgent }), ip: request.ip };
 }
 
-function varyWithCookie(vary: unknown): string {
-  if (vary === undefined || vary === null || vary === "") return "Cookie";
-  const text = Array.isArray(vary) ? vary.join(", ") : String(vary);
-  return /(^|,)\s*(cookie|\*)\s*(,|$)/i.test(text) ? text : `${text}, Cookie`;
-}
-
 async function plugin(
   fastify: FastifyInstance,
   options: FastifySessionsOptions<SessionData, SessionData>,
@@ -58,20 +59,15 @@ async function plugin(
     typeof sessions.load !== "function" ||
     typeof sessions.commitHeaders !== "function"
   ) {
-    throw new FastifySessionError(
-      "ERR_FASTIFY_SESSION_INVALID_OPTION",
-      "option sessions is invalid: expected the manager returned by createSessions()",
-    );
+    invalidOption("option sessions is invalid: expected the manager returned by createSessions()");
   }
   const meta = options.meta ?? defaultMeta;
   if (typeof meta !== "function") {
-    throw new FastifySessionError(
-      "ERR_FASTIFY_SESSION_INVALID_OPTION",
-      "option meta is invalid: expected a function",
-    );
+    invalidOption("option meta is invalid: expected a function");
   }
 
-  // Bearer mode reads only the Authorization header (SID-07, decision 6).
+  // Bearer mode reads only the Authorization header: a token in a cookie
+  // would be sent by the browser on its own, so CSRF would be back.
   const bearer = sessions.tokenMode === "authorization";
 
   fastify.decorateRequest("session", null as unknown as FastifyRequest["session"]);
@@ -85,7 +81,8 @@ async function plugin(
       throw toReplyError(error);
     }
     (request as WithState)[STATE] = { session, sessions, done: false };
-    // The manager's own session: it refuses changes itself once its commit began (AD-04).
+    // The manager's own session: it refuses changes itself once its commit
+    // began, since such a change could reach neither the store nor the cookie.
     // The registered data type is a promise the app makes about its own data.
     request.session = session as FastifyRequest["session"];
   });
@@ -95,26 +92,20 @@ async function plugin(
     // onSend runs again for the error response of a failed commit: commit once.
     if (state === undefined || state.done) return payload;
     state.done = true;
-    const method = request.method;
-    // No session write on HEAD/OPTIONS/304: the client saw no page a write could record.
-    if (method === "HEAD" || method === "OPTIONS" || reply.statusCode === 304) return payload;
-    let result: CommitResult;
+    let out: SessionResponse;
     try {
-      result = await sessions.commitHeaders(state.session);
+      out = await respond(sessions, state.session, {
+        method: request.method,
+        status: reply.statusCode,
+        vary: reply.getHeader("vary"),
+      });
     } catch (error) {
       throw toReplyError(error);
     }
-    for (const name of Object.keys(result.headers)) reply.header(name, result.headers[name]);
-    const cookies = result.setCookie;
-    if (cookies.length > 0) {
-      // Fastify keeps repeated set-cookie values as separate fields (AD-02).
-      for (const value of cookies) reply.header("set-cookie", value);
-      reply.header("cache-control", "no-store");
-      reply.header("vary", varyWithCookie(reply.getHeader("vary")));
-    } else if (result.token !== undefined) {
-      // Bearer mode: the app sends the token in its body; no cache may keep it (RFC 6749 §5.1).
-      reply.header("cache-control", "no-store");
-    }
+    for (const name of Object.keys(out.headers)) reply.header(name, out.headers[name]);
+    // Fastify keeps repeated set-cookie values as separate fields, never
+    // joined with ", " (which corrupts Expires dates, RFC 9110 §5.3).
+    for (const value of out.setCookie) reply.header("set-cookie", value);
     return payload;
   });
 }
@@ -131,7 +122,7 @@ Object.assign(plugin, {
  * The request's session with the manager's own data and flash types, for
  * routes when `Register` is not augmented (Fastify types `request` only
  * through declaration merging). Throws `FastifySessionError`
- * `ERR_FASTIFY_SESSION_NO_SESSION` unless `fastifySessions` loaded it with
+ * `ERR_FASTIFY_NO_SESSION` unless `fastifySessions` loaded it with
  * this same manager, so the types it returns are never a guess.
  *
  * @example
@@ -151,7 +142,7 @@ export function sessionOf<Data extends SessionData, Flash extends SessionData>(
     typeof request === "object" && request !== null ? (request as WithState)[STATE] : undefined;
   if (state === undefined || (state.sessions as unknown) !== sessions) {
     throw new FastifySessionError(
-      "ERR_FASTIFY_SESSION_NO_SESSION",
+      "ERR_FASTIFY_NO_SESSION",
       "no session of this manager on this request: register fastifySessions with the same manager before this route",
     );
   }
@@ -176,10 +167,11 @@ export type FastifySessionsPluginOptions = FastifySessionsOptions<
 
 /**
  * Fastify 5 plugin: loads the session in `onRequest` onto `request.session`
- * and commits it in `onSend`, before the headers go out, appending each
- * `Set-Cookie` as its own field (AD-02) with `Cache-Control: no-store` and
- * `Vary: Cookie` (AD-03). A store outage becomes a `FastifySessionError` with
- * `statusCode` 503 for the error handler. Registered like a
+ * and commits it in `onSend`, before the headers go out. What to send is
+ * `@tessera/session`'s `respond`, as in every adapter: each `Set-Cookie` its
+ * own field, with `Cache-Control: no-store` and `Vary: Cookie`, and nothing
+ * committed on `HEAD`, `OPTIONS` and `304`. A store outage becomes a
+ * `FastifySessionError` with `statusCode` 503 for the error handler. Registered like a
  * `fastify-plugin` plugin: it applies to the scope it is registered in.
  *
  * @example

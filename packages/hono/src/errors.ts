@@ -1,16 +1,19 @@
+import { TesseraError } from "@tessera/store";
+
 /**
  * Stable codes of {@link HonoSessionError}.
  *
- * - `ERR_HONO_SESSION_HEADERS_SENT`: deprecated, no longer thrown. A change
- *   after the commit began now throws `SessionError` `ERR_SESSION_COMMITTED`
- *   from `@tessera/session` itself (AD-04). Kept so existing comparisons compile.
- * - `ERR_HONO_SESSION_INVALID_OPTION`: a middleware option with a bad value.
+ * - `ERR_HONO_INVALID_OPTION`: a middleware option with a bad value.
+ *
+ * A change to the session after its commit began throws `SessionError`
+ * `ERR_SESSION_COMMITTED` from `@tessera/session` itself.
+ *
+ * @example
+ * ```ts
+ * const code: HonoSessionErrorCode = "ERR_HONO_INVALID_OPTION";
+ * ```
  */
-export type HonoSessionErrorCode =
-  | "ERR_HONO_SESSION_HEADERS_SENT"
-  | "ERR_HONO_SESSION_INVALID_OPTION";
-
-const BRAND = Symbol.for("@tessera/hono/HonoSessionError");
+export type HonoSessionErrorCode = "ERR_HONO_INVALID_OPTION";
 
 /**
  * The one error class of `@tessera/hono`. Check `code`, never the message;
@@ -21,34 +24,27 @@ const BRAND = Symbol.for("@tessera/hono/HonoSessionError");
  * try {
  *   sessionMiddleware(sessions, { meta: "bad" as never });
  * } catch (error) {
- *   if (HonoSessionError.isInstance(error)) console.error(error.code); // ERR_HONO_SESSION_INVALID_OPTION
+ *   if (HonoSessionError.isInstance(error)) console.error(error.code); // ERR_HONO_INVALID_OPTION
  * }
  * ```
  */
-export class HonoSessionError extends Error {
-  /** Stable machine-readable code, `ERR_HONO_SESSION_*`. */
-  readonly code: HonoSessionErrorCode;
-  readonly [BRAND] = true;
+export class HonoSessionError extends TesseraError<HonoSessionErrorCode> {
+  static override readonly codePrefix: string = "ERR_HONO_";
 
-  constructor(code: HonoSessionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: HonoSessionErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
     this.name = "HonoSessionError";
-    this.code = code;
   }
+}
 
-  /**
-   * True when `value` is a `HonoSessionError` from any copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (HonoSessionError.isInstance(error)) console.log(error.code);
-   * ```
-   */
-  static isInstance(value: unknown): value is HonoSessionError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
-    );
-  }
+/**
+ * Throws the `ERR_HONO_INVALID_OPTION` error a bad option gets at startup.
+ *
+ * @example
+ * ```ts
+ * if (typeof meta !== "function") invalidOption("option meta is invalid: expected a function");
+ * ```
+ */
+export function invalidOption(message: string): never {
+  throw new HonoSessionError("ERR_HONO_INVALID_OPTION", message);
 }

@@ -1,14 +1,16 @@
 import {
-  type CommitResult,
+  applyCookies,
   failureResponse,
   httpFailure,
   type LoadMeta,
+  respond,
   type Session,
   type SessionData,
+  type SessionResponse,
   type Sessions,
 } from "@tessera/session";
 import type { Context, Env, MiddlewareHandler } from "hono";
-import { HonoSessionError } from "./errors.js";
+import { invalidOption } from "./errors.js";
 
 /**
  * The context variables the middleware sets: `c.get("session")`.
@@ -108,42 +110,28 @@ function defaultMeta(hops: number): (c: Context) => LoadMeta | undefined {
   };
 }
 
-function varyWithCookie(vary: string | null): string {
-  if (vary === null || vary === "") return "Cookie";
-  return /(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary) ? vary : `${vary}, Cookie`;
-}
-
 /**
- * A copy of the response with each `Set-Cookie` appended as its own field,
- * never joined with ", " (AD-02), plus `Cache-Control: no-store` and
- * `Vary: Cookie` (AD-03). Copied once, because the handler's response may
- * have immutable headers (from `fetch()` or `Response.redirect()`).
+ * Replaces the context's response. Cleared first: Hono's setter copies the
+ * old response's headers onto the new one, which here must carry nothing
+ * the new one does not already have.
  */
-function withCookies(
-  response: Response,
-  cookies: readonly string[],
-  headers: Readonly<Record<string, string>>,
-): Response {
-  const out = new Response(response.body, response);
-  for (const name of Object.keys(headers)) out.headers.set(name, headers[name]!);
-  if (cookies.length === 0) return out;
-  for (const value of cookies) out.headers.append("set-cookie", value);
-  out.headers.set("cache-control", "no-store");
-  out.headers.set("vary", varyWithCookie(out.headers.get("vary")));
-  return out;
+function replaceResponse(c: Context, response: Response): void {
+  c.res = undefined;
+  c.res = response;
 }
 
 /**
  * Hono 4 middleware for every runtime Hono runs on (Node through
  * `@hono/node-server`, Bun, Deno, Workers): loads the session onto
- * `c.get("session")`, runs the rest of the chain, then commits and appends each
- * `Set-Cookie` as its own field with `Cache-Control: no-store` and
- * `Vary: Cookie` (AD-02, AD-03). A store outage answers 503 (ERR-02) instead
- * of serving a fresh session; a commit that loses every write race
- * (`ERR_SESSION_CONFLICT`) answers 409 and stores nothing; a route's
- * `requireFresh` refusal (`ERR_SESSION_REAUTH_REQUIRED`) that the app's
- * `onError` left as a 500 answers 401 with `Cache-Control: no-store`. `HEAD`,
- * `OPTIONS` and `304` responses commit nothing: nothing was shown to the user that a write could record.
+ * `c.get("session")`, runs the rest of the chain, then commits. What to send
+ * is `@tessera/session`'s `respond`, as in every adapter: each `Set-Cookie` its
+ * own field with `Cache-Control: no-store` and `Vary: Cookie`, and nothing
+ * committed on `HEAD`, `OPTIONS` and `304`. Failures answer as
+ * `httpFailure` says: a store outage 503 instead of a fresh session that
+ * would later overwrite real data; a commit that loses every write race
+ * (`ERR_SESSION_CONFLICT`) 409, storing nothing; a route's `requireFresh`
+ * refusal (`ERR_SESSION_REAUTH_REQUIRED`) that the app's `onError` left as a
+ * 500, 401 with `Cache-Control: no-store`.
  *
  * The handler's Env comes from the manager: chained on the app
  * (`new Hono().use(sessionMiddleware(sessions))`), `c.get("session")` has
@@ -179,26 +167,18 @@ export function sessionMiddleware<
     typeof sessions.load !== "function" ||
     typeof sessions.commitHeaders !== "function"
   ) {
-    throw new HonoSessionError(
-      "ERR_HONO_SESSION_INVALID_OPTION",
-      "sessions is invalid: expected the manager returned by createSessions()",
-    );
+    invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   const hops = options.trustProxy ?? 0;
   if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 0 || hops > 32) {
-    throw new HonoSessionError(
-      "ERR_HONO_SESSION_INVALID_OPTION",
-      `option trustProxy is invalid: ${String(hops)} (expected an integer in 0..32)`,
-    );
+    invalidOption(`option trustProxy is invalid: ${String(hops)} (expected an integer in 0..32)`);
   }
   const meta = options.meta ?? defaultMeta(hops);
   if (typeof meta !== "function") {
-    throw new HonoSessionError(
-      "ERR_HONO_SESSION_INVALID_OPTION",
-      "option meta is invalid: expected a function",
-    );
+    invalidOption("option meta is invalid: expected a function");
   }
-  // Bearer mode reads only the Authorization header (SID-07, decision 6).
+  // Bearer mode reads only the Authorization header: a token in a cookie
+  // would be sent by the browser on its own, so CSRF would be back.
   const tokenHeader = sessions.tokenMode === "authorization" ? "authorization" : "cookie";
 
   const handler: MiddlewareHandler<{ Variables: SessionVariables<Data, Flash> }> = async (
@@ -213,7 +193,8 @@ export function sessionMiddleware<
       if (failure === undefined) throw error;
       return failureResponse(failure);
     }
-    // The manager's own session: it refuses changes itself once its commit began (AD-04).
+    // The manager's own session: it refuses changes itself once its commit
+    // began, since such a change could reach neither the store nor the cookie.
     c.set("session", session);
     await next();
     // A route that threw (requireFresh's step-up refusal, a store outage in
@@ -223,33 +204,26 @@ export function sessionMiddleware<
     if (c.error !== undefined && c.res.status === 500) {
       const failure = httpFailure(c.error);
       if (failure !== undefined) {
-        c.res = undefined;
-        c.res = failureResponse(failure);
+        replaceResponse(c, failureResponse(failure));
         return;
       }
     }
-    const method = c.req.method;
-    if (method === "HEAD" || method === "OPTIONS" || c.res.status === 304) return;
-    let result: CommitResult;
+    let out: SessionResponse;
     try {
-      result = await sessions.commitHeaders(session);
+      out = await respond(sessions, session, {
+        method: c.req.method,
+        status: c.res.status,
+        vary: c.res.headers.get("vary"),
+      });
     } catch (error) {
       const failure = httpFailure(error);
       if (failure === undefined) throw error;
-      // Cleared first: Hono's setter copies the old response's headers onto
-      // the new one, which here must carry nothing of the failed response.
-      c.res = undefined;
-      c.res = failureResponse(failure);
+      replaceResponse(c, failureResponse(failure));
       return;
     }
-    const names = Object.keys(result.headers);
-    const noStore = result.token !== undefined;
-    if (result.setCookie.length === 0 && names.length === 0 && !noStore) return;
-    const response = withCookies(c.res, result.setCookie, result.headers);
-    // Bearer mode: the app sends the token in its body; no cache may keep it (RFC 6749 §5.1).
-    if (noStore) response.headers.set("cache-control", "no-store");
-    c.res = undefined;
-    c.res = response;
+    const response = applyCookies(c.res, out.setCookie, out.headers);
+    // A copy only when the route's response had immutable headers (`fetch()`, `Response.redirect()`).
+    if (response !== c.res) replaceResponse(c, response);
   };
   // MatchesEnv checked that E's session variable, if any, is this manager's.
   return handler as unknown as MiddlewareHandler<E>;

@@ -58,11 +58,6 @@ function makeApp(sessions: Sessions<AppData, SessionData> = makeSessions() as ne
       for (const part of ["a", "b", "c"]) await s.write(part);
     });
   });
-  app.get("/etag", (c) => {
-    c.get("session").set("n", 9);
-    if (c.req.header("if-none-match") === '"v1"') return c.body(null, 304);
-    return c.text("same", 200, { etag: '"v1"' });
-  });
   app.get("/late", async (c) => {
     const s = c.get("session");
     setTimeout(() => {
@@ -194,7 +189,7 @@ describe.each(runtimes)("%s", (name, start) => {
     expect(out.setCookie[0]).toMatch(/^__Host-sid=; .*Max-Age=0/);
   });
 
-  it("logout of a chunked stateless session clears every chunk (T-A16)", async () => {
+  it("logout of a chunked stateless session clears every chunk", async () => {
     const { base, send } = await start(createSessions({ keys }));
     const chunks = (await send(base, "/big")).setCookie.map((c) => c.slice(0, c.indexOf(";")));
     expect(chunks.length).toBeGreaterThan(1);
@@ -211,7 +206,7 @@ describe.each(runtimes)("%s", (name, start) => {
     expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: "bad_signature" });
   });
 
-  it("keeps the app's Set-Cookie and the session's as two fields (T-A03)", async () => {
+  it("keeps the app's Set-Cookie and the session's as two fields, never joined (a comma is part of Expires)", async () => {
     const { base, send } = await start();
     const r = await send(base, "/theme");
     expect(r.setCookie).toHaveLength(2);
@@ -227,17 +222,7 @@ describe.each(runtimes)("%s", (name, start) => {
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(7);
   });
 
-  it("writes nothing for HEAD, OPTIONS and 304 responses (T-A14)", async () => {
-    const { base, send } = await start();
-    expect((await send(base, "/inc", { method: "HEAD" })).setCookie).toEqual([]);
-    expect((await send(base, "/inc", { method: "OPTIONS" })).setCookie).toEqual([]);
-    const cookie = cookieOf(await send(base, "/etag"), "__Host-sid")!;
-    const r = await send(base, "/etag", { cookie, headers: { "if-none-match": '"v1"' } });
-    expect(r.status).toBe(304);
-    expect(r.setCookie).toEqual([]);
-  });
-
-  it("rejects session changes after the commit began (AD-04, T-A06)", async () => {
+  it("rejects session changes after the commit began: they could reach neither the store nor the cookie", async () => {
     const { base, send, late } = await start();
     expect((await send(base, "/late")).body).toBe("done");
     await new Promise((r) => setTimeout(r, 10));
@@ -245,7 +230,7 @@ describe.each(runtimes)("%s", (name, start) => {
     expect((late.error as SessionError).code).toBe("ERR_SESSION_COMMITTED");
   });
 
-  it("answers 503 without stack or sid when the store is down (T-A13)", async () => {
+  it("answers 503 without stack or sid when the store is down: nothing from the error reaches the client", async () => {
     const store = new FlakyStore();
     const { base, send } = await start(makeSessions({ store }) as never);
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
@@ -293,7 +278,7 @@ describe.each(runtimes)("%s", (name, start) => {
   });
 
   if (name.startsWith("Node")) {
-    it("finds the session across two Cookie header lines (T-A04)", async () => {
+    it("finds the session across two Cookie header lines", async () => {
       const { base, send } = await start();
       const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
       const raw = await rawRequest(base, [
@@ -327,12 +312,12 @@ describe("re-authentication pattern", () => {
 describe("startup checks", () => {
   it.each([[null], [{}], [{ load() {} }]])("refuses %j as the session manager", (bad) => {
     expect(() => sessionMiddleware(bad as never)).toThrow(
-      expect.objectContaining({ code: "ERR_HONO_SESSION_INVALID_OPTION" }),
+      expect.objectContaining({ code: "ERR_HONO_INVALID_OPTION" }),
     );
   });
 
   it.each([[{ name: "__Host-sid", domain: "example.com" }], [{ sameSite: "none" }]])(
-    "refuses an insecure cookie configuration %j at startup (T-A02, T-A09)",
+    "refuses an insecure cookie configuration %j at startup",
     (cookie) => {
       expect(() => createSessions({ keys, cookie: cookie as never })).toThrow(
         expect.objectContaining({ code: "ERR_SESSION_INVALID_OPTION" }),

@@ -18,7 +18,7 @@ const nextScope: RequestScope = {
  * Binds a session manager to the Next.js App Router (Next.js 16): one
  * function for each place a session is used. Data types flow from
  * `createSessions<Data, Flash>()`. Throws `NextSessionError`
- * `ERR_NEXT_SESSION_INVALID_OPTION` for a manager in `tokenMode:
+ * `ERR_NEXT_INVALID_OPTION` for a manager in `tokenMode:
  * "authorization"` or a bad option.
  *
  * @example

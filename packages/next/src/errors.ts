@@ -1,17 +1,17 @@
+import { TesseraError } from "@tessera/store";
+
 /**
  * Stable codes of {@link NextSessionError}.
  *
- * - `ERR_NEXT_SESSION_INVALID_OPTION`: `createNextSessions` was given a bad
+ * - `ERR_NEXT_INVALID_OPTION`: `createNextSessions` was given a bad
  *   manager or option, at startup.
  *
  * @example
  * ```ts
- * const code: NextSessionErrorCode = "ERR_NEXT_SESSION_INVALID_OPTION";
+ * const code: NextSessionErrorCode = "ERR_NEXT_INVALID_OPTION";
  * ```
  */
-export type NextSessionErrorCode = "ERR_NEXT_SESSION_INVALID_OPTION";
-
-const BRAND = Symbol.for("@tessera/next/NextSessionError");
+export type NextSessionErrorCode = "ERR_NEXT_INVALID_OPTION";
 
 /**
  * The one error class of `@tessera/next`. Check `code`, never the message;
@@ -23,34 +23,27 @@ const BRAND = Symbol.for("@tessera/next/NextSessionError");
  * try {
  *   createNextSessions(sessions, { meta: "bad" as never });
  * } catch (error) {
- *   if (NextSessionError.isInstance(error)) console.error(error.code); // ERR_NEXT_SESSION_INVALID_OPTION
+ *   if (NextSessionError.isInstance(error)) console.error(error.code); // ERR_NEXT_INVALID_OPTION
  * }
  * ```
  */
-export class NextSessionError extends Error {
-  /** Stable machine-readable code, `ERR_NEXT_SESSION_*`. */
-  readonly code: NextSessionErrorCode;
-  readonly [BRAND] = true;
+export class NextSessionError extends TesseraError<NextSessionErrorCode> {
+  static override readonly codePrefix: string = "ERR_NEXT_";
 
-  constructor(code: NextSessionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: NextSessionErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
     this.name = "NextSessionError";
-    this.code = code;
   }
+}
 
-  /**
-   * True when `value` is a `NextSessionError` from any copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (NextSessionError.isInstance(error)) console.log(error.code);
-   * ```
-   */
-  static isInstance(value: unknown): value is NextSessionError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
-    );
-  }
+/**
+ * Throws the `ERR_NEXT_INVALID_OPTION` error a bad option gets at startup.
+ *
+ * @example
+ * ```ts
+ * if (typeof meta !== "function") invalidOption("option meta is invalid: expected a function");
+ * ```
+ */
+export function invalidOption(message: string): never {
+  throw new NextSessionError("ERR_NEXT_INVALID_OPTION", message);
 }

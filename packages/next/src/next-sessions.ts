@@ -3,6 +3,7 @@ import {
   failureResponse,
   httpFailure,
   type LoadMeta,
+  respond,
   type Session,
   type SessionData,
   type SessionHandler,
@@ -10,7 +11,7 @@ import {
   withSessions,
 } from "@tessera/session";
 import { NextResponse } from "next/server.js";
-import { NextSessionError } from "./errors.js";
+import { invalidOption } from "./errors.js";
 import {
   type CookieJar,
   cookieHeaderAfter,
@@ -171,44 +172,36 @@ function isNavigation(error: unknown): boolean {
   );
 }
 
+/** The session's read-only properties, which the view reads through live. */
+const LIVE = [
+  "id",
+  "isNew",
+  "rejected",
+  "userId",
+  "authTime",
+  "createdAt",
+  "lastSeenAt",
+  "persistent",
+  "isDestroyed",
+] as const;
+
 function readonlyView<Data extends object, Flash extends object>(
   session: Session<Data, Flash>,
 ): ReadonlySession<Data, Flash> {
-  return {
-    get id() {
-      return session.id;
-    },
-    get isNew() {
-      return session.isNew;
-    },
-    get rejected() {
-      return session.rejected;
-    },
-    get userId() {
-      return session.userId;
-    },
-    get authTime() {
-      return session.authTime;
-    },
-    get createdAt() {
-      return session.createdAt;
-    },
-    get lastSeenAt() {
-      return session.lastSeenAt;
-    },
-    get persistent() {
-      return session.persistent;
-    },
-    get isDestroyed() {
-      return session.isDestroyed;
-    },
+  const view = {
     get: (key) => session.get(key),
     has: (key) => session.has(key),
     toJSON: () => session.toJSON(),
     isFresh: (maxAge) => session.isFresh(maxAge),
     csrfToken: async () =>
       session.isNew || session.isDestroyed ? undefined : await session.csrfToken(),
-  };
+  } as ReadonlySession<Data, Flash>;
+  // Getters, not copies: after a Server Action changed the session, the
+  // render that follows in the same request sees the change.
+  for (const name of LIVE) {
+    Object.defineProperty(view, name, { get: () => session[name], enumerable: true });
+  }
+  return view;
 }
 
 /**
@@ -226,29 +219,19 @@ export function bindNextSessions<Data extends object, Flash extends object>(
     typeof sessions.load !== "function" ||
     typeof sessions.commitHeaders !== "function"
   ) {
-    throw new NextSessionError(
-      "ERR_NEXT_SESSION_INVALID_OPTION",
-      "sessions is invalid: expected the manager returned by createSessions()",
-    );
+    invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   if (sessions.tokenMode !== "cookie") {
-    throw new NextSessionError(
-      "ERR_NEXT_SESSION_INVALID_OPTION",
+    invalidOption(
       `sessions is invalid: tokenMode "${String(sessions.tokenMode)}" (expected "cookie": Server Components and Server Actions can only carry a session in a cookie)`,
     );
   }
   if (typeof options !== "object" || options === null) {
-    throw new NextSessionError(
-      "ERR_NEXT_SESSION_INVALID_OPTION",
-      "options is invalid: expected an object",
-    );
+    invalidOption("options is invalid: expected an object");
   }
   const meta = options.meta ?? defaultMeta;
   if (typeof meta !== "function") {
-    throw new NextSessionError(
-      "ERR_NEXT_SESSION_INVALID_OPTION",
-      "option meta is invalid: expected a function",
-    );
+    invalidOption("option meta is invalid: expected a function");
   }
 
   async function loadFromScope(): Promise<{ session: Session<Data, Flash>; jar: CookieJar }> {
@@ -296,11 +279,12 @@ export function bindNextSessions<Data extends object, Flash extends object>(
       try {
         const session = await sessions.load(request, meta(request.headers));
         const answer = await decide?.(readonlyView(session));
-        // Nothing is committed for HEAD and OPTIONS, as in every adapter.
-        if (request.method === "HEAD" || request.method === "OPTIONS") {
-          return answer ?? NextResponse.next();
-        }
-        const { setCookie, headers } = await sessions.commitHeaders(session);
+        // NextResponse.next() passes the request on to the page: a 200 as far as the policy goes.
+        const { setCookie, headers } = await respond(sessions, session, {
+          method: request.method,
+          status: answer?.status ?? 200,
+          vary: answer?.headers.get("vary"),
+        });
         if (answer !== undefined) return applyCookies(answer, setCookie, headers);
         if (setCookie.length === 0) return applyCookies(NextResponse.next(), setCookie, headers);
         // Next.js renders this request's Server Components with these headers

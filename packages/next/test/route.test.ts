@@ -51,7 +51,7 @@ describe("createNextSessions", () => {
       caught = error;
     }
     expect(NextSessionError.isInstance(caught)).toBe(true);
-    expect(caught).toMatchObject({ code: "ERR_NEXT_SESSION_INVALID_OPTION" });
+    expect(caught).toMatchObject({ code: "ERR_NEXT_INVALID_OPTION" });
     expect((caught as Error).message).toContain("tokenMode");
   });
 

@@ -9,7 +9,7 @@ export function startExpress(sessions: AppSessions): Promise<RunningApp> {
   const app = express();
   app.use(sessionMiddleware(sessions));
   for (const { method, path } of ROUTES) {
-    const register = method === "GET" ? app.get.bind(app) : app.post.bind(app);
+    const register = { GET: app.get, POST: app.post, OPTIONS: app.options }[method].bind(app);
     register(path, (req, res, next) => {
       route(sessions, req.session as unknown as AppSession, req.method, req.originalUrl).then(
         ({ status, body }) => {

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { withSessions } from "@tessera/session";
 import { listen, type RunningApp } from "../lib/listen.js";
-import { type AppSessions, route } from "../lib/routes.js";
+import { type AppSessions, route, toResponse } from "../lib/routes.js";
 
 /**
  * A plain Fetch handler wrapped by `withSessions` from `@tessera/session` (no
@@ -11,8 +11,7 @@ import { type AppSessions, route } from "../lib/routes.js";
  */
 export function startFetch(sessions: AppSessions): Promise<RunningApp> {
   const handler = withSessions(sessions, async (request, session) => {
-    const { status, body } = await route(sessions, session, request.method, request.url);
-    return Response.json(body, { status });
+    return toResponse(await route(sessions, session, request.method, request.url));
   });
   return listen(createServer(getRequestListener((request: Request) => handler(request))));
 }

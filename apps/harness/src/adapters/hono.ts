@@ -2,9 +2,8 @@ import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { type SessionVariables, sessionMiddleware } from "@tessera/hono";
 import { Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { listen, type RunningApp } from "../lib/listen.js";
-import { type AppSessions, type Data, ROUTES, route } from "../lib/routes.js";
+import { type AppSessions, type Data, ROUTES, route, toResponse } from "../lib/routes.js";
 
 /** Hono 4 with `@tessera/hono`, served on Node by `@hono/node-server`. */
 export function startHono(sessions: AppSessions): Promise<RunningApp> {
@@ -12,8 +11,7 @@ export function startHono(sessions: AppSessions): Promise<RunningApp> {
   app.use("*", sessionMiddleware(sessions));
   for (const { method, path } of ROUTES) {
     app.on(method, path, async (c) => {
-      const { status, body } = await route(sessions, c.get("session"), c.req.method, c.req.url);
-      return c.json(body, status as ContentfulStatusCode);
+      return toResponse(await route(sessions, c.get("session"), c.req.method, c.req.url));
     });
   }
   return listen(createServer(getRequestListener(app.fetch)));

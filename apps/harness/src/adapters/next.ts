@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { createNextSessions } from "@tessera/next";
 import { listen, type RunningApp } from "../lib/listen.js";
-import { type AppSessions, route } from "../lib/routes.js";
+import { type AppSessions, route, toResponse } from "../lib/routes.js";
 
 /**
  * The request Next.js hands to the route after middleware answered
@@ -48,8 +48,7 @@ function merged(proxied: Response, response: Response): Response {
 export function startNext(sessions: AppSessions): Promise<RunningApp> {
   const next = createNextSessions(sessions);
   const handler = next.route(async (request, session) => {
-    const { status, body } = await route(sessions, session, request.method, request.url);
-    return Response.json(body, { status });
+    return toResponse(await route(sessions, session, request.method, request.url));
   });
   return listen(
     createServer(

@@ -5,7 +5,7 @@ export interface HttpReply {
   status: number;
   /** Parsed JSON body, or the text when it is not JSON. */
   body: unknown;
-  /** Raw `Set-Cookie` field values, one per field (AD-02). */
+  /** Raw `Set-Cookie` field values, one per field (never joined: a comma is part of an `Expires` date). */
   setCookie: string[];
   headers: Headers;
 }
@@ -59,10 +59,16 @@ export class CookieJar {
     }
   }
 
-  async request(method: "GET" | "POST", path: string): Promise<HttpReply> {
+  /** One request with the jar's cookies; `extra` headers are sent as given (a bearer token, a cookie of the test's own). */
+  async request(
+    method: string,
+    path: string,
+    extra: Record<string, string> = {},
+  ): Promise<HttpReply> {
     const headers: Record<string, string> = { "user-agent": "tessera-harness" };
     const cookie = this.header();
     if (cookie !== undefined) headers.cookie = cookie;
+    Object.assign(headers, extra);
     const response = await fetch(this.baseUrl + path, { method, headers });
     const setCookie = response.headers.getSetCookie();
     this.store(setCookie);

@@ -31,8 +31,12 @@ function state(session: AppSession): SessionState {
  * adapter, so the adapters only translate requests and responses:
  *
  * - `GET /state`: the session as loaded (changes nothing)
+ * - `GET`, `HEAD` or `OPTIONS /touch?k=v&...&status=n`: sets each pair, then
+ *   answers `status` (default 200; a 304 has no body): the responses that
+ *   must commit nothing
  * - `POST /set?k=v&...`: sets each pair; `POST /delete?key=k`: deletes one key
- * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`
+ * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`; in
+ *   `tokenMode: "authorization"` the body also carries the issued `token`
  * - `POST /logout`: `session.logout()`
  * - `POST /revoke-others`: `sessions.revokeUser(session.userId, { except: session })`;
  *   a `SessionError` (stateless mode: `ERR_SESSION_UNSUPPORTED`) answers 501 with its code
@@ -48,6 +52,13 @@ export async function route(
   switch (op) {
     case "GET /state":
       return { status: 200, body: state(session) };
+    case "GET /touch":
+    case "HEAD /touch":
+    case "OPTIONS /touch": {
+      for (const [key, value] of searchParams) if (key !== "status") session.set(key, value);
+      const status = Number(searchParams.get("status") ?? 200);
+      return { status, body: status === 304 ? null : state(session) };
+    }
     case "POST /set":
       for (const [key, value] of searchParams) session.set(key, value);
       return { status: 200, body: state(session) };
@@ -56,7 +67,14 @@ export async function route(
       return { status: 200, body: state(session) };
     case "POST /login":
       await session.login(searchParams.get("user") ?? "", { carryOver: ["cart"] });
-      return { status: 200, body: state(session) };
+      // Bearer mode: the app hands the token out in its own body.
+      return {
+        status: 200,
+        body: {
+          ...state(session),
+          ...(session.bearerToken === undefined ? {} : { token: session.bearerToken }),
+        },
+      };
     case "POST /logout":
       return { status: 200, body: await session.logout() };
     case "POST /revoke-others": {
@@ -78,11 +96,21 @@ export async function route(
 }
 
 /** The paths each adapter mounts, with their methods. */
-export const ROUTES: ReadonlyArray<{ method: "GET" | "POST"; path: string }> = [
+export const ROUTES: ReadonlyArray<{ method: "GET" | "POST" | "OPTIONS"; path: string }> = [
   { method: "GET", path: "/state" },
+  { method: "GET", path: "/touch" },
+  { method: "OPTIONS", path: "/touch" },
   { method: "POST", path: "/set" },
   { method: "POST", path: "/delete" },
   { method: "POST", path: "/login" },
   { method: "POST", path: "/logout" },
   { method: "POST", path: "/revoke-others" },
 ];
+
+/**
+ * A {@link RouteReply} as a Fetch `Response`, for the adapters built on one:
+ * a 304 carries no body (the `Response` constructor refuses one).
+ */
+export function toResponse({ status, body }: RouteReply): Response {
+  return status === 304 ? new Response(null, { status }) : Response.json(body, { status });
+}

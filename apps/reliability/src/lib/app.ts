@@ -103,7 +103,7 @@ export function statusFor(error: unknown): number | undefined {
     case "ERR_SESSION_TOO_DEEP":
       return 413;
     case "ERR_SESSION_CONFLICT":
-    case "ERR_EXPRESS_SESSION_CONFLICT":
+    case "ERR_EXPRESS_CONFLICT":
       return 409;
     case "ERR_SESSION_INVALID_ARGUMENT":
       return 400;

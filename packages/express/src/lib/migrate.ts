@@ -1,7 +1,7 @@
 import { clearCookie, parseCookieAll } from "@tessera/cookie";
 import { type Session, type SessionData, SessionError, type SessionKey } from "@tessera/session";
 import { unsignLegacy } from "@tessera/signing";
-import { ExpressSessionError } from "../errors.js";
+import { invalidOption } from "../errors.js";
 import type { MigrateFromExpressSessionOptions } from "../options.js";
 
 /** What a migrated request still owes once the new session is committed. */
@@ -25,8 +25,7 @@ export interface Migration<Data extends SessionData> {
 }
 
 function invalid(name: string, value: unknown, expected: string): never {
-  throw new ExpressSessionError(
-    "ERR_EXPRESS_INVALID_OPTION",
+  invalidOption(
     `option migrateFromExpressSession.${name} is invalid: ${typeof value === "string" ? JSON.stringify(value) : typeof value} (expected ${expected})`,
   );
 }
@@ -89,10 +88,7 @@ export function createMigration<Data extends SessionData>(
   options: MigrateFromExpressSessionOptions<Data>,
 ): Migration<Data> {
   if (typeof options !== "object" || options === null) {
-    throw new ExpressSessionError(
-      "ERR_EXPRESS_INVALID_OPTION",
-      "option migrateFromExpressSession is invalid: expected an object",
-    );
+    invalidOption("option migrateFromExpressSession is invalid: expected an object");
   }
   const { store, secrets } = options;
   if (

@@ -3,7 +3,7 @@ import { ExpressSessionError, type ExpressSessionErrorCode } from "../errors.js"
 
 const ERRORS = {
   store_unavailable: ["ERR_EXPRESS_STORE_UNAVAILABLE", "session store unavailable"],
-  conflict: ["ERR_EXPRESS_SESSION_CONFLICT", "session changed by a concurrent request"],
+  conflict: ["ERR_EXPRESS_CONFLICT", "session changed by a concurrent request"],
 } as const satisfies Record<string, readonly [ExpressSessionErrorCode, string]>;
 
 /**
@@ -12,8 +12,9 @@ const ERRORS = {
  * retries one with status 409 (`httpFailure` decides, as in every adapter);
  * anything else passes through unchanged. The stack is reduced to the
  * message because Express's default handler prints `err.stack` outside
- * production (T-A13: no stack trace in the body); the original error, which
- * may name a store host, stays only in `cause`.
+ * production, and a client must never see a stack trace (OWASP Error
+ * Handling); the original error, which may name a store host, stays only in
+ * `cause`.
  */
 export function toNextError(error: unknown): unknown {
   const failure = httpFailure(error);
