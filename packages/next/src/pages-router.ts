@@ -13,7 +13,7 @@ import {
   type Sessions,
 } from "@tessera/session";
 import type { NextApiRequest, NextApiResponse } from "next";
-import { NextSessionError } from "./errors.js";
+import { invalidOption } from "./errors.js";
 
 /**
  * A Pages Router API route handler that receives the request's session as a
@@ -241,10 +241,6 @@ class ResponseCommit<Data extends object, Flash extends object> {
 }
 
 /** Programmer misuse at startup: a typed error naming the argument. */
-function invalid(message: string): never {
-  throw new NextSessionError("ERR_NEXT_SESSION_INVALID_OPTION", message);
-}
-
 function defaultMeta(req: NextApiRequest): LoadMeta | undefined {
   const userAgent = req.headers["user-agent"];
   return userAgent === undefined ? undefined : { userAgent };
@@ -269,7 +265,7 @@ async function answerLoadFailure(res: ServerResponse, error: unknown): Promise<v
  * would later overwrite real data), a lost write race 409, a step-up
  * refusal 401, none with a cookie (`httpFailure`). A handler that throws
  * before answering commits nothing. Throws `NextSessionError`
- * `ERR_NEXT_SESSION_INVALID_OPTION` for a bad manager or option.
+ * `ERR_NEXT_INVALID_OPTION` for a bad manager or option.
  *
  * @example
  * ```ts
@@ -299,16 +295,16 @@ export function withApiSession<
     typeof manager.load !== "function" ||
     typeof manager.commitHeaders !== "function"
   ) {
-    invalid("sessions is invalid: expected the manager returned by createSessions()");
+    invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   if (typeof handler !== "function") {
-    invalid("handler is invalid: expected a function (req, res, session)");
+    invalidOption("handler is invalid: expected a function (req, res, session)");
   }
   if (typeof options !== "object" || options === null) {
-    invalid("options is invalid: expected an object");
+    invalidOption("options is invalid: expected an object");
   }
   const meta = options.meta ?? defaultMeta;
-  if (typeof meta !== "function") invalid("option meta is invalid: expected a function");
+  if (typeof meta !== "function") invalidOption("option meta is invalid: expected a function");
   const bearer = sessions.tokenMode === "authorization";
 
   return async (req, res) => {

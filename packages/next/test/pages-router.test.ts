@@ -286,7 +286,7 @@ describe("withApiSession (Pages Router API routes)", () => {
 
   it("refuses a bad manager, handler or meta with a typed error naming it", () => {
     const { sessions } = setup();
-    const code = { code: "ERR_NEXT_SESSION_INVALID_OPTION" };
+    const code = { code: "ERR_NEXT_INVALID_OPTION" };
     expect(() => withApiSession({} as never, () => {})).toThrow(NextSessionError);
     expect(() => withApiSession({} as never, () => {})).toThrow(/sessions is invalid/);
     expect(() => withApiSession(sessions, "nope" as never)).toThrow(/handler is invalid/);
