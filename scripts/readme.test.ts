@@ -77,7 +77,11 @@ const where = (b: ReadmeBlock) => `${b.file}:${b.line}`;
  * they carry their docs-test marks. Remove an entry once its README is merged.
  */
 const AWAITING_MERGE = new Set<string>([]);
-const awaiting = (message: string) => [...AWAITING_MERGE].some((f) => message.startsWith(`${f}:`));
+/** Upstream declaration bugs any user meets with `skipLibCheck: false` (h3 1.x names the Service Worker `FetchEvent`; @types/koa reads a hoisted content-disposition 2): printed, not counted. */
+const UPSTREAM =
+  /node_modules\/(h3\/dist\/index\.d\.ts\(\d+,\d+\): TS2552: Cannot find name 'FetchEvent'|@types\/koa\/index\.d\.ts\(\d+,\d+\): TS2694: .*content-disposition)/;
+const awaiting = (message: string) =>
+  UPSTREAM.test(message) || [...AWAITING_MERGE].some((f) => message.startsWith(`${f}:`));
 /** Splits compiler messages into failures and the printed-only ones of {@link AWAITING_MERGE}. */
 function counted(messages: string[]): string[] {
   for (const m of messages.filter(awaiting)) console.warn(`awaiting merge, not counted: ${m}`);

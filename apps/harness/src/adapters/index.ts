@@ -3,7 +3,9 @@ import type { AppSessions } from "../lib/routes.js";
 import { startExpress } from "./express.js";
 import { startFastify } from "./fastify.js";
 import { startFetch } from "./fetch.js";
+import { startH3 } from "./h3.js";
 import { startHono } from "./hono.js";
+import { startKoa } from "./koa.js";
 import { startNext } from "./next.js";
 
 /** The adapter axis of the matrix. */
@@ -20,6 +22,12 @@ export const ADAPTERS: readonly AdapterKind[] = [
     name: "hono",
     description: "Hono 4 + `@tessera/hono` on `@hono/node-server`",
     start: startHono,
+  },
+  { name: "koa", description: "Koa 3 + `@tessera/koa` on `node:http`", start: startKoa },
+  {
+    name: "h3",
+    description: "h3 1.x + `withSession` from `@tessera/h3` on `node:http`",
+    start: startH3,
   },
   {
     name: "fetch",

@@ -1,0 +1,28 @@
+import { createServer } from "node:http";
+import { withSession } from "@tessera/h3";
+import { createApp, setResponseStatus, toNodeListener } from "h3";
+import { listen, type RunningApp } from "../lib/listen.js";
+import { type AppSessions, ROUTES, route } from "../lib/routes.js";
+
+/** h3 1.x (Nuxt 4, Nitro 2) with `@tessera/h3`, on `node:http`. */
+export function startH3(sessions: AppSessions): Promise<RunningApp> {
+  const app = createApp();
+  app.use(
+    withSession(sessions, async (event) => {
+      const path = event.path.split("?")[0];
+      if (!ROUTES.some((r) => r.method === event.method && r.path === path)) {
+        setResponseStatus(event, 404);
+        return { error: "not found" };
+      }
+      const { status, body } = await route(
+        sessions,
+        event.context.session,
+        event.method,
+        event.path,
+      );
+      setResponseStatus(event, status);
+      return body;
+    }),
+  );
+  return listen(createServer(toNodeListener(app)));
+}

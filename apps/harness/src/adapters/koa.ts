@@ -1,0 +1,18 @@
+import { createServer } from "node:http";
+import { sessionMiddleware } from "@tessera/koa";
+import Koa from "koa";
+import { listen, type RunningApp } from "../lib/listen.js";
+import { type AppSessions, ROUTES, route } from "../lib/routes.js";
+
+/** Koa 3 with `@tessera/koa`, on `node:http`. */
+export function startKoa(sessions: AppSessions): Promise<RunningApp> {
+  const app = new Koa().use(sessionMiddleware(sessions));
+  app.silent = true;
+  app.use(async (ctx) => {
+    if (!ROUTES.some((r) => r.method === ctx.method && r.path === ctx.path)) return;
+    const { status, body } = await route(sessions, ctx.session, ctx.method, ctx.originalUrl);
+    ctx.status = status;
+    ctx.body = body;
+  });
+  return listen(createServer(app.callback()));
+}

@@ -1,0 +1,183 @@
+import {
+  httpFailure,
+  type LoadMeta,
+  respond,
+  type Session,
+  type SessionData,
+  type SessionResponse,
+  type Sessions,
+} from "@tessera/session";
+import type { Context, DefaultState, Middleware } from "koa";
+import { KoaSessionError } from "./errors.js";
+import type { MatchesRegister, SessionContext } from "./types.js";
+
+/**
+ * Options of {@link sessionMiddleware}.
+ *
+ * @example
+ * ```ts
+ * sessionMiddleware(sessions, { meta: (ctx) => ({ ip: ctx.get("x-real-ip") }) });
+ * ```
+ */
+export interface KoaSessionOptions {
+  /**
+   * Request metadata recorded with the session (for "active sessions" pages).
+   * @default the `User-Agent` header and `ctx.ip` (which honours Koa's `app.proxy`)
+   */
+  meta?: (ctx: Context) => LoadMeta | undefined;
+}
+
+/** The manager that loaded `ctx.session`, for {@link sessionOf}; off the public context type. */
+const LOADED_BY = Symbol("@tessera/koa.loadedBy");
+
+/** What the middleware keeps on the context; `session` as `unknown`, since its declared type follows the user's Register. */
+interface Slots {
+  session: unknown;
+  [LOADED_BY]?: unknown;
+}
+
+const slots = (ctx: Context): Slots => ctx as unknown as Slots;
+
+// Koa's ctx.ip honours app.proxy (X-Forwarded-For only when the app trusts a proxy).
+const defaultMeta = (ctx: Context): LoadMeta => ({
+  userAgent: ctx.headers["user-agent"],
+  ip: ctx.ip === "" ? undefined : ctx.ip,
+});
+
+const invalid = (what: string, expected: string) =>
+  new KoaSessionError("ERR_KOA_INVALID_OPTION", `${what} is invalid: expected ${expected}`);
+
+/**
+ * Answers a session failure (store outage, lost write race, step-up refusal)
+ * with the status and headers `httpFailure` gives, and nothing the app had
+ * set on the response: no cookie, nothing stored. False when the error is
+ * not one of those, or the response already went out.
+ */
+function answerFailure(ctx: Context, error: unknown): boolean {
+  const failure = httpFailure(error);
+  if (failure === undefined || ctx.headerSent) return false;
+  for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+  ctx.status = failure.status;
+  ctx.set(failure.headers);
+  ctx.type = "text/plain";
+  ctx.body = ctx.message;
+  return true;
+}
+
+/** Writes what `respond` returned: each `Set-Cookie` its own field, after any the app set. */
+function writeHeaders(ctx: Context, out: SessionResponse): void {
+  const names = Object.keys(out.headers);
+  if (out.setCookie.length === 0 && names.length === 0) return;
+  if (ctx.headerSent) {
+    throw new KoaSessionError(
+      "ERR_KOA_HEADERS_SENT",
+      "the session's cookie could not be sent: the response's headers were already sent (ctx.respond = false or a write to ctx.res)",
+    );
+  }
+  for (const name of names) ctx.set(name, out.headers[name]!);
+  if (out.setCookie.length > 0) ctx.append("set-cookie", [...out.setCookie]);
+}
+
+/**
+ * The request's session with the manager's own data and flash types, where
+ * the context is not typed by the app (`@koa/router` routes, a plain `Koa`
+ * app). Throws `KoaSessionError` `ERR_KOA_NO_SESSION` unless
+ * `sessionMiddleware` loaded it with this same manager, so the types it
+ * returns are never a guess.
+ *
+ * @example
+ * ```ts
+ * router.get("/", (ctx) => {
+ *   const session = sessionOf(ctx, sessions); // Session<{ visits: number }>
+ *   session.set("visits", (session.get("visits") ?? 0) + 1);
+ *   ctx.body = `visit #${session.get("visits")}`;
+ * });
+ * ```
+ */
+export function sessionOf<Data extends SessionData, Flash extends SessionData>(
+  ctx: Context,
+  sessions: Sessions<Data, Flash>,
+): Session<Data, Flash> {
+  if (ctx === null || typeof ctx !== "object" || slots(ctx)[LOADED_BY] !== sessions) {
+    throw new KoaSessionError(
+      "ERR_KOA_NO_SESSION",
+      "no session of this manager on this request: mount sessionMiddleware(sessions) with the same manager before this route",
+    );
+  }
+  return slots(ctx).session as Session<Data, Flash>;
+}
+
+/**
+ * Koa 3 middleware: loads the session named by the request's cookie (or, in
+ * `tokenMode: "authorization"`, its `Authorization` header) onto
+ * `ctx.session`, runs the rest of the chain, then commits it through
+ * `@tessera/session`'s `respond` and sets the headers it returns before Koa
+ * sends the response. Every HTTP rule (what `HEAD`, `OPTIONS` and `304`
+ * commit, `Cache-Control`, `Vary`, the 503/409/401 answers) is the session
+ * package's; this middleware only writes them on `ctx`.
+ *
+ * `new Koa().use(sessionMiddleware(sessions))` returns an app whose
+ * `ctx.session` has the manager's data and flash types; see {@link Register}
+ * for typing every context instead.
+ *
+ * @example
+ * ```ts
+ * import Koa from "koa";
+ * import { sessionMiddleware } from "@tessera/koa";
+ *
+ * const app = new Koa().use(sessionMiddleware(sessions));
+ * app.use((ctx) => {
+ *   ctx.session.set("visits", (ctx.session.get("visits") ?? 0) + 1);
+ *   ctx.body = `visit #${ctx.session.get("visits")}`;
+ * });
+ * ```
+ */
+export function sessionMiddleware<Data extends SessionData, Flash extends SessionData>(
+  sessions: Sessions<Data, Flash> & NoInfer<MatchesRegister<Data, Flash>>,
+  options: KoaSessionOptions = {},
+): Middleware<DefaultState, SessionContext<Data, Flash>> {
+  if (typeof sessions?.load !== "function" || typeof sessions.commitHeaders !== "function") {
+    throw invalid("sessions", "the manager returned by createSessions()");
+  }
+  if (typeof options !== "object" || options === null) throw invalid("options", "an object");
+  const meta = options.meta ?? defaultMeta;
+  if (typeof meta !== "function") throw invalid("option meta", "a function");
+  const bearer = sessions.tokenMode === "authorization";
+
+  const middleware = async (ctx: Context, next: () => Promise<unknown>): Promise<void> => {
+    let session: Session<Data, Flash>;
+    try {
+      session = await sessions.load(
+        bearer ? ctx.headers.authorization : ctx.headers.cookie,
+        meta(ctx),
+      );
+    } catch (error) {
+      if (answerFailure(ctx, error)) return;
+      throw error;
+    }
+    const slot = slots(ctx);
+    slot.session = session;
+    slot[LOADED_BY] = sessions;
+    try {
+      await next();
+    } catch (error) {
+      // A route's requireFresh refusal or a store outage in login: the same
+      // answer as a failed load or commit, and nothing stored.
+      if (answerFailure(ctx, error)) return;
+      throw error;
+    }
+    let out: SessionResponse;
+    try {
+      out = await respond(sessions, session, {
+        method: ctx.method,
+        status: ctx.status,
+        vary: ctx.response.get("vary"),
+      });
+    } catch (error) {
+      if (answerFailure(ctx, error)) return;
+      throw error;
+    }
+    writeHeaders(ctx, out);
+  };
+  return middleware as unknown as Middleware<DefaultState, SessionContext<Data, Flash>>;
+}
