@@ -10,7 +10,9 @@ export function startH3(sessions: AppSessions): Promise<RunningApp> {
   app.use(
     withSession(sessions, async (event) => {
       const path = event.path.split("?")[0];
-      if (!ROUTES.some((r) => r.method === event.method && r.path === path)) {
+      // h3 routes HEAD to no GET handler of its own, unlike Express and Hono.
+      const method = event.method === "HEAD" ? "GET" : event.method;
+      if (!ROUTES.some((r) => r.method === method && r.path === path)) {
         setResponseStatus(event, 404);
         return { error: "not found" };
       }

@@ -9,7 +9,9 @@ export function startKoa(sessions: AppSessions): Promise<RunningApp> {
   const app = new Koa().use(sessionMiddleware(sessions));
   app.silent = true;
   app.use(async (ctx) => {
-    if (!ROUTES.some((r) => r.method === ctx.method && r.path === ctx.path)) return;
+    // Koa routes HEAD to no GET handler of its own, unlike Express and Hono.
+    const method = ctx.method === "HEAD" ? "GET" : ctx.method;
+    if (!ROUTES.some((r) => r.method === method && r.path === ctx.path)) return;
     const { status, body } = await route(sessions, ctx.session, ctx.method, ctx.originalUrl);
     ctx.status = status;
     ctx.body = body;
