@@ -214,6 +214,7 @@ if (command === "demo") {
   step("Building the packages the demo uses");
   pnpm(["turbo", "run", "build", "--filter", "@tessera/demo...", "--output-logs=errors-only"], {
     timed: true,
+    env: { ...process.env, TESSERA_BUILD: "js" }, // ESM only, no declarations (tsup.base.ts)
   });
   step("Starting the demo");
   pnpm(["--filter", "@tessera/demo", "start"]);

@@ -2,7 +2,8 @@
  * `npm run demo` on a fresh clone installs and builds only what the demo
  * needs: the whole workspace would also fetch Bun, Deno, workerd, Next.js,
  * Chromium's driver and a second Node for the other apps, and turn a start of
- * well under a minute into several. This runs the launcher (scripts/run.mjs)
+ * well under a minute into several; so would building the type declarations
+ * the demo does not use. This runs the launcher (scripts/run.mjs)
  * as `npm run demo` does, from a copy of the repository's root files and with
  * a pnpm on PATH that only records what it is asked to do, then asks the real
  * pnpm which workspace projects the recorded filters select.
@@ -70,7 +71,12 @@ function demoClosure(): string[] {
 const filters = (args: string[]) => args.flatMap((a, i) => (args[i - 1] === "--filter" ? [a] : []));
 
 let scratch = "";
-let calls: string[][] = [];
+/** One pnpm call of the launcher: its arguments and the build kind it asked for. */
+interface Call {
+  args: string[];
+  build: string | undefined;
+}
+let calls: Call[] = [];
 let marker = "";
 
 beforeAll(() => {
@@ -91,7 +97,7 @@ beforeAll(() => {
     `import { appendFileSync } from "node:fs";
 const args = process.argv.slice(2);
 if (args[0] === "--version") console.log(${JSON.stringify(version)});
-else appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + "\\n");
+else appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, build: process.env.TESSERA_BUILD }) + "\\n");
 `,
   );
   writeFileSync(
@@ -107,7 +113,7 @@ else appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + "\\n");
   calls = readFileSync(log, "utf8")
     .trim()
     .split("\n")
-    .map((line) => JSON.parse(line) as string[]);
+    .map((line) => JSON.parse(line) as Call);
   marker = readFileSync(join(clone, "node_modules", ".tessera-install"), "utf8").trim();
 });
 
@@ -117,7 +123,7 @@ afterAll(() => {
 
 describe("npm run demo on a fresh clone", () => {
   it("installs only the demo's projects, without dependency build scripts, and records a demo install", () => {
-    const install = calls.find((args) => args[0] === "install");
+    const install = calls.find((call) => call.args[0] === "install")?.args;
     expect(install, `the launcher's pnpm calls: ${JSON.stringify(calls)}`).toBeDefined();
     if (!install) return;
     expect(install).toContain("--frozen-lockfile");
@@ -137,10 +143,12 @@ describe("npm run demo on a fresh clone", () => {
     expect(marker).toBe("demo");
   }, 60_000);
 
-  it("builds only the packages the demo uses, then starts it", () => {
-    const build = calls.find((args) => args[0] === "turbo");
+  it("builds only the JavaScript of the packages the demo uses, then starts it", () => {
+    const build = calls.find((call) => call.args[0] === "turbo");
     expect(build, `the launcher's pnpm calls: ${JSON.stringify(calls)}`).toBeDefined();
-    expect(filters(build ?? [])).toEqual(["@tessera/demo..."]);
-    expect(calls.at(-1)).toEqual(["--filter", "@tessera/demo", "start"]);
+    expect(filters(build?.args ?? [])).toEqual(["@tessera/demo..."]);
+    // ESM only, without declarations (tsup.base.ts): a quarter of the full build's CPU time.
+    expect(build?.build).toBe("js");
+    expect(calls.at(-1)?.args).toEqual(["--filter", "@tessera/demo", "start"]);
   });
 });
