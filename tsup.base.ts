@@ -8,7 +8,8 @@ const JS_ONLY: Options = { format: ["esm"], dts: false };
  * The one build every publishable package shares: ESM and CommonJS, each with
  * its own declaration file (`.d.ts` for import, `.d.cts` for require), so
  * publint and attw see correct types under every resolution mode.
- * `TESSERA_BUILD=js` (the build `npm run demo` runs) gives the ESM code alone.
+ * `TESSERA_BUILD=js` (what `npm run demo` builds after a demo-only install)
+ * gives the ESM code alone.
  */
 export function packageBuild(entry: Record<string, string>, overrides: Options = {}): Options {
   return {

@@ -70,27 +70,35 @@ function demoClosure(): string[] {
 /** The values of every `--filter` in a pnpm or turbo command line. */
 const filters = (args: string[]) => args.flatMap((a, i) => (args[i - 1] === "--filter" ? [a] : []));
 
-let scratch = "";
 /** One pnpm call of the launcher: its arguments and the build kind it asked for. */
 interface Call {
   args: string[];
   build: string | undefined;
 }
-let calls: Call[] = [];
-let marker = "";
 
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), "tessera-demo-install-"));
-  const clone = join(scratch, "repo");
+let scratch = "";
+let runs = 0;
+
+/**
+ * Runs `npm run demo`'s launcher in a copy of the root files, with an install
+ * marker when given (`full`: the checkout of a contributor who ran `npm test`);
+ * returns its pnpm calls and the marker it leaves.
+ */
+function launch(existingMarker?: string): { calls: Call[]; marker: string } {
+  const dir = join(scratch, `run-${++runs}`);
+  const clone = join(dir, "repo");
   mkdirSync(join(clone, "scripts"), { recursive: true });
   mkdirSync(join(clone, "node_modules"));
   for (const file of ["package.json", "pnpm-lock.yaml", "scripts/run.mjs"]) {
     copyFileSync(join(root, file), join(clone, file));
   }
+  const markerFile = join(clone, "node_modules", ".tessera-install");
+  // Written after the lockfile's copy, so the launcher sees it as current.
+  if (existingMarker !== undefined) writeFileSync(markerFile, `${existingMarker}\n`);
   // A pnpm that answers the launcher's version probe and records every other call.
-  const bin = join(scratch, "bin");
+  const bin = join(dir, "bin");
   mkdirSync(bin);
-  const log = join(scratch, "calls.jsonl");
+  const log = join(dir, "calls.jsonl");
   const version = manifest(root).packageManager?.split("@")[1] ?? "10.0.0";
   writeFileSync(
     join(bin, "record.mjs"),
@@ -105,16 +113,29 @@ else appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, build: proces
     `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(bin, "record.mjs"))} "$@"\n`,
   );
   chmodSync(join(bin, "pnpm"), 0o755);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`,
+  };
+  delete env.TESSERA_BUILD;
   execFileSync(process.execPath, [join(clone, "scripts", "run.mjs"), "demo"], {
     cwd: clone,
-    env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` },
+    env,
     stdio: "pipe",
   });
-  calls = readFileSync(log, "utf8")
+  const calls = readFileSync(log, "utf8")
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line) as Call);
-  marker = readFileSync(join(clone, "node_modules", ".tessera-install"), "utf8").trim();
+  return { calls, marker: readFileSync(markerFile, "utf8").trim() };
+}
+
+let calls: Call[] = [];
+let marker = "";
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "tessera-demo-install-"));
+  ({ calls, marker } = launch());
 });
 
 afterAll(() => {
@@ -150,5 +171,14 @@ describe("npm run demo on a fresh clone", () => {
     // ESM only, without declarations (tsup.base.ts): a quarter of the full build's CPU time.
     expect(build?.build).toBe("js");
     expect(calls.at(-1)?.args).toEqual(["--filter", "@tessera/demo", "start"]);
+  });
+});
+
+describe("npm run demo where npm test installed everything", () => {
+  it("installs nothing and keeps the full build (declarations included) the other tools read", () => {
+    const full = launch("full");
+    expect(full.calls.map((call) => call.args[0])).toEqual(["turbo", "--filter"]);
+    expect(full.calls[0]?.build).toBeUndefined();
+    expect(full.marker).toBe("full");
   });
 });
