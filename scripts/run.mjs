@@ -49,14 +49,14 @@ const pnpm = (args, options) => run(pnpmBin, [...pnpmPre, ...args], options);
  * runtime matrix, a source build of better-sqlite3) is what lets a fresh clone
  * start it in well under a minute. `full` is everything `npm test` needs; after
  * a demo install it also runs the build scripts that install skipped. A marker
- * in node_modules records which of the two is there.
+ * in node_modules records which of the two is there, which this returns.
  */
 function ensureInstalled(scope) {
   const marker = join(root, "node_modules", ".tessera-install");
   const lock = join(root, "pnpm-lock.yaml");
   const have = existsSync(marker) ? readFileSync(marker, "utf8").trim() : undefined;
   const current = have !== undefined && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
-  if (current && (have === "full" || have === scope)) return;
+  if (current && (have === "full" || have === scope)) return have;
   if (scope === "demo") {
     step("Installing what the demo needs (pnpm install --filter @tessera/demo...)");
     pnpm(
@@ -80,6 +80,7 @@ function ensureInstalled(scope) {
     }
   }
   writeFileSync(marker, `${scope}\n`);
+  return scope;
 }
 
 const FAULT_GLOB = "**/*.fault.test.ts";
@@ -210,10 +211,13 @@ function step(title) {
 
 const command = process.argv[2];
 if (command === "demo") {
-  ensureInstalled("demo");
+  // A demo-only install (a fresh clone) builds ESM alone, without declarations
+  // (tsup.base.ts); a full install keeps the full build its other tools read.
+  const light = ensureInstalled("demo") === "demo";
   step("Building the packages the demo uses");
   pnpm(["turbo", "run", "build", "--filter", "@tessera/demo...", "--output-logs=errors-only"], {
     timed: true,
+    env: light ? { ...process.env, TESSERA_BUILD: "js" } : process.env,
   });
   step("Starting the demo");
   pnpm(["--filter", "@tessera/demo", "start"]);
