@@ -71,4 +71,4 @@ export async function serve(
   return { server, base: await listen(server) };
 }
 
-export { close, cookieOf, send } from "../../../scripts/http-test-kit.js";
+export { close, cookieOf, listen, send } from "../../../scripts/http-test-kit.js";
