@@ -7,6 +7,8 @@ import { startH3 } from "./h3.js";
 import { startHono } from "./hono.js";
 import { startKoa } from "./koa.js";
 import { startNext } from "./next.js";
+import { startReactRouter } from "./react-router.js";
+import { startSvelteKit } from "./sveltekit.js";
 
 /** The adapter axis of the matrix. */
 export interface AdapterKind {
@@ -38,5 +40,15 @@ export const ADAPTERS: readonly AdapterKind[] = [
     name: "next",
     description: "`proxy()` in front of a Route Handler wrapped by `route()` from `@tessera/next`",
     start: startNext,
+  },
+  {
+    name: "react-router",
+    description: "React Router 7 on `@react-router/node` + `@tessera/react-router`",
+    start: startReactRouter,
+  },
+  {
+    name: "sveltekit",
+    description: "`sessionHandle` from `@tessera/sveltekit` in front of the scenario routes",
+    start: startSvelteKit,
   },
 ];

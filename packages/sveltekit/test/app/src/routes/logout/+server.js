@@ -1,0 +1,4 @@
+export async function POST({ locals }) {
+  await locals.session.logout();
+  return new Response("bye");
+}
