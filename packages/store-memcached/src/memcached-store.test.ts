@@ -64,7 +64,7 @@ describe("MemcachedStore options", () => {
 });
 
 describe("MemcachedStore input checks happen before the network", () => {
-  // T-S09: protocol-injection and over-long keys never reach the client.
+  // Protocol injection (a raw \r\n) and over-long keys never reach the client.
   it.each([
     ["CRLF injection", "x\r\nflush_all"],
     ["space", "a b"],

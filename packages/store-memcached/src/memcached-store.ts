@@ -41,7 +41,7 @@ export interface MemcachedStoreOptions {
   /** A bound client, e.g. `memjsClient(memjs.Client.create(...))`. The store never closes it. */
   client: MemcachedClient;
   /**
-   * Prepended to every key (SECURITY.md ST-04): up to 100 printable ASCII
+   * Prepended to every key, one per application and data version: up to 100 printable ASCII
    * characters, no spaces (Memcached keys forbid whitespace and control
    * characters, protocol.txt "Keys").
    * @default "tessera:"
@@ -249,7 +249,7 @@ export class MemcachedStore implements SessionStore, UserIndex {
         if (!current.live || current.item?.version !== expected) return CONFLICT;
       }
       if (!writes) {
-        // ST-03: a past expiry deletes, after the version check, and never stores.
+        // A past expiry deletes, after the version check, and never stores.
         if (hit !== null) {
           const outcome = await this.#call("delete", (c) => c.delete(full, hit.cas));
           if (outcome === "exists") continue;

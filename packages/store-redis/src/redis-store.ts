@@ -33,7 +33,7 @@ export interface RedisStoreOptions {
   /** The bound client: `fromNodeRedis(client)`, `fromNodeRedisCluster(cluster)` or `fromIoredis(client)`. */
   client: RedisExecutor;
   /**
-   * Prefix of every key the store writes (SECURITY.md ST-04): 1 to 128
+   * Prefix of every key the store writes, one per application and data version: 1 to 128
    * printable ASCII characters without `{`, `}` (they would change the Cluster
    * hash tag) or the glob characters `* ? [ ] \` (they would widen an ACL key
    * pattern `~<prefix>*`). Use one per application and data format version.

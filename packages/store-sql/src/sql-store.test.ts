@@ -79,7 +79,7 @@ describe("SqlStore options", () => {
 });
 
 describe("SqlStore statements", () => {
-  // T-S10: a hostile key never reaches SQL; a valid one travels only as a parameter.
+  // A hostile key never reaches SQL; a valid one travels only as a parameter.
   it("sends data only as bound parameters", async () => {
     const { executor } = memory();
     const spy = recording(executor);

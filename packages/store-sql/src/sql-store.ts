@@ -41,7 +41,7 @@ export interface SqlStoreOptions {
   /**
    * Table name: `/^[A-Za-z_][A-Za-z0-9_]{0,62}$/`, or `schema.table` on
    * PostgreSQL. Anything else throws `ERR_STORE_INVALID_OPTION` at
-   * construction: identifiers cannot be bound parameters (SECURITY.md ST-05).
+   * construction: identifiers cannot be bound parameters.
    * @default "tessera_sessions"
    */
   table?: string;

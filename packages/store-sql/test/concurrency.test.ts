@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqlStore } from "../src/index.js";
 import { dropTable, openTargets, type Target, uniqueTable } from "./helpers.js";
 
-// T-S15 / ST-10: N writers over separate pooled connections all start from the
+// Optimistic concurrency: N writers over separate pooled connections all start from the
 // same version; the database must let exactly one through.
 const N = 24;
 const table = uniqueTable("conc");

@@ -99,7 +99,7 @@ describe("MemoryStore with an injected clock", () => {
   });
 });
 
-describe("MemoryStore bounds (T-S16)", () => {
+describe("MemoryStore bounds: LRU over maxEntries, sweep of expired entries", () => {
   it("maxEntries 10,000: inserting 20,000 keeps at most 10,000, evicting the least recently used", async () => {
     let now = 0;
     const store = make({ maxEntries: 10_000, now: () => now });

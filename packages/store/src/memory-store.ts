@@ -29,7 +29,7 @@ import {
 export interface MemoryStoreOptions {
   /**
    * Most entries kept; creating one more evicts the least recently used
-   * (read, written or touched) entry, which logs that session out (ST-09).
+   * (read, written or touched) entry, which logs that session out (an unbounded memory store leaks memory).
    * `Infinity` disables the bound.
    * @default 100000
    */
@@ -234,7 +234,7 @@ export class MemoryStore implements SessionStore, UserIndex {
       record = undefined;
     }
     if (expected !== undefined && expected !== (record?.version ?? 0)) return CONFLICT;
-    // ST-03: a write that would not expire in the future is a delete, never "no expiry".
+    // A write that would not expire in the future is a delete, never "no expiry".
     if (expiresAt <= now) {
       if (record !== undefined) {
         this.remove(key, record);

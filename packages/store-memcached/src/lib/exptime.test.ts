@@ -17,7 +17,7 @@ describe("toExptime", () => {
     expect(toExptime(NOW + ahead, NOW)).toBe(expected);
   });
 
-  // T-S05 regression: a 60-day TTL sent as relative 5184000 is read by memcached
+  // Regression: a 60-day TTL sent as relative 5184000 is read by memcached
   // as a Unix time in 1970, so the item would die at once.
   it("sends an absolute Unix time beyond 30 days (60 days -> now + 5,184,000 s)", () => {
     const exptime = toExptime(NOW + 60 * DAY, NOW);

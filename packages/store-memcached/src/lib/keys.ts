@@ -27,7 +27,7 @@ export function validatePrefix(prefix: unknown): string {
  * contract's `validateKey` (base64url, at most 128 characters), so with a
  * valid prefix it is always ASCII without spaces or control characters and
  * at most 228 bytes; the length is checked again because a `\r\n` or an
- * over-long key on the text protocol is command injection (ST-05).
+ * over-long key on the text protocol is command injection.
  */
 export function memcachedKey(prefix: string, key: string): string {
   const full = prefix + validateKey(key);

@@ -13,7 +13,7 @@ describe("parseTableName", () => {
     expect(quoteTable(parseTableName(table, dialect), dialect)).toBe(quoted);
   });
 
-  // T-S10 (SECURITY.md ST-05): identifiers cannot be bound, so anything but a
+  // Identifiers cannot be bound, so anything but a
   // plain identifier is refused at configuration time.
   it.each([
     ['sess"; DROP TABLE users; --', "postgres"],
