@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it, vi } from "vitest";
-import type { MemcachedClient } from "./client.js";
-import { MemcachedStore } from "./memcached-store.js";
+import type { MemcachedClient } from "../src/client.js";
+import { MemcachedStore } from "../src/memcached-store.js";
 
 const KEY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const later = () => Date.now() + 60_000;

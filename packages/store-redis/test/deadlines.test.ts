@@ -1,8 +1,8 @@
 import { StoreUnavailableError } from "@tessera/store";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RedisExecutor } from "../executor.js";
-import { RedisStore } from "../redis-store.js";
-import { CommandTimeoutError, Deadlines } from "./deadlines.js";
+import type { RedisExecutor } from "../src/executor.js";
+import { CommandTimeoutError, Deadlines } from "../src/lib/deadlines.js";
+import { RedisStore } from "../src/redis-store.js";
 
 // The store's shared timeout list: one timer for every command in flight,
 // driven here by fake timers and the faked Date.now as its clock.

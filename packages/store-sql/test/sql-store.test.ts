@@ -1,11 +1,11 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { recording } from "../test/helpers.js";
-import { betterSqlite3Executor } from "./clients/better-sqlite3.js";
-import type { SqlExecutor } from "./executor.js";
-import { schemaStatements } from "./schema.js";
-import { SqlStore, type SqlStoreOptions } from "./sql-store.js";
+import { betterSqlite3Executor } from "../src/clients/better-sqlite3.js";
+import type { SqlExecutor } from "../src/executor.js";
+import { schemaStatements } from "../src/schema.js";
+import { SqlStore, type SqlStoreOptions } from "../src/sql-store.js";
+import { recording } from "./helpers.js";
 
 const KEY = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const open: Database.Database[] = [];

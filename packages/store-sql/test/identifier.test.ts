@@ -1,6 +1,6 @@
 import { StoreError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import { indexName, parseTableName, quoteTable } from "./identifier.js";
+import { indexName, parseTableName, quoteTable } from "../src/lib/identifier.js";
 
 describe("parseTableName", () => {
   it.each([

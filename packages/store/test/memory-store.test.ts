@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { StoreError } from "./errors.js";
-import { ExpiryHeap } from "./lib/expiry-heap.js";
-import { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+import { StoreError } from "../src/errors.js";
+import { ExpiryHeap } from "../src/lib/expiry-heap.js";
+import { MemoryStore, type MemoryStoreOptions } from "../src/memory-store.js";
 
 const K = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const stores: MemoryStore[] = [];

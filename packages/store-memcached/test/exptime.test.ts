@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_RELATIVE_EXPTIME, toExptime } from "./exptime.js";
+import { MAX_RELATIVE_EXPTIME, toExptime } from "../src/lib/exptime.js";
 
 const NOW = 1_790_000_000_000; // a fixed instant in 2026, epoch ms
 const DAY = 86_400_000;
