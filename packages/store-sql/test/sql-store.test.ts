@@ -117,12 +117,10 @@ describe("SqlStore statements", () => {
   it("reports an answered database error as ERR_STORE_BACKEND, not an outage", async () => {
     const { executor } = memory();
     const store = new SqlStore(executor, { table: "never_migrated" });
-    let caught: unknown;
-    try {
-      await store.get(KEY);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await store.get(KEY).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(StoreError.isInstance(caught) && caught.code).toBe("ERR_STORE_BACKEND");
     expect(StoreUnavailableError.isInstance(caught)).toBe(false);
     expect(String((caught as Error).cause)).toContain("no such table");
@@ -133,12 +131,10 @@ describe("SqlStore statements", () => {
     const store = new SqlStore(executor);
     await store.migrate();
     db.close();
-    let caught: unknown;
-    try {
-      await store.get(KEY);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await store.get(KEY).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(StoreUnavailableError.isInstance(caught)).toBe(true);
     expect((caught as Error).cause).toBeInstanceOf(Error);
   });
@@ -153,12 +149,10 @@ describe("SqlStore statements", () => {
       },
     };
     const store = new SqlStore(slow, { queryTimeout: 0.02 });
-    let caught: unknown;
-    try {
-      await store.get(KEY);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await store.get(KEY).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(StoreUnavailableError.isInstance(caught)).toBe(true);
   });
 });
