@@ -9,6 +9,7 @@ export default defineConfig(
       index: "src/index.ts",
       conformance: "src/conformance/index.ts",
       "conformance/vitest": "src/conformance/vitest.ts",
+      driver: "src/driver/index.ts",
     },
     { external: ["vitest"] },
   ),

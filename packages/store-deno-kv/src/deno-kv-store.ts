@@ -1,14 +1,11 @@
 import {
   type DeleteByUserOptions,
-  MIN_VALUE_BYTES,
   type SessionStore,
   type SetOptions,
   type SetResult,
   StoreClosedError,
   type StoreEntry,
   type StoreEntryInput,
-  StoreError,
-  StoreUnavailableError,
   type UserIndex,
   type UserSession,
   validateEntry,
@@ -17,64 +14,13 @@ import {
   validateSetOptions,
   validateUserId,
 } from "@tessera/store";
-import type { KvAtomicLike, KvEntryMaybeLike, KvKey, KvLike } from "./kv.js";
-import {
-  decodeHead,
-  decodePiece,
-  encodeHead,
-  type Head,
-  joinValue,
-  MAX_PIECES,
-  malformed,
-  PIECE_BYTES,
-  splitValue,
-} from "./lib/record.js";
+import { RecentlySeen, storeEntry } from "@tessera/store/driver";
+import { contention, Keyspace, MAX_ATTEMPTS, type Read } from "./lib/keyspace.js";
+import { type DenoKvStoreOptions, resolveOptions } from "./lib/options.js";
+import { encodeHead, type Head, splitValue } from "./lib/record.js";
 
-/**
- * Options of {@link DenoKvStore}.
- *
- * @example
- * ```ts
- * const options: DenoKvStoreOptions = { kv: await Deno.openKv(), prefix: ["myapp", "sessions"] };
- * ```
- */
-export interface DenoKvStoreOptions {
-  /** The database `Deno.openKv()` resolved to. The store never opens or closes it. */
-  kv: KvLike;
-  /**
-   * Key parts before every key the store writes, so sessions never mix with
-   * other data: 1 to 8 strings of 1 to 64 printable ASCII characters. Use one
-   * per application and data format version, e.g. `["myapp", "sessions", "v1"]`.
-   * @default ["tessera"]
-   */
-  prefix?: readonly string[];
-  /**
-   * Largest value accepted, in UTF-8 bytes, from 1 to 640,000; larger values
-   * reject with `ERR_STORE_VALUE_TOO_LARGE` before any KV call. Values above
-   * 64,000 bytes are kept in several KV entries written in one commit (KV
-   * limits one entry to 64 KiB), and every read fetches as many entries as
-   * this limit needs in one `getMany`.
-   * @default 65536
-   */
-  maxValueBytes?: number;
-  /**
-   * Milliseconds one KV call may take before the store call rejects with
-   * `StoreUnavailableError`. The KV call itself cannot be cancelled: a write
-   * that timed out may still be applied.
-   * @default 2000
-   */
-  timeoutMs?: number;
-}
+export type { DenoKvStoreOptions } from "./lib/options.js";
 
-/** The largest `maxValueBytes`: one `getMany` reads at most 10 entries. */
-const MAX_VALUE_BYTES_LIMIT = PIECE_BYTES * MAX_PIECES;
-const DEFAULT_PREFIX: readonly string[] = Object.freeze(["tessera"]);
-const DEFAULT_TIMEOUT_MS = 2000;
-const PREFIX_PART = /^[\x20-\x7e]{1,64}$/;
-const MAX_PREFIX_PARTS = 8;
-// Each attempt reads and commits with a versionstamp check; a failed check
-// means another writer committed in between, so progress is being made.
-const MAX_ATTEMPTS = 32;
 // Heads this store read or wrote last, per key, so that the write after a
 // load can commit on the versionstamp it saw without reading again (one KV
 // call instead of two). Bounded; oldest first out.
@@ -88,78 +34,14 @@ const MAX_EXPIRE_IN_MS = 100 * 365.25 * 86_400_000;
 
 const CONFLICT: SetResult = Object.freeze({ ok: false, conflict: true }) as SetResult;
 
-/**
- * What a read of one session found. `pieces` and `value` are filled by full
- * reads of a live entry only (a head-only read leaves them empty).
- */
-type Read =
-  | { kind: "absent"; stamp: null }
-  | { kind: "malformed"; stamp: string; error: StoreError }
-  | { kind: "expired"; stamp: string; head: Head }
-  | { kind: "live"; stamp: string; head: Head; pieces: Uint8Array[]; value: string };
-
-function invalid(name: string, value: unknown, expected: string): StoreError {
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return new StoreError(
-    "ERR_STORE_INVALID_OPTION",
-    `option ${name} is invalid: ${shown} (${expected})`,
-  );
-}
-
-function integerOption(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(name, value, `expected an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function prefixOption(value: readonly string[] | undefined): readonly string[] {
-  if (value === undefined) return DEFAULT_PREFIX;
-  const expected = `expected an array of 1-${MAX_PREFIX_PARTS} strings of 1-64 printable ASCII characters`;
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PREFIX_PARTS) {
-    throw invalid("prefix", Array.isArray(value) ? `[${value.length} parts]` : value, expected);
-  }
-  for (const part of value) {
-    if (typeof part !== "string" || !PREFIX_PART.test(part)) {
-      throw invalid("prefix", Array.isArray(part) ? "[array part]" : part, expected);
-    }
-  }
-  return Object.freeze([...value]);
-}
-
 function copy(head: Head, value: string): StoreEntry {
-  return head.userId === undefined
-    ? { value, expiresAt: head.expiresAt, version: head.version }
-    : { value, expiresAt: head.expiresAt, userId: head.userId, version: head.version };
+  return storeEntry(value, head.expiresAt, head.version, head.userId);
 }
 
 /** The `set` options that let KV reclaim an entry once `expiresAt` (in the future) has passed. */
 function lifetime(expiresAt: number, now: number): { expireIn?: number } {
   const expireIn = expiresAt - now;
   return expireIn <= MAX_EXPIRE_IN_MS ? { expireIn } : {};
-}
-
-/** Decides what a head entry read at `now` is. */
-function judge(entry: KvEntryMaybeLike | undefined, now: number): Read {
-  if (entry === undefined || entry.versionstamp === null) return { kind: "absent", stamp: null };
-  const stamp = entry.versionstamp;
-  let head: Head;
-  try {
-    head = decodeHead(entry.value);
-  } catch (error) {
-    return { kind: "malformed", stamp, error: error as StoreError };
-  }
-  // Deno KV's expireIn only allows deletion some time later: the deadline
-  // decides, so an entry is never returned at or after expiresAt.
-  if (head.expiresAt <= now) return { kind: "expired", stamp, head };
-  return { kind: "live", stamp, head, pieces: [], value: "" };
 }
 
 /**
@@ -194,45 +76,16 @@ export class DenoKvStore implements SessionStore, UserIndex {
   readonly maxValueBytes: number;
   /** The per-call timeout in milliseconds. */
   readonly timeoutMs: number;
-  readonly #kv: KvLike;
-  /** Entries one read fetches: as many pieces as a value of `maxValueBytes` needs. */
-  readonly #readPieces: number;
-  #closed = false;
+  readonly #space: Keyspace;
   /** Last head seen per key (without its data): see MAX_REMEMBERED. */
-  readonly #seen = new Map<string, { stamp: string; head: Head }>();
+  readonly #seen = new RecentlySeen<{ stamp: string; head: Head }>(MAX_REMEMBERED);
 
   constructor(options: DenoKvStoreOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw invalid("options", options, "expected an object with a kv");
-    }
-    const kv = options.kv;
-    if (
-      typeof kv !== "object" ||
-      kv === null ||
-      typeof kv.get !== "function" ||
-      typeof kv.getMany !== "function" ||
-      typeof kv.list !== "function" ||
-      typeof kv.atomic !== "function"
-    ) {
-      throw invalid("kv", kv, "expected a Deno.Kv from Deno.openKv()");
-    }
-    this.#kv = kv;
-    this.prefix = prefixOption(options.prefix);
-    this.maxValueBytes = integerOption(
-      "maxValueBytes",
-      options.maxValueBytes,
-      MIN_VALUE_BYTES,
-      1,
-      MAX_VALUE_BYTES_LIMIT,
-    );
-    this.timeoutMs = integerOption(
-      "timeoutMs",
-      options.timeoutMs,
-      DEFAULT_TIMEOUT_MS,
-      1,
-      2_147_483_647,
-    );
-    this.#readPieces = Math.ceil(this.maxValueBytes / PIECE_BYTES);
+    const resolved = resolveOptions(options);
+    this.prefix = resolved.prefix;
+    this.maxValueBytes = resolved.maxValueBytes;
+    this.timeoutMs = resolved.timeoutMs;
+    this.#space = new Keyspace(resolved);
   }
 
   /**
@@ -248,10 +101,10 @@ export class DenoKvStore implements SessionStore, UserIndex {
   async get(key: string): Promise<StoreEntry | null> {
     this.#open();
     validateKey(key);
-    const read = await this.#readFull(key);
+    const read = await this.#space.readFull(key);
     if (read.kind === "malformed") throw read.error;
     if (read.kind !== "live") {
-      this.#seen.delete(key);
+      this.#seen.forget(key);
       return null;
     }
     this.#remember(key, read.stamp, read.head);
@@ -282,7 +135,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
       // The commit's check makes a remembered head as good as a fresh read:
       // if the key changed since, the check fails and the next attempt reads.
       const remembered = attempt === 0 ? this.#recall(key) : undefined;
-      const read = remembered ?? (await this.#readHead(key));
+      const read = remembered ?? (await this.#space.readHead(key));
       const now = Date.now();
       if (read.kind === "malformed") throw read.error;
       const live = read.kind === "live";
@@ -298,9 +151,9 @@ export class DenoKvStore implements SessionStore, UserIndex {
       if (expiresAt <= now) {
         // A past expiry deletes, after the version check: an entry is never stored without a future expiry.
         if (read.kind === "absent") return { ok: true, version: 0 };
-        const done = await this.#commit("set", (op) => {
-          op.check({ key: this.#headKey(key), versionstamp: read.stamp });
-          this.#remove(op, key, old);
+        const done = await this.#space.commit("set", (op) => {
+          op.check({ key: this.#space.headKey(key), versionstamp: read.stamp });
+          this.#space.remove(op, key, old);
         });
         if (done.ok) return { ok: true, version: 0 };
         continue;
@@ -310,23 +163,25 @@ export class DenoKvStore implements SessionStore, UserIndex {
       const head: Head = { version, expiresAt, userId, pieces: pieces.length, data: pieces[0]! };
       const life = lifetime(expiresAt, now);
       const written = pieces;
-      const done = await this.#commit("set", (op) => {
-        op.check({ key: this.#headKey(key), versionstamp: read.stamp });
+      const done = await this.#space.commit("set", (op) => {
+        op.check({ key: this.#space.headKey(key), versionstamp: read.stamp });
         // Deletions first: with owners that KV encodes alike, the new index entry must win.
-        for (let i = written.length; i < (old?.pieces ?? 1); i++) op.delete(this.#pieceKey(key, i));
+        for (let i = written.length; i < (old?.pieces ?? 1); i++)
+          op.delete(this.#space.pieceKey(key, i));
         if (old?.userId !== undefined && old.userId !== userId) {
-          op.delete(this.#userKey(old.userId, key));
+          op.delete(this.#space.userKey(old.userId, key));
         }
-        op.set(this.#headKey(key), encodeHead(head), life);
-        for (let i = 1; i < written.length; i++) op.set(this.#pieceKey(key, i), written[i], life);
-        if (userId !== undefined) op.set(this.#userKey(userId, key), expiresAt, life);
+        op.set(this.#space.headKey(key), encodeHead(head), life);
+        for (let i = 1; i < written.length; i++)
+          op.set(this.#space.pieceKey(key, i), written[i], life);
+        if (userId !== undefined) op.set(this.#space.userKey(userId, key), expiresAt, life);
       });
       if (done.ok) {
         if (done.stamp !== undefined) this.#remember(key, done.stamp, head);
         return { ok: true, version };
       }
     }
-    throw this.#contention(key);
+    throw contention(key);
   }
 
   /**
@@ -343,28 +198,30 @@ export class DenoKvStore implements SessionStore, UserIndex {
     this.#open();
     validateKey(key);
     validateExpiresAt(expiresAt);
-    this.#seen.delete(key);
+    this.#seen.forget(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.#readFull(key);
+      const read = await this.#space.readFull(key);
       if (read.kind === "malformed") throw read.error;
       if (read.kind !== "live") return;
       const now = Date.now();
       const { head, pieces, stamp } = read;
-      const done = await this.#commit("touch", (op) => {
-        op.check({ key: this.#headKey(key), versionstamp: stamp });
+      const done = await this.#space.commit("touch", (op) => {
+        op.check({ key: this.#space.headKey(key), versionstamp: stamp });
         if (expiresAt <= now) {
-          this.#remove(op, key, head);
+          this.#space.remove(op, key, head);
           return;
         }
         // Pieces and index entry are rewritten too: each carries the same expireIn.
         const life = lifetime(expiresAt, now);
-        op.set(this.#headKey(key), encodeHead({ ...head, expiresAt }), life);
-        for (let i = 1; i < pieces.length; i++) op.set(this.#pieceKey(key, i), pieces[i], life);
-        if (head.userId !== undefined) op.set(this.#userKey(head.userId, key), expiresAt, life);
+        op.set(this.#space.headKey(key), encodeHead({ ...head, expiresAt }), life);
+        for (let i = 1; i < pieces.length; i++)
+          op.set(this.#space.pieceKey(key, i), pieces[i], life);
+        if (head.userId !== undefined)
+          op.set(this.#space.userKey(head.userId, key), expiresAt, life);
       });
       if (done.ok) return;
     }
-    throw this.#contention(key);
+    throw contention(key);
   }
 
   /**
@@ -379,17 +236,17 @@ export class DenoKvStore implements SessionStore, UserIndex {
   async delete(key: string): Promise<void> {
     this.#open();
     validateKey(key);
-    this.#seen.delete(key);
+    this.#seen.forget(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.#readHead(key);
+      const read = await this.#space.readHead(key);
       if (read.kind === "absent") return;
-      const done = await this.#commit("delete", (op) => {
-        op.check({ key: this.#headKey(key), versionstamp: read.stamp });
-        this.#remove(op, key, read.kind === "malformed" ? undefined : read.head);
+      const done = await this.#space.commit("delete", (op) => {
+        op.check({ key: this.#space.headKey(key), versionstamp: read.stamp });
+        this.#space.remove(op, key, read.kind === "malformed" ? undefined : read.head);
       });
       if (done.ok) return;
     }
-    throw this.#contention(key);
+    throw contention(key);
   }
 
   /**
@@ -405,8 +262,8 @@ export class DenoKvStore implements SessionStore, UserIndex {
   async listByUser(userId: string): Promise<UserSession[]> {
     this.#open();
     validateUserId(userId);
-    const keys = await this.#indexed(userId);
-    const reads = await Promise.all(keys.map((key) => this.#readFull(key)));
+    const keys = await this.#space.indexed(userId);
+    const reads = await Promise.all(keys.map((key) => this.#space.readFull(key)));
     const out: UserSession[] = [];
     reads.forEach((read, i) => {
       if (read.kind === "live" && read.head.userId === userId) {
@@ -433,7 +290,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
     validateUserId(userId);
     const except = options?.exceptKey;
     if (except !== undefined) validateKey(except);
-    const keys = (await this.#indexed(userId)).filter((key) => key !== except);
+    const keys = (await this.#space.indexed(userId)).filter((key) => key !== except);
     const deleted = await Promise.all(keys.map((key) => this.#revoke(userId, key)));
     return deleted.filter(Boolean).length;
   }
@@ -448,127 +305,33 @@ export class DenoKvStore implements SessionStore, UserIndex {
    * ```
    */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#space.closed = true;
     this.#seen.clear();
   }
 
   #open(): void {
-    if (this.#closed) throw new StoreClosedError();
-  }
-
-  #headKey(key: string): KvKey {
-    return [...this.prefix, "s", key];
-  }
-
-  #pieceKey(key: string, index: number): KvKey {
-    return [...this.prefix, "s", key, index];
-  }
-
-  #userKey(userId: string, key: string): KvKey {
-    return [...this.prefix, "u", userId, key];
-  }
-
-  /** Adds the deletion of a session (head, pieces, index entry) to `op`. */
-  #remove(op: KvAtomicLike, key: string, head: Head | undefined): void {
-    op.delete(this.#headKey(key));
-    // Without a readable head the piece count is unknown: delete every possible piece.
-    for (let i = 1; i < (head?.pieces ?? MAX_PIECES); i++) op.delete(this.#pieceKey(key, i));
-    if (head?.userId !== undefined) op.delete(this.#userKey(head.userId, key));
+    if (this.#space.closed) throw new StoreClosedError();
   }
 
   #remember(key: string, stamp: string, head: Head): void {
-    this.#seen.delete(key);
-    this.#seen.set(key, { stamp, head: { ...head, data: NO_DATA } });
-    if (this.#seen.size > MAX_REMEMBERED) {
-      const oldest = this.#seen.keys().next();
-      if (oldest.done !== true) this.#seen.delete(oldest.value);
-    }
+    this.#seen.remember(key, { stamp, head: { ...head, data: NO_DATA } });
   }
 
   /** Takes the remembered head of `key` (used once), judged now. */
   #recall(key: string): Read | undefined {
-    const seen = this.#seen.get(key);
+    const seen = this.#seen.take(key);
     if (seen === undefined) return undefined;
-    this.#seen.delete(key);
     const { stamp, head } = seen;
     return head.expiresAt > Date.now()
       ? { kind: "live", stamp, head, pieces: [], value: "" }
       : { kind: "expired", stamp, head };
   }
 
-  /** The head alone: what a write needs to decide. */
-  async #readHead(key: string): Promise<Read> {
-    const entry = await this.#call("get", (kv) => kv.get(this.#headKey(key)));
-    return judge(entry, Date.now());
-  }
-
-  /** The head and every piece of a live entry, from one snapshot when the pieces fit in one read. */
-  async #readFull(key: string): Promise<Read> {
-    const first = Array.from({ length: this.#readPieces }, (_, i) =>
-      i === 0 ? this.#headKey(key) : this.#pieceKey(key, i),
-    );
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const entries = await this.#call("getMany", (kv) => kv.getMany(first));
-      const read = judge(entries[0], Date.now());
-      if (read.kind !== "live") return read;
-      const { head, stamp } = read;
-      read.pieces.push(head.data);
-      try {
-        // Pieces are written in the head's commit, so they carry its versionstamp.
-        for (let i = 1; i < head.pieces && i < entries.length; i++) {
-          const entry = entries[i];
-          if (entry?.versionstamp !== stamp) throw malformed(`value piece ${i} is missing`);
-          read.pieces.push(decodePiece(entry.value));
-        }
-        if (head.pieces <= entries.length) {
-          read.value = joinValue(read.pieces);
-          return read;
-        }
-      } catch (error) {
-        return { kind: "malformed", stamp, error: error as StoreError };
-      }
-      // Written under a larger maxValueBytes: fetch the rest, and read again
-      // if the entry changed between the two reads.
-      const rest = Array.from({ length: head.pieces - entries.length }, (_, i) =>
-        this.#pieceKey(key, entries.length + i),
-      );
-      const more = await this.#call("getMany", (kv) => kv.getMany(rest));
-      if (more.length !== rest.length || more.some((entry) => entry.versionstamp !== stamp)) {
-        continue;
-      }
-      try {
-        for (const entry of more) read.pieces.push(decodePiece(entry.value));
-        read.value = joinValue(read.pieces);
-      } catch (error) {
-        return { kind: "malformed", stamp, error: error as StoreError };
-      }
-      return read;
-    }
-    throw this.#contention(key);
-  }
-
-  /** The store keys under `userId`'s index (index entries with any other shape are skipped). */
-  async #indexed(userId: string): Promise<string[]> {
-    const selector = { prefix: [...this.prefix, "u", userId] };
-    const depth = this.prefix.length + 3;
-    const entries = await this.#call("list", async (kv) => {
-      const found: KvEntryMaybeLike[] = [];
-      for await (const entry of kv.list(selector)) found.push(entry);
-      return found;
-    });
-    const keys: string[] = [];
-    for (const { key } of entries) {
-      const last = key[key.length - 1];
-      if (key.length === depth && typeof last === "string" && isStoreKey(last)) keys.push(last);
-    }
-    return keys;
-  }
-
   /** Deletes one of `userId`'s sessions; true when it was live. */
   async #revoke(userId: string, key: string): Promise<boolean> {
-    this.#seen.delete(key);
+    this.#seen.forget(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.#readHead(key);
+      const read = await this.#space.readHead(key);
       if (read.kind === "malformed") return false;
       if (read.kind !== "absent" && read.head.userId !== userId) {
         // Owned by someone else now. Its index entry is left alone: KV stores
@@ -577,71 +340,14 @@ export class DenoKvStore implements SessionStore, UserIndex {
         return false;
       }
       const head = read.kind === "absent" ? undefined : read.head;
-      const done = await this.#commit("deleteByUser", (op) => {
-        op.check({ key: this.#headKey(key), versionstamp: read.stamp });
-        if (head !== undefined) this.#remove(op, key, head);
+      const done = await this.#space.commit("deleteByUser", (op) => {
+        op.check({ key: this.#space.headKey(key), versionstamp: read.stamp });
+        if (head !== undefined) this.#space.remove(op, key, head);
         // No session under the key: only a stale index entry to clear.
-        else op.delete(this.#userKey(userId, key));
+        else op.delete(this.#space.userKey(userId, key));
       });
       if (done.ok) return read.kind === "live";
     }
-    throw this.#contention(key);
-  }
-
-  /** Builds and commits one atomic operation; `ok` false when a check failed. */
-  async #commit(
-    what: string,
-    build: (op: KvAtomicLike) => void,
-  ): Promise<{ ok: boolean; stamp: string | undefined }> {
-    const result = await this.#call(what, (kv) => {
-      const op = kv.atomic();
-      build(op);
-      return op.commit();
-    });
-    const stamp = typeof result.versionstamp === "string" ? result.versionstamp : undefined;
-    return { ok: result.ok === true, stamp };
-  }
-
-  #contention(key: string): StoreError {
-    return new StoreError(
-      "ERR_STORE_BACKEND",
-      `gave up after ${MAX_ATTEMPTS} attempts on key ${key}: too many concurrent writers`,
-    );
-  }
-
-  /** One KV call, bounded by `timeoutMs`; any KV failure becomes `StoreUnavailableError`. */
-  #call<T>(what: string, op: (kv: KvLike) => Promise<T>): Promise<T> {
-    this.#open();
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new StoreUnavailableError(`Deno KV ${what} timed out after ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      let pending: Promise<T>;
-      try {
-        pending = Promise.resolve(op(this.#kv));
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(new StoreUnavailableError(`Deno KV ${what} failed`, { cause: error }));
-        },
-      );
-    });
-  }
-}
-
-// The contract's key alphabet (base64url, RFC 4648 §5), for keys read back from the index.
-function isStoreKey(key: string): boolean {
-  try {
-    validateKey(key);
-    return true;
-  } catch {
-    return false;
+    throw contention(key);
   }
 }

@@ -50,7 +50,7 @@ function spied(inner: MemcachedClient) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("TTL conversion on a real server", () => {
-  // T-S05 regression: connect-memcached sends maxAge/1000 unconverted, so a
+  // Regression: connect-memcached sends maxAge/1000 unconverted, so a
   // 60-day session (5,184,000 s) is read as a 1970 Unix time and dies at once.
   it("keeps an entry expiring in 60 days readable after 2 s, sending an absolute exptime", async () => {
     const { client: spy, calls } = spied(client);
@@ -148,8 +148,8 @@ describe("item size on a real server", () => {
 });
 
 describe("per-user index fails closed", () => {
-  // ST-08: an evicted index item must log the user out, never leave sessions
-  // that "log out everywhere" can no longer find.
+  // Eviction fails to "no session": an evicted index item logs the user out,
+  // never leaves sessions that "log out everywhere" can no longer find.
   it("treats sessions as gone once their user's index item is evicted", async () => {
     const store = new MemcachedStore({ client, prefix });
     const [k1, k2] = [key(), key()];

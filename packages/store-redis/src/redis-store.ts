@@ -15,137 +15,14 @@ import {
   validateSetOptions,
   validateUserId,
 } from "@tessera/store";
+import { storeEntry } from "@tessera/store/driver";
 import type { RedisExecutor } from "./executor.js";
 import { command, runScript, type Wait } from "./lib/call.js";
-import { Deadlines } from "./lib/deadlines.js";
-import { SCRIPTS } from "./lib/scripts.js";
+import { type RedisStoreOptions, resolveOptions } from "./lib/options.js";
+import { SCRIPTS, type Script } from "./lib/scripts.js";
 import { fnv1a, shardTags } from "./lib/slots.js";
 
-/**
- * Options of {@link RedisStore}.
- *
- * @example
- * ```ts
- * const options: RedisStoreOptions = { client: fromNodeRedis(client), prefix: "myapp:sess:v1:", commandTimeout: 1000 };
- * ```
- */
-export interface RedisStoreOptions {
-  /** The bound client: `fromNodeRedis(client)`, `fromNodeRedisCluster(cluster)` or `fromIoredis(client)`. */
-  client: RedisExecutor;
-  /**
-   * Prefix of every key the store writes (SECURITY.md ST-04): 1 to 128
-   * printable ASCII characters without `{`, `}` (they would change the Cluster
-   * hash tag) or the glob characters `* ? [ ] \` (they would widen an ACL key
-   * pattern `~<prefix>*`). Use one per application and data format version.
-   * @default "tessera:"
-   */
-  prefix?: string;
-  /**
-   * Milliseconds one store call may take before it rejects with
-   * `StoreUnavailableError`.
-   * @default 2000
-   */
-  commandTimeout?: number;
-  /**
-   * Number of hash-tag shards, 1 to 1024. A session and its owner's index
-   * entry live in the shard's slot, which makes every write one atomic script;
-   * `listByUser`/`deleteByUser` send one command per shard. More shards spread
-   * sessions over more Cluster slots (and masters); fewer make user listing
-   * cheaper. Changing it moves every key: treat it like the prefix.
-   * @default 16
-   */
-  shards?: number;
-  /**
-   * Largest value accepted, in UTF-8 bytes; larger values reject with
-   * `ERR_STORE_VALUE_TOO_LARGE` before any network I/O.
-   * @default 1048576
-   */
-  maxValueBytes?: number;
-  /**
-   * Opt-in: a write (`set`, `touch`, `delete`, `deleteByUser`) succeeds only
-   * once `replicas` replicas of its node have it, checked with
-   * `WAIT replicas timeoutMs` pipelined behind the write (no extra round
-   * trip). Fewer acknowledgements within `timeoutMs` reject with
-   * `StoreUnavailableError` (503): Redis replication is asynchronous, and
-   * without this a failover can lose writes a user was already told
-   * succeeded. A master with fewer reachable replicas then refuses session
-   * writes. Needs a binding with `pipeline` (all three built-in ones).
-   * @default undefined (no WAIT)
-   */
-  durability?: RedisDurability;
-}
-
-/**
- * The `durability` option of {@link RedisStoreOptions}.
- *
- * @example
- * ```ts
- * const durability: RedisDurability = { replicas: 1, timeoutMs: 100 };
- * ```
- */
-export interface RedisDurability {
-  /** Replicas that must acknowledge each write, 1 to 64. */
-  replicas: number;
-  /** Milliseconds `WAIT` blocks at most, 1 to `commandTimeout - 1`. */
-  timeoutMs: number;
-}
-
-// Printable ASCII minus the hash-tag braces and the glob metacharacters.
-const PREFIX = /^[\x21-\x29\x2b-\x3e\x40-\x5a\x5e-\x7a\x7c\x7e]{1,128}$/;
-
-function invalid(name: string, value: unknown, expected: string): StoreError {
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return new StoreError(
-    "ERR_STORE_INVALID_OPTION",
-    `option ${name} is invalid: ${shown} (${expected})`,
-  );
-}
-
-function integerOption(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(name, value, `expected an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function durabilityOption(
-  value: RedisDurability | undefined,
-  client: RedisExecutor,
-  commandTimeout: number,
-): Wait | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null) {
-    throw invalid("durability", value, "expected { replicas, timeoutMs }");
-  }
-  const replicas = integerOption("durability.replicas", value.replicas ?? Number.NaN, 0, 1, 64);
-  if (commandTimeout < 2) {
-    throw invalid("commandTimeout", commandTimeout, "expected at least 2 with durability");
-  }
-  // WAIT 0 would block forever; a WAIT as long as the call's own timeout would
-  // turn every missing acknowledgement into a client-side timeout.
-  const timeoutMs = integerOption(
-    "durability.timeoutMs",
-    value.timeoutMs ?? Number.NaN,
-    0,
-    1,
-    commandTimeout - 1,
-  );
-  if (typeof client.pipeline !== "function") {
-    throw invalid(
-      "durability",
-      "a client without pipeline",
-      "needs fromNodeRedis, fromNodeRedisCluster, fromIoredis or a binding with pipeline()",
-    );
-  }
-  return Object.freeze({ replicas, timeoutMs });
-}
+export type { RedisDurability, RedisStoreOptions } from "./lib/options.js";
 
 function text(reply: unknown): string | null {
   if (reply === null || reply === undefined) return null;
@@ -194,47 +71,17 @@ export class RedisStore implements SessionStore, UserIndexedStore {
   readonly #client: RedisExecutor;
   readonly #maxValueBytes: number;
   readonly #tags: readonly string[];
-  readonly #deadlines = new Deadlines();
   readonly #wait: Wait | undefined;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw invalid("options", options, "expected an object with a client");
-    }
-    const client = options.client;
-    if (
-      typeof client !== "object" ||
-      client === null ||
-      typeof client.send !== "function" ||
-      typeof client.isReplyError !== "function"
-    ) {
-      throw invalid(
-        "client",
-        client,
-        "expected fromNodeRedis(client), fromNodeRedisCluster(cluster) or fromIoredis(client)",
-      );
-    }
-    const prefix = options.prefix ?? "tessera:";
-    if (typeof prefix !== "string" || !PREFIX.test(prefix)) {
-      throw invalid(
-        "prefix",
-        prefix,
-        "expected 1-128 printable ASCII characters without { } * ? [ ] \\ or spaces",
-      );
-    }
-    this.#client = client;
-    this.prefix = prefix;
-    this.commandTimeout = integerOption("commandTimeout", options.commandTimeout, 2000, 1, 600_000);
-    this.#maxValueBytes = integerOption(
-      "maxValueBytes",
-      options.maxValueBytes,
-      1_048_576,
-      1,
-      512 * 1_048_576,
-    );
-    this.#tags = shardTags(integerOption("shards", options.shards, 16, 1, 1024));
-    this.#wait = durabilityOption(options.durability, client, this.commandTimeout);
+    const resolved = resolveOptions(options);
+    this.#client = resolved.client;
+    this.prefix = resolved.prefix;
+    this.commandTimeout = resolved.commandTimeout;
+    this.#maxValueBytes = resolved.maxValueBytes;
+    this.#tags = shardTags(resolved.shards);
+    this.#wait = resolved.wait;
   }
 
   /** `<prefix>{<tag>}:` of the shard that holds `key`. */
@@ -244,6 +91,27 @@ export class RedisStore implements SessionStore, UserIndexedStore {
 
   #open(): void {
     if (this.#closed) throw new StoreClosedError();
+  }
+
+  /**
+   * `script` on the user's index in every shard, sent together: KEYS[1] the
+   * index, ARGV now, the shard's base, the user id, then `extra`.
+   */
+  #everyShard(
+    script: Script,
+    userId: string,
+    extra: readonly string[],
+    wait: Wait | undefined,
+  ): Promise<unknown[]> {
+    const now = String(Date.now());
+    return Promise.all(
+      this.#tags.map((tag) => {
+        const base = `${this.prefix}{${tag}}:`;
+        const ix = `${base}u:${userId}`;
+        const args = ["EVALSHA", script.sha, "1", ix, now, base, userId, ...extra];
+        return runScript(this.#client, script, ix, args, this.commandTimeout, wait);
+      }),
+    );
   }
 
   /**
@@ -261,7 +129,6 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     const redisKey = this.#base(key) + key;
     const reply = await command(
       this.#client,
-      this.#deadlines,
       redisKey,
       ["HMGET", redisKey, "v", "e", "u", "n"],
       this.commandTimeout,
@@ -272,9 +139,8 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     if (value === null || expires === null) return null;
     const expiresAt = Number(expires);
     if (!(expiresAt > Date.now())) return null;
-    const userId = text(reply[2]);
-    const version = Number(text(reply[3]));
-    return userId === null ? { value, expiresAt, version } : { value, expiresAt, userId, version };
+    const userId = text(reply[2]) ?? undefined;
+    return storeEntry(value, expiresAt, Number(text(reply[3])), userId);
   }
 
   /**
@@ -295,7 +161,6 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     const redisKey = this.#base(key) + key;
     const reply = await runScript(
       this.#client,
-      this.#deadlines,
       SCRIPTS.set,
       redisKey,
       [
@@ -332,7 +197,6 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     const redisKey = this.#base(key) + key;
     await runScript(
       this.#client,
-      this.#deadlines,
       SCRIPTS.touch,
       redisKey,
       ["EVALSHA", SCRIPTS.touch.sha, "1", redisKey, String(expiresAt), String(Date.now())],
@@ -356,7 +220,6 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     const redisKey = base + key;
     await runScript(
       this.#client,
-      this.#deadlines,
       SCRIPTS.delete,
       redisKey,
       ["EVALSHA", SCRIPTS.delete.sha, "1", redisKey, `${base}u:`, key],
@@ -377,21 +240,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
   async listByUser(userId: string): Promise<UserSession[]> {
     this.#open();
     validateUserId(userId);
-    const now = String(Date.now());
-    const replies = await Promise.all(
-      this.#tags.map((tag) => {
-        const base = `${this.prefix}{${tag}}:`;
-        const ix = `${base}u:${userId}`;
-        return runScript(
-          this.#client,
-          this.#deadlines,
-          SCRIPTS.list,
-          ix,
-          ["EVALSHA", SCRIPTS.list.sha, "1", ix, now, base, userId],
-          this.commandTimeout,
-        );
-      }),
-    );
+    const replies = await this.#everyShard(SCRIPTS.list, userId, [], undefined);
     const out: UserSession[] = [];
     for (const reply of replies) {
       if (!Array.isArray(reply)) throw backend(`redis list script: unexpected reply`);
@@ -424,29 +273,14 @@ export class RedisStore implements SessionStore, UserIndexedStore {
     validateUserId(userId);
     const except = options.exceptKey;
     if (except !== undefined) validateKey(except);
-    const now = String(Date.now());
-    const replies = await Promise.all(
-      this.#tags.map((tag) => {
-        const base = `${this.prefix}{${tag}}:`;
-        const ix = `${base}u:${userId}`;
-        return runScript(
-          this.#client,
-          this.#deadlines,
-          SCRIPTS.deleteUser,
-          ix,
-          ["EVALSHA", SCRIPTS.deleteUser.sha, "1", ix, now, base, userId, except ?? ""],
-          this.commandTimeout,
-          this.#wait,
-        );
-      }),
-    );
+    const replies = await this.#everyShard(SCRIPTS.deleteUser, userId, [except ?? ""], this.#wait);
     return replies.reduce<number>((sum, reply) => sum + integer(reply, "deleteByUser script"), 0);
   }
 
   /**
    * Marks the store closed: every later call rejects with
-   * `StoreClosedError`. Calls already in flight still settle (or time out);
-   * the store's timeout timer stops once they have. The client stays open;
+   * `StoreClosedError`. Calls already in flight still settle (or time out,
+   * each on its own timer). The client stays open;
    * it is yours to `quit()`.
    *
    * @example
@@ -457,6 +291,5 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#deadlines.close();
   }
 }

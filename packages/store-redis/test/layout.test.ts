@@ -5,7 +5,7 @@ import { shardTags, slotOf } from "../src/lib/slots.js";
 import { clusterNodes, connect, rawNodeRedis, type TestClient, uniquePrefix } from "./clients.js";
 
 // What the store leaves in Redis: the documented key layout, an expiry on
-// every key (T-S06), no raw session data outside the prefix, a user index that
+// every key (never stored without an expiry), no raw session data outside the prefix, a user index that
 // drops stale members, hostile values and user ids stored verbatim, and on
 // Cluster a session and its index entry in one slot.
 type Raw = Awaited<ReturnType<typeof rawNodeRedis>>;
@@ -192,7 +192,7 @@ describe("key layout (standalone)", () => {
     expect(await keysUnder(prefix)).toEqual([]);
   });
 
-  it("evicted key (maxmemory, T-F11): next read is null and a stale versioned save cannot resurrect it", async () => {
+  it("evicted key (maxmemory): next read is null and a stale versioned save cannot resurrect it", async () => {
     const prefix = uniquePrefix("evict");
     const store = new RedisStore({ client: client.executor, prefix });
     const expiresAt = Date.now() + 60_000;

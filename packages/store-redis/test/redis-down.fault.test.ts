@@ -10,7 +10,7 @@ import {
   uniquePrefix,
 } from "./clients.js";
 
-// T-F01/T-F03 for the driver: a stopped or stalled Redis becomes
+// Fail closed, for the driver: a stopped or stalled Redis becomes
 // StoreUnavailableError within commandTimeout, nothing crashes or leaks an
 // unhandled rejection, and the same store object works once Redis is back.
 // Clients are configured as the README says (fail fast while offline).

@@ -16,6 +16,7 @@ import {
   validateSetOptions,
   validateUserId,
 } from "@tessera/store";
+import { clockOption, integerOption, withTimeout } from "@tessera/store/driver";
 import type { Dialect, Query } from "./dialects/dialect.js";
 import type { SqlDialect, SqlExecutor, SqlResult } from "./executor.js";
 import { isUnavailableError } from "./is-unavailable-error.js";
@@ -23,7 +24,6 @@ import {
   buildDialect,
   checkExecutor,
   DEFAULT_BATCH_SIZE,
-  integerOption,
   maxValueBytesOption,
   secondsOption,
 } from "./lib/options.js";
@@ -41,7 +41,7 @@ export interface SqlStoreOptions {
   /**
    * Table name: `/^[A-Za-z_][A-Za-z0-9_]{0,62}$/`, or `schema.table` on
    * PostgreSQL. Anything else throws `ERR_STORE_INVALID_OPTION` at
-   * construction: identifiers cannot be bound parameters (SECURITY.md ST-05).
+   * construction: identifiers cannot be bound parameters.
    * @default "tessera_sessions"
    */
   table?: string;
@@ -131,13 +131,7 @@ export class SqlStore implements SessionStore, UserIndex {
     this.#sql = buildDialect(this.dialect, options.table, this.#batchSize);
     this.#maxValueBytes = maxValueBytesOption(options.maxValueBytes, this.dialect);
     this.#timeoutMs = secondsOption("queryTimeout", options.queryTimeout);
-    if (options.now !== undefined && typeof options.now !== "function") {
-      throw new StoreError(
-        "ERR_STORE_INVALID_OPTION",
-        "option now is invalid: expected a function",
-      );
-    }
-    this.#now = options.now ?? Date.now;
+    this.#now = clockOption(options.now);
     this.#onPruneError = options.onPruneError;
     const interval = secondsOption("pruneInterval", options.pruneInterval);
     if (interval > 0) {
@@ -329,8 +323,9 @@ export class SqlStore implements SessionStore, UserIndex {
   async #run(query: Query): Promise<SqlResult> {
     if (this.#closed) throw new StoreClosedError();
     try {
-      const pending = this.#executor.query(query.sql, query.params);
-      return await (this.#timeoutMs > 0 ? withTimeout(pending, this.#timeoutMs) : pending);
+      const run = () => this.#executor.query(query.sql, query.params);
+      const ms = this.#timeoutMs;
+      return await (ms > 0 ? withTimeout(run, ms, () => queryTimeout(ms)) : run());
     } catch (error) {
       throw this.#wrap(error);
     }
@@ -349,26 +344,8 @@ export class SqlStore implements SessionStore, UserIndex {
   }
 }
 
-function withTimeout<T>(pending: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new StoreUnavailableError(`session store query timed out after ${ms} ms`, {
-          cause: Object.assign(new Error(`query timeout (${ms} ms)`), { code: "ETIMEDOUT" }),
-        }),
-      );
-    }, ms);
-    // A late failure after the timeout is already reported; keep it from
-    // surfacing as an unhandled rejection.
-    pending.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+function queryTimeout(ms: number): StoreError {
+  return new StoreUnavailableError(`session store query timed out after ${ms} ms`, {
+    cause: Object.assign(new Error(`query timeout (${ms} ms)`), { code: "ETIMEDOUT" }),
   });
 }

@@ -1,25 +1,13 @@
 import { randomKey } from "@tessera/store/conformance";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SqlStore } from "../src/index.js";
-import { dropTable, openTargets, type Target, uniqueTable } from "./helpers.js";
+import { migratedTargets, uniqueTable } from "./helpers.js";
 
-// T-S15 / ST-10: N writers over separate pooled connections all start from the
+// Optimistic concurrency: N writers over separate pooled connections all start from the
 // same version; the database must let exactly one through.
 const N = 24;
 const table = uniqueTable("conc");
-let targets: Target[] = [];
-
-beforeAll(async () => {
-  targets = await openTargets();
-  for (const t of targets) await new SqlStore(t.executor, { table }).migrate();
-});
-
-afterAll(async () => {
-  for (const t of targets) {
-    await dropTable(t.executor, table);
-    await t.end();
-  }
-});
+const targetNamed = migratedTargets(table);
 
 describe.each([
   "PostgreSQL (pg Pool)",
@@ -28,7 +16,7 @@ describe.each([
   "SQLite (better-sqlite3 file)",
 ])("%s", (name) => {
   const store = () => {
-    const target = targets.find((t) => t.name === name);
+    const target = targetNamed(name);
     if (target === undefined) throw new Error(`${name} is not open`);
     return new SqlStore(target.executor, { table });
   };

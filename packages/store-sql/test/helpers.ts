@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import postgres from "postgres";
+import { afterAll, beforeAll } from "vitest";
 import { requireService } from "../../../scripts/test-env.js";
 import {
   betterSqlite3Executor,
@@ -14,6 +15,7 @@ import {
   type SqlExecutor,
   type SqlParam,
   type SqlResult,
+  SqlStore,
 } from "../src/index.js";
 
 /** A table name unique to one test file and run, so files and reruns never collide. */
@@ -113,4 +115,24 @@ export async function openTargets(): Promise<Target[]> {
       end: async () => file.cleanup(),
     },
   ];
+}
+
+/**
+ * Opens every target before the file's tests with `table` migrated on each,
+ * and drops the table and closes the targets after them; returns the name's
+ * target once they are open.
+ */
+export function migratedTargets(table: string): (name: string) => Target | undefined {
+  let targets: Target[] = [];
+  beforeAll(async () => {
+    targets = await openTargets();
+    for (const t of targets) await new SqlStore(t.executor, { table }).migrate();
+  });
+  afterAll(async () => {
+    for (const t of targets) {
+      await dropTable(t.executor, table);
+      await t.end();
+    }
+  });
+  return (name) => targets.find((t) => t.name === name);
 }

@@ -50,7 +50,7 @@ describe.each(NAMES)("%s", (name) => {
     return t;
   };
 
-  // T-S10 (ST-05): the hostile name never reaches the database.
+  // The hostile name never reaches the database.
   it.each([
     'sess"; DROP TABLE users; --',
     `${bystander}"; DROP TABLE ${bystander}; --`,

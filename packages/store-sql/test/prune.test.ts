@@ -1,25 +1,13 @@
 import { randomKey } from "@tessera/store/conformance";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type SqlExecutor, SqlStore } from "../src/index.js";
-import { dropTable, openTargets, recording, type Target, uniqueTable } from "./helpers.js";
+import { migratedTargets, recording, uniqueTable } from "./helpers.js";
 
 const EXPIRED = 5000;
 const LIVE = 40;
 const BATCH = 1000;
 const table = uniqueTable("prune");
-let targets: Target[] = [];
-
-beforeAll(async () => {
-  targets = await openTargets();
-  for (const t of targets) await new SqlStore(t.executor, { table }).migrate();
-});
-
-afterAll(async () => {
-  for (const t of targets) {
-    await dropTable(t.executor, table);
-    await t.end();
-  }
-});
+const targetNamed = migratedTargets(table);
 
 // Many rows in few statements: a multi-row INSERT, 500 rows at a time.
 async function seedExpired(executor: SqlExecutor, count: number): Promise<void> {
@@ -49,7 +37,7 @@ describe.each([
   "SQLite (better-sqlite3 file)",
 ])("%s", (name) => {
   it(`prunes ${EXPIRED} expired rows in batches of at most ${BATCH} and keeps the ${LIVE} live ones`, async () => {
-    const target = targets.find((t) => t.name === name);
+    const target = targetNamed(name);
     if (target === undefined) throw new Error(`${name} is not open`);
     const base = new SqlStore(target.executor, { table });
     // A previous describe block shares the table: start from the live rows of this block only.

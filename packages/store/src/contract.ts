@@ -104,7 +104,7 @@ export interface DeleteByUserOptions {
  *   SQL `WHERE version = ?`, Memcached `cas`); `0` creates only.
  *   When `expiresAt <= now` the write deletes the entry (after the version
  *   check) and returns `{ ok: true, version: 0 }`: an entry is never stored
- *   without a future expiry (ST-03).
+ *   without a future expiry.
  * - `touch` sets `expiresAt` of a live entry (extending or shortening it),
  *   does not change `version`, value or owner, and is a no-op on a missing or
  *   expired key. `expiresAt <= now` deletes the entry.

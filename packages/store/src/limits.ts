@@ -23,7 +23,7 @@ export const MAX_USER_ID_LENGTH = 255;
 
 /**
  * Value size (UTF-8 bytes) every conforming store must accept: 64 KiB, the
- * session manager's default cap on a serialised session (SECURITY.md ST-06).
+ * session manager's default cap on a serialised session (payloads stay capped).
  * Stores may accept more; the conformance suite tests up to this size by default.
  *
  * @example

@@ -1,3 +1,5 @@
+export type { MemoryStoreOptions } from "./memory-options.js";
+
 import type {
   DeleteByUserOptions,
   SessionStore,
@@ -8,8 +10,10 @@ import type {
   UserIndex,
   UserSession,
 } from "./contract.js";
-import { StoreClosedError, StoreError } from "./errors.js";
+import { storeEntry } from "./driver/entries.js";
+import { StoreClosedError } from "./errors.js";
 import { ExpiryHeap } from "./lib/expiry-heap.js";
+import { type MemoryStoreOptions, resolveMemoryOptions } from "./memory-options.js";
 import {
   validateEntry,
   validateExpiresAt,
@@ -17,50 +21,6 @@ import {
   validateSetOptions,
   validateUserId,
 } from "./validate.js";
-
-/**
- * Options of {@link MemoryStore}.
- *
- * @example
- * ```ts
- * const store = new MemoryStore({ maxEntries: 10_000, sweepIntervalMs: 30_000 });
- * ```
- */
-export interface MemoryStoreOptions {
-  /**
-   * Most entries kept; creating one more evicts the least recently used
-   * (read, written or touched) entry, which logs that session out (ST-09).
-   * `Infinity` disables the bound.
-   * @default 100000
-   */
-  maxEntries?: number;
-  /**
-   * Largest value accepted, in UTF-8 bytes; larger values reject with
-   * `ERR_STORE_VALUE_TOO_LARGE`. The default matches Memcached's default item size.
-   * @default 1048576
-   */
-  maxValueBytes?: number;
-  /**
-   * Milliseconds between background sweeps of expired entries; `0` disables
-   * the timer (expired entries are then freed by the next store call).
-   * The timer is unref'd where the runtime allows, so it never keeps a process alive.
-   * @default 60000
-   */
-  sweepIntervalMs?: number;
-  /**
-   * Clock in epoch milliseconds by which entries expire, for tests. A
-   * session manager or token service with its own `now` does not pass it
-   * here: give both the same clock.
-   * @default Date.now
-   */
-  now?: () => number;
-}
-
-const DEFAULT_MAX_ENTRIES = 100_000;
-const DEFAULT_MAX_VALUE_BYTES = 1_048_576;
-const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
-// setTimeout/setInterval delays are 32-bit signed in every runtime (HTML timers spec).
-const MAX_TIMER_DELAY = 2_147_483_647;
 
 const CONFLICT: SetResult = Object.freeze({ ok: false, conflict: true }) as SetResult;
 
@@ -75,18 +35,7 @@ class MemoryRecord {
 }
 
 function copyOf(record: MemoryRecord): StoreEntry {
-  return record.userId === undefined
-    ? { value: record.value, expiresAt: record.expiresAt, version: record.version }
-    : {
-        value: record.value,
-        expiresAt: record.expiresAt,
-        userId: record.userId,
-        version: record.version,
-      };
-}
-
-function invalidOption(name: string, value: unknown): StoreError {
-  return new StoreError("ERR_STORE_INVALID_OPTION", `option ${name} is invalid: ${String(value)}`);
+  return storeEntry(record.value, record.expiresAt, record.version, record.userId);
 }
 
 /**
@@ -120,33 +69,7 @@ export class MemoryStore implements SessionStore, UserIndex {
   private closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
-    const {
-      maxEntries = DEFAULT_MAX_ENTRIES,
-      maxValueBytes = DEFAULT_MAX_VALUE_BYTES,
-      sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS,
-      now = Date.now,
-    } = options;
-    if (
-      typeof maxEntries !== "number" ||
-      !(
-        maxEntries === Number.POSITIVE_INFINITY ||
-        (Number.isSafeInteger(maxEntries) && maxEntries > 0)
-      )
-    ) {
-      throw invalidOption("maxEntries", maxEntries);
-    }
-    if (!Number.isSafeInteger(maxValueBytes) || maxValueBytes <= 0) {
-      throw invalidOption("maxValueBytes", maxValueBytes);
-    }
-    if (
-      typeof sweepIntervalMs !== "number" ||
-      !Number.isFinite(sweepIntervalMs) ||
-      sweepIntervalMs < 0 ||
-      sweepIntervalMs > MAX_TIMER_DELAY
-    ) {
-      throw invalidOption("sweepIntervalMs", sweepIntervalMs);
-    }
-    if (typeof now !== "function") throw invalidOption("now", now);
+    const { maxEntries, maxValueBytes, sweepIntervalMs, now } = resolveMemoryOptions(options);
     this.maxEntries = maxEntries;
     this.maxValueBytes = maxValueBytes;
     this.lru = maxEntries !== Number.POSITIVE_INFINITY;
@@ -234,7 +157,7 @@ export class MemoryStore implements SessionStore, UserIndex {
       record = undefined;
     }
     if (expected !== undefined && expected !== (record?.version ?? 0)) return CONFLICT;
-    // ST-03: a write that would not expire in the future is a delete, never "no expiry".
+    // A write that would not expire in the future is a delete, never "no expiry".
     if (expiresAt <= now) {
       if (record !== undefined) {
         this.remove(key, record);

@@ -42,7 +42,7 @@ export function validateKey(key: string): string {
  * Checks an `expiresAt` instant: a safe integer of epoch milliseconds
  * (negative and past instants are valid; they mean "delete"). Returns it;
  * throws `ERR_STORE_INVALID_EXPIRY`. NaN or Infinity would otherwise become
- * "never expires" in some backends (ST-03), and integers round-trip exactly
+ * "never expires" in some backends (a session must always have a future expiry), and integers round-trip exactly
  * through every backend (SQL `BIGINT`, Redis strings).
  *
  * @example

@@ -8,7 +8,7 @@ const files = (readdirSync(src, { recursive: true }) as string[])
   .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
   .map((f) => [f, readFileSync(join(src, f), "utf8")] as const);
 
-describe("runtime neutrality (DESIGN rule 4: runs wherever Web Crypto runs)", () => {
+describe("runtime neutrality: runs wherever Web Crypto runs", () => {
   it("has source files to check", () => {
     expect(files.length).toBeGreaterThan(10);
   });

@@ -1,4 +1,5 @@
 import { type StoreEntry, StoreError } from "@tessera/store";
+import { storeEntry } from "@tessera/store/driver";
 
 /**
  * A session as an object stores it under `s:<key>`. The value is kept as
@@ -66,7 +67,5 @@ export function toEntry(record: SessionRecord, key: string): StoreEntry {
       cause,
     });
   }
-  return record.u === undefined
-    ? { value, expiresAt: record.e, version: record.n }
-    : { value, expiresAt: record.e, userId: record.u, version: record.n };
+  return storeEntry(value, record.e, record.n, record.u);
 }

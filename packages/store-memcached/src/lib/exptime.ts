@@ -2,7 +2,7 @@
  * Longest relative expiration Memcached accepts: 30 days in seconds. A larger
  * exptime is read as an absolute Unix time (protocol.txt, "Expiration times"),
  * so a naive relative 60-day TTL (5,184,000) is a date in 1970 and the item
- * dies at once (SECURITY.md ST-03, T-S05).
+ * dies at once (an entry must never be stored without its real expiry).
  *
  * @example
  * ```ts

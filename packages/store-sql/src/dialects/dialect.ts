@@ -1,4 +1,5 @@
 import type { SqlParam, SqlResult } from "../executor.js";
+import { indexName, quote, type TableName } from "../lib/identifier.js";
 
 /** One statement and its bound parameters. */
 export interface Query {
@@ -65,4 +66,74 @@ export function identity(text: string): string {
 
 export function never(): boolean {
   return false;
+}
+
+/**
+ * The SQL text of the statements every dialect has. Each takes its parameters
+ * in one order, the same in every dialect, so {@link bindStatements} builds
+ * their queries once: `get`, `liveVersion`, `deleteExpired` (key, now);
+ * `upsert`, `create` (key, value, expiresAt, userId, now); `update` (value,
+ * expiresAt, userId, key, version, now); `deleteVersioned` (key, version,
+ * now); `touch` (expiresAt, key, now); `delete` (key); `listByUser` (userId,
+ * now); `deleteByUser` (userId, now, exceptKey); `prune` (now).
+ */
+export interface Statements {
+  get: string;
+  upsert: string;
+  update: string;
+  create: string;
+  deleteExpired: string;
+  liveVersion: string;
+  deleteVersioned: string;
+  touch: string;
+  delete: string;
+  listByUser: string;
+  deleteByUser: string;
+  prune: string;
+}
+
+/** The query builders of {@link Statements}, parameters in their common order. */
+export function bindStatements(sql: Statements): Pick<Dialect, keyof Statements> {
+  return {
+    get: (key, now) => ({ sql: sql.get, params: [key, now] }),
+    upsert: (key, value, expiresAt, userId, now) => ({
+      sql: sql.upsert,
+      params: [key, value, expiresAt, userId, now],
+    }),
+    update: (key, value, expiresAt, userId, version, now) => ({
+      sql: sql.update,
+      params: [value, expiresAt, userId, key, version, now],
+    }),
+    create: (key, value, expiresAt, userId, now) => ({
+      sql: sql.create,
+      params: [key, value, expiresAt, userId, now],
+    }),
+    deleteExpired: (key, now) => ({ sql: sql.deleteExpired, params: [key, now] }),
+    liveVersion: (key, now) => ({ sql: sql.liveVersion, params: [key, now] }),
+    deleteVersioned: (key, version, now) => ({
+      sql: sql.deleteVersioned,
+      params: [key, version, now],
+    }),
+    touch: (key, expiresAt, now) => ({ sql: sql.touch, params: [expiresAt, key, now] }),
+    delete: (key) => ({ sql: sql.delete, params: [key] }),
+    listByUser: (userId, now) => ({ sql: sql.listByUser, params: [userId, now] }),
+    deleteByUser: (userId, exceptKey, now) => ({
+      sql: sql.deleteByUser,
+      params: [userId, now, exceptKey],
+    }),
+    prune: (now) => ({ sql: sql.prune, params: [now] }),
+  };
+}
+
+/** `CREATE INDEX IF NOT EXISTS` on expires_at (pruning) and user_id (the user index). */
+export function indexDdl(
+  table: TableName,
+  quoted: string,
+  dialect: "postgres" | "sqlite",
+): string[] {
+  const q = (name: string) => quote(name, dialect);
+  return [
+    `CREATE INDEX IF NOT EXISTS ${q(indexName(table, "_expires_at_idx"))} ON ${quoted} ("expires_at")`,
+    `CREATE INDEX IF NOT EXISTS ${q(indexName(table, "_user_id_idx"))} ON ${quoted} ("user_id")`,
+  ];
 }

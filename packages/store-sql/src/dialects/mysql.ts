@@ -1,5 +1,5 @@
 import { indexName, quote, quoteTable, type TableName } from "../lib/identifier.js";
-import { type Dialect, identity } from "./dialect.js";
+import { bindStatements, type Dialect, identity, type Statements } from "./dialect.js";
 
 // `key` is a reserved word in MySQL, hence the backticks throughout.
 // user_id lookups add a byte-wise comparison: utf8mb4_bin is a PAD SPACE
@@ -15,7 +15,7 @@ export function mysqlDialect(table: TableName, batchSize: number): Dialect {
   const t = quoteTable(table, "mysql");
   const q = (name: string) => quote(name, "mysql");
   const columns = "`key`, `value`, `expires_at`, `user_id`, `version`";
-  const sql = {
+  const sql: Statements = {
     get: `SELECT \`value\`, \`expires_at\`, \`user_id\`, \`version\` FROM ${t} WHERE \`key\` = ? AND \`expires_at\` > ?`,
     // MySQL has no RETURNING. LAST_INSERT_ID(expr) stores the new version in
     // the statement's own OK packet (insertId), so the upsert stays one atomic
@@ -43,17 +43,10 @@ export function mysqlDialect(table: TableName, batchSize: number): Dialect {
     ddl: [
       `CREATE TABLE IF NOT EXISTS ${t} (\`key\` VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, \`value\` MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, \`expires_at\` BIGINT NOT NULL, \`user_id\` VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL, \`version\` INT NOT NULL, PRIMARY KEY (\`key\`), KEY ${q(indexName(table, "_expires_at_idx"))} (\`expires_at\`), KEY ${q(indexName(table, "_user_id_idx"))} (\`user_id\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
     ],
-    get: (key, now) => ({ sql: sql.get, params: [key, now] }),
-    upsert: (key, value, expiresAt, userId, now) => ({
-      sql: sql.upsert,
-      params: [key, value, expiresAt, userId, now],
-    }),
+    ...bindStatements(sql),
     // insertId is 0 when the row was inserted (LAST_INSERT_ID(expr) never ran).
     upsertVersion: (result) => (result.insertId ? Number(result.insertId) : 1),
-    update: (key, value, expiresAt, userId, version, now) => ({
-      sql: sql.update,
-      params: [value, expiresAt, userId, key, version, now],
-    }),
+    // A plain INSERT (see sql.create): no `now` parameter.
     create: (key, value, expiresAt, userId) => ({
       sql: sql.create,
       params: [key, value, expiresAt, userId],
@@ -63,20 +56,12 @@ export function mysqlDialect(table: TableName, batchSize: number): Dialect {
       const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
       return code === "ER_DUP_ENTRY" || errno === 1062;
     },
-    deleteExpired: (key, now) => ({ sql: sql.deleteExpired, params: [key, now] }),
-    liveVersion: (key, now) => ({ sql: sql.liveVersion, params: [key, now] }),
-    deleteVersioned: (key, version, now) => ({
-      sql: sql.deleteVersioned,
-      params: [key, version, now],
-    }),
-    touch: (key, expiresAt, now) => ({ sql: sql.touch, params: [expiresAt, key, now] }),
-    delete: (key) => ({ sql: sql.delete, params: [key] }),
+    // SAME_USER binds the user id twice.
     listByUser: (userId, now) => ({ sql: sql.listByUser, params: [userId, userId, now] }),
     deleteByUser: (userId, exceptKey, now) => ({
       sql: sql.deleteByUser,
       params: [userId, userId, now, exceptKey],
     }),
-    prune: (now) => ({ sql: sql.prune, params: [now] }),
     encode: identity,
     decode: identity,
   };

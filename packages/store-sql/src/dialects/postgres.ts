@@ -1,6 +1,6 @@
-import { indexName, quote, quoteTable, type TableName } from "../lib/identifier.js";
+import { quoteTable, type TableName } from "../lib/identifier.js";
 import { decodePgText, encodePgText } from "../lib/pg-text.js";
-import { type Dialect, never } from "./dialect.js";
+import { bindStatements, type Dialect, indexDdl, never, type Statements } from "./dialect.js";
 
 /**
  * PostgreSQL (9.5+ for `ON CONFLICT`). Keys use the "C" collation: byte-wise,
@@ -8,10 +8,9 @@ import { type Dialect, never } from "./dialect.js";
  */
 export function postgresDialect(table: TableName, batchSize: number): Dialect {
   const t = quoteTable(table, "postgres");
-  const q = (name: string) => quote(name, "postgres");
   const columns = `"key", "value", "expires_at", "user_id", "version"`;
   const insert = `INSERT INTO ${t} AS cur (${columns}) VALUES ($1, $2, $3, $4, 1) ON CONFLICT ("key") DO UPDATE SET "value" = EXCLUDED."value", "expires_at" = EXCLUDED."expires_at", "user_id" = EXCLUDED."user_id"`;
-  const sql = {
+  const sql: Statements = {
     get: `SELECT "value", "expires_at", "user_id", "version" FROM ${t} WHERE "key" = $1 AND "expires_at" > $2`,
     // An expired row counts as absent, so writing over it starts again at version 1.
     upsert: `${insert}, "version" = CASE WHEN cur."expires_at" > $5 THEN cur."version" + 1 ELSE 1 END RETURNING "version"`,
@@ -34,39 +33,12 @@ export function postgresDialect(table: TableName, batchSize: number): Dialect {
   return {
     ddl: [
       `CREATE TABLE IF NOT EXISTS ${t} ("key" VARCHAR(128) COLLATE "C" NOT NULL PRIMARY KEY, "value" TEXT NOT NULL, "expires_at" BIGINT NOT NULL, "user_id" TEXT NULL, "version" INTEGER NOT NULL)`,
-      `CREATE INDEX IF NOT EXISTS ${q(indexName(table, "_expires_at_idx"))} ON ${t} ("expires_at")`,
-      `CREATE INDEX IF NOT EXISTS ${q(indexName(table, "_user_id_idx"))} ON ${t} ("user_id")`,
+      ...indexDdl(table, t, "postgres"),
     ],
-    get: (key, now) => ({ sql: sql.get, params: [key, now] }),
-    upsert: (key, value, expiresAt, userId, now) => ({
-      sql: sql.upsert,
-      params: [key, value, expiresAt, userId, now],
-    }),
+    ...bindStatements(sql),
     upsertVersion: (result) => Number(result.rows[0]?.["version"]),
-    update: (key, value, expiresAt, userId, version, now) => ({
-      sql: sql.update,
-      params: [value, expiresAt, userId, key, version, now],
-    }),
-    create: (key, value, expiresAt, userId, now) => ({
-      sql: sql.create,
-      params: [key, value, expiresAt, userId, now],
-    }),
     createRetriesOnDuplicate: false,
     isDuplicateKey: never,
-    deleteExpired: (key, now) => ({ sql: sql.deleteExpired, params: [key, now] }),
-    liveVersion: (key, now) => ({ sql: sql.liveVersion, params: [key, now] }),
-    deleteVersioned: (key, version, now) => ({
-      sql: sql.deleteVersioned,
-      params: [key, version, now],
-    }),
-    touch: (key, expiresAt, now) => ({ sql: sql.touch, params: [expiresAt, key, now] }),
-    delete: (key) => ({ sql: sql.delete, params: [key] }),
-    listByUser: (userId, now) => ({ sql: sql.listByUser, params: [userId, now] }),
-    deleteByUser: (userId, exceptKey, now) => ({
-      sql: sql.deleteByUser,
-      params: [userId, now, exceptKey],
-    }),
-    prune: (now) => ({ sql: sql.prune, params: [now] }),
     encode: encodePgText,
     decode: decodePgText,
   };

@@ -5,7 +5,7 @@ import type { SqlDialect } from "../executor.js";
 // a letter or underscore, then letters, digits and underscores. 63 characters
 // is PostgreSQL's NAMEDATALEN - 1 (longer names are silently truncated) and
 // fits MySQL's 64-character limit. Identifiers cannot be bound parameters, so
-// this pattern is the injection defence (SECURITY.md ST-05); quoting below
+// this pattern is the injection defence; quoting below
 // additionally keeps reserved words and case intact.
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 

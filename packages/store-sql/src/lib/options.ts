@@ -1,4 +1,5 @@
-import { MIN_VALUE_BYTES, StoreError } from "@tessera/store";
+import { MIN_VALUE_BYTES } from "@tessera/store";
+import { integerOption, optionError } from "@tessera/store/driver";
 import type { Dialect } from "../dialects/dialect.js";
 import { mysqlDialect } from "../dialects/mysql.js";
 import { postgresDialect } from "../dialects/postgres.js";
@@ -12,14 +13,6 @@ export const DEFAULT_MAX_VALUE_BYTES = 1_048_576;
 // MEDIUMTEXT holds 2^24 - 1 bytes (MySQL 8.4 manual, 13.7 "String Type Storage Requirements").
 const MYSQL_MAX_VALUE_BYTES = 16_777_215;
 
-function invalid(option: string, value: unknown, expected: string): StoreError {
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return new StoreError(
-    "ERR_STORE_INVALID_OPTION",
-    `option ${option} is invalid: ${shown} (expected ${expected})`,
-  );
-}
-
 export function checkExecutor(executor: unknown): SqlExecutor {
   const candidate = executor as Partial<SqlExecutor> | null;
   if (
@@ -27,33 +20,27 @@ export function checkExecutor(executor: unknown): SqlExecutor {
     candidate === null ||
     typeof candidate.query !== "function"
   ) {
-    throw invalid("executor", executor, "an object with a query(sql, params) method");
+    throw optionError("executor", executor, "expected an object with a query(sql, params) method");
   }
   if (!["postgres", "mysql", "sqlite"].includes(candidate.dialect as string)) {
-    throw invalid("executor.dialect", candidate.dialect, '"postgres", "mysql" or "sqlite"');
+    throw optionError(
+      "executor.dialect",
+      candidate.dialect,
+      'expected "postgres", "mysql" or "sqlite"',
+    );
   }
   return candidate as SqlExecutor;
-}
-
-export function integerOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(name, value, `an integer from ${min} to ${max}`);
-  }
-  return value;
 }
 
 /** Seconds (fractions allowed) as milliseconds; 0 or undefined turns the feature off. */
 export function secondsOption(name: string, value: unknown): number {
   if (value === undefined || value === 0) return 0;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0.001 || value > 2_147_483) {
-    throw invalid(name, value, "a number of seconds from 0.001 to 2147483, or 0 for off");
+    throw optionError(
+      name,
+      value,
+      "expected a number of seconds from 0.001 to 2147483, or 0 for off",
+    );
   }
   return Math.round(value * 1000);
 }

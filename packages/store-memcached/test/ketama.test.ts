@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ketamaRing } from "./ketama.js";
+import { ketamaRing } from "../src/lib/ketama.js";
 
 const keys = Array.from({ length: 3000 }, (_, i) => `tessera:key-${i}`);
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CLUSTER_SLOTS, crc16, fnv1a, shardTags, slotOf } from "./slots.js";
+import { CLUSTER_SLOTS, crc16, fnv1a, shardTags, slotOf } from "../src/lib/slots.js";
 
 describe("crc16 / slotOf", () => {
   // Vectors from the Redis Cluster specification (CRC16 reference "123456789" -> 0x31C3)

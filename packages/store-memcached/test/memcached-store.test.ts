@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it, vi } from "vitest";
-import type { MemcachedClient } from "./client.js";
-import { MemcachedStore } from "./memcached-store.js";
+import type { MemcachedClient } from "../src/client.js";
+import { MemcachedStore } from "../src/memcached-store.js";
 
 const KEY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const later = () => Date.now() + 60_000;
@@ -64,7 +64,7 @@ describe("MemcachedStore options", () => {
 });
 
 describe("MemcachedStore input checks happen before the network", () => {
-  // T-S09: protocol-injection and over-long keys never reach the client.
+  // Protocol injection (a raw \r\n) and over-long keys never reach the client.
   it.each([
     ["CRLF injection", "x\r\nflush_all"],
     ["space", "a b"],

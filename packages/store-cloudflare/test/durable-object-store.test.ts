@@ -1,13 +1,13 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { describeStore } from "@tessera/store/conformance/vitest";
 import { describe, expect, it } from "vitest";
-import { FakeNamespace, FakeStorage } from "../test/fake-namespace.js";
 import {
   type DurableObjectNamespaceLike,
   DurableObjectStore,
   type DurableObjectStoreOptions,
   SessionStoreObject,
-} from "./index.js";
+} from "../src/index.js";
+import { FakeNamespace, FakeStorage } from "./fake-namespace.js";
 
 const KEY = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const later = () => Date.now() + 3_600_000;

@@ -1,9 +1,9 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import type { RedisExecutor } from "./executor.js";
-import { CommandTimeoutError } from "./lib/call.js";
-import { SCRIPTS } from "./lib/scripts.js";
-import { RedisStore } from "./redis-store.js";
+import type { RedisExecutor } from "../src/executor.js";
+import { CommandTimeoutError } from "../src/lib/call.js";
+import { SCRIPTS } from "../src/lib/scripts.js";
+import { RedisStore } from "../src/redis-store.js";
 
 // Unit tests over a scripted fake client: option validation, error mapping,
 // the NOSCRIPT fallback and the timeout race. The behaviour against Redis

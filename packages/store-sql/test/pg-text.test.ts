@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodePgText, encodePgText } from "./pg-text.js";
+import { decodePgText, encodePgText } from "../src/lib/pg-text.js";
 
 describe("PostgreSQL text escaping", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { StoreError } from "./errors.js";
-import { MAX_USER_ID_LENGTH } from "./limits.js";
-import { userIdProblem, validateUserId } from "./validate.js";
+import { StoreError } from "../src/errors.js";
+import { MAX_USER_ID_LENGTH } from "../src/limits.js";
+import { userIdProblem, validateUserId } from "../src/validate.js";
 
 describe("validateUserId", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import { FakeKv } from "../test/fake-kv.js";
-import { DenoKvStore, type DenoKvStoreOptions, type KvLike } from "./index.js";
+import { DenoKvStore, type DenoKvStoreOptions, type KvLike } from "../src/index.js";
+import { FakeKv } from "./fake-kv.js";
 
 const KEY = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const HOUR = 3_600_000;

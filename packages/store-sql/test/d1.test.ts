@@ -1,12 +1,12 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import { SqlStore } from "../sql-store.js";
 import {
   type D1DatabaseLike,
   type D1PreparedStatementLike,
   type D1ResultLike,
   d1Executor,
-} from "./d1.js";
+} from "../src/clients/d1.js";
+import { SqlStore } from "../src/sql-store.js";
 
 // The real D1 (miniflare's local D1 inside workerd) runs the conformance suite in
 // packages/store-cloudflare/test/workerd.test.ts; these fakes pin the binding's

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { StoreClosedError, StoreError, StoreUnavailableError, TesseraError } from "./errors.js";
+import {
+  StoreClosedError,
+  StoreError,
+  StoreUnavailableError,
+  TesseraError,
+} from "../src/errors.js";
 
 describe("store errors", () => {
   it("keeps code, name and cause", () => {

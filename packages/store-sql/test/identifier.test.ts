@@ -1,6 +1,6 @@
 import { StoreError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import { indexName, parseTableName, quoteTable } from "./identifier.js";
+import { indexName, parseTableName, quoteTable } from "../src/lib/identifier.js";
 
 describe("parseTableName", () => {
   it.each([
@@ -13,7 +13,7 @@ describe("parseTableName", () => {
     expect(quoteTable(parseTableName(table, dialect), dialect)).toBe(quoted);
   });
 
-  // T-S10 (SECURITY.md ST-05): identifiers cannot be bound, so anything but a
+  // Identifiers cannot be bound, so anything but a
   // plain identifier is refused at configuration time.
   it.each([
     ['sess"; DROP TABLE users; --', "postgres"],

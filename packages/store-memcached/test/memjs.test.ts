@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type MemjsClientLike, type MemjsResponse, memjsClient } from "./memjs.js";
+import { type MemjsClientLike, type MemjsResponse, memjsClient } from "../src/clients/memjs.js";
 
 interface Sent {
   key: string;

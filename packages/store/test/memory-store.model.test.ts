@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SetResult, StoreEntry, UserSession } from "./contract.js";
-import { MemoryStore } from "./memory-store.js";
+import type { SetResult, StoreEntry, UserSession } from "../src/contract.js";
+import { MemoryStore } from "../src/memory-store.js";
 
 /** The naive reference: full scans everywhere, an array for recency. Obviously right, slow. */
 class ReferenceStore {

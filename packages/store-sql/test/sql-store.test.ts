@@ -1,11 +1,11 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { recording } from "../test/helpers.js";
-import { betterSqlite3Executor } from "./clients/better-sqlite3.js";
-import type { SqlExecutor } from "./executor.js";
-import { schemaStatements } from "./schema.js";
-import { SqlStore, type SqlStoreOptions } from "./sql-store.js";
+import { betterSqlite3Executor } from "../src/clients/better-sqlite3.js";
+import type { SqlExecutor } from "../src/executor.js";
+import { schemaStatements } from "../src/schema.js";
+import { SqlStore, type SqlStoreOptions } from "../src/sql-store.js";
+import { recording } from "./helpers.js";
 
 const KEY = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const open: Database.Database[] = [];
@@ -79,7 +79,7 @@ describe("SqlStore options", () => {
 });
 
 describe("SqlStore statements", () => {
-  // T-S10: a hostile key never reaches SQL; a valid one travels only as a parameter.
+  // A hostile key never reaches SQL; a valid one travels only as a parameter.
   it("sends data only as bound parameters", async () => {
     const { executor } = memory();
     const spy = recording(executor);
@@ -117,12 +117,10 @@ describe("SqlStore statements", () => {
   it("reports an answered database error as ERR_STORE_BACKEND, not an outage", async () => {
     const { executor } = memory();
     const store = new SqlStore(executor, { table: "never_migrated" });
-    let caught: unknown;
-    try {
-      await store.get(KEY);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await store.get(KEY).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(StoreError.isInstance(caught) && caught.code).toBe("ERR_STORE_BACKEND");
     expect(StoreUnavailableError.isInstance(caught)).toBe(false);
     expect(String((caught as Error).cause)).toContain("no such table");
@@ -133,12 +131,10 @@ describe("SqlStore statements", () => {
     const store = new SqlStore(executor);
     await store.migrate();
     db.close();
-    let caught: unknown;
-    try {
-      await store.get(KEY);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await store.get(KEY).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(StoreUnavailableError.isInstance(caught)).toBe(true);
     expect((caught as Error).cause).toBeInstanceOf(Error);
   });
@@ -153,12 +149,10 @@ describe("SqlStore statements", () => {
       },
     };
     const store = new SqlStore(slow, { queryTimeout: 0.02 });
-    let caught: unknown;
-    try {
-      await store.get(KEY);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await store.get(KEY).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(StoreUnavailableError.isInstance(caught)).toBe(true);
   });
 });

@@ -1,13 +1,13 @@
 import { StoreError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import type { SqlExecutor } from "../executor.js";
-import { SqlStore } from "../sql-store.js";
-import { type BunSqliteDatabase, bunSqliteExecutor } from "./bun-sqlite.js";
+import { type BunSqliteDatabase, bunSqliteExecutor } from "../src/clients/bun-sqlite.js";
 import {
   type NodeSqliteDatabase,
   type NodeSqliteStatement,
   nodeSqliteExecutor,
-} from "./node-sqlite.js";
+} from "../src/clients/node-sqlite.js";
+import type { SqlExecutor } from "../src/executor.js";
+import { SqlStore } from "../src/sql-store.js";
 
 // The real node:sqlite and bun:sqlite run in test/builtin-sqlite.test.ts; these
 // fakes pin what the machine's Node can check: argument checks and the

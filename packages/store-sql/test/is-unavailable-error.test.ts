@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isUnavailableError } from "./is-unavailable-error.js";
+import { isUnavailableError } from "../src/is-unavailable-error.js";
 
 function err(message: string, fields: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), fields);

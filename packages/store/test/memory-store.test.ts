@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { StoreError } from "./errors.js";
-import { ExpiryHeap } from "./lib/expiry-heap.js";
-import { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+import { StoreError } from "../src/errors.js";
+import { ExpiryHeap } from "../src/lib/expiry-heap.js";
+import { MemoryStore, type MemoryStoreOptions } from "../src/memory-store.js";
 
 const K = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const stores: MemoryStore[] = [];
@@ -99,7 +99,7 @@ describe("MemoryStore with an injected clock", () => {
   });
 });
 
-describe("MemoryStore bounds (T-S16)", () => {
+describe("MemoryStore bounds: LRU over maxEntries, sweep of expired entries", () => {
   it("maxEntries 10,000: inserting 20,000 keeps at most 10,000, evicting the least recently used", async () => {
     let now = 0;
     const store = make({ maxEntries: 10_000, now: () => now });

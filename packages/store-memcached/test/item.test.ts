@@ -6,7 +6,7 @@ import {
   encodeIndexItem,
   encodeSessionItem,
   utf8Length,
-} from "./item.js";
+} from "../src/lib/item.js";
 
 const enc = new TextEncoder();
 

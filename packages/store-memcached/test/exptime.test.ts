@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_RELATIVE_EXPTIME, toExptime } from "./exptime.js";
+import { MAX_RELATIVE_EXPTIME, toExptime } from "../src/lib/exptime.js";
 
 const NOW = 1_790_000_000_000; // a fixed instant in 2026, epoch ms
 const DAY = 86_400_000;
@@ -17,7 +17,7 @@ describe("toExptime", () => {
     expect(toExptime(NOW + ahead, NOW)).toBe(expected);
   });
 
-  // T-S05 regression: a 60-day TTL sent as relative 5184000 is read by memcached
+  // Regression: a 60-day TTL sent as relative 5184000 is read by memcached
   // as a Unix time in 1970, so the item would die at once.
   it("sends an absolute Unix time beyond 30 days (60 days -> now + 5,184,000 s)", () => {
     const exptime = toExptime(NOW + 60 * DAY, NOW);
