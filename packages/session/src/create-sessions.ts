@@ -240,13 +240,19 @@ export function createSessions<
 
     commitHeaders,
 
-    listUserSessions: (userId) => backend.listUserSessions(ctx, userId),
+    async listUserSessions(userId) {
+      return backend.listUserSessions(ctx, userId);
+    },
 
-    revokeUser: (userId, revokeOptions = {}) =>
-      backend.revokeUser(ctx, userId, revokeOptions.except),
+    // Async like the rest: a bad argument rejects rather than throwing synchronously.
+    async revokeUser(userId, revokeOptions = {}) {
+      return backend.revokeUser(ctx, userId, revokeOptions.except);
+    },
 
     retryPending: () => pending.flush(),
 
-    revokeUserSession: (userId, id) => backend.revokeUserSession(ctx, userId, id),
+    async revokeUserSession(userId, id) {
+      return backend.revokeUserSession(ctx, userId, id);
+    },
   };
 }
