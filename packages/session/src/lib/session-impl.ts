@@ -29,9 +29,7 @@ function committedError(): SessionError {
  * Whether the session is new is not a state: `version === 0` means nothing
  * is stored (or sealed) under the current token yet, as for a session that
  * `load` made up, or one `regenerate`/`login`/`elevate` moved to a new token.
- * The commit closes the session synchronously, before its first await: a
- * change made while the write is in flight could reach neither the store
- * nor the cookie.
+ * `commitHeaders` moves the state before its first await.
  */
 export type SessionState = "open" | "loggedOut" | "committed" | "loggedOutCommitted" | "gone";
 
