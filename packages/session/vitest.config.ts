@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "session", include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+  test: { name: "session", include: ["test/**/*.test.ts"] },
 });

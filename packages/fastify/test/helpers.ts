@@ -26,7 +26,7 @@ export function makeSessions(options: Partial<SessionsOptions> = {}) {
     keys,
     store: new MemoryStore(),
     ...options,
-  });
+  } as SessionsOptions);
 }
 
 /** MemoryStore behind the kit's `down` and `conflict` switches; its outage names a host. */

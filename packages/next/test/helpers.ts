@@ -50,7 +50,7 @@ export function setup(
     store,
     now: time.now,
     ...options,
-  });
+  } as SessionsOptions);
   const request = new RequestScopeFake();
   const next = bindNextSessions(sessions, nextOptions, request.scope);
   return { time, memory, calls, sessions, request, next };

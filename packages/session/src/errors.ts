@@ -1,3 +1,4 @@
+import { TesseraError } from "@tessera/store";
 import { httpFailure } from "./http-failure.js";
 
 /**
@@ -22,12 +23,11 @@ export type SessionErrorCode =
   | "ERR_SESSION_LIMIT"
   | "ERR_SESSION_COMMITTED";
 
-const BRAND = Symbol.for("@tessera/session/SessionError");
-
 /**
- * The one error class of `@tessera/session`. Check `code`, never the message.
- * `SessionError.isInstance` works across duplicate copies of the package
- * (the dual ESM/CommonJS hazard), where `instanceof` would not.
+ * The one error class of `@tessera/session`, a `TesseraError` from
+ * `@tessera/store`. Check `code`, never the message. `SessionError.isInstance`
+ * works across duplicate copies of the package (the dual ESM/CommonJS
+ * hazard), where `instanceof` would not.
  *
  * @example
  * ```ts
@@ -41,15 +41,13 @@ const BRAND = Symbol.for("@tessera/session/SessionError");
  * }
  * ```
  */
-export class SessionError extends Error {
-  /** Stable machine-readable code, `ERR_SESSION_*`. */
-  readonly code: SessionErrorCode;
-  readonly [BRAND] = true;
+export class SessionError extends TesseraError<SessionErrorCode> {
+  /** `isInstance` is true for Tessera errors whose code starts with this. */
+  static override readonly codePrefix: string = "ERR_SESSION_";
 
   constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = "SessionError";
-    this.code = code;
   }
 
   /**
@@ -91,21 +89,5 @@ export class SessionError extends Error {
    */
   get headers(): Readonly<Record<string, string>> | undefined {
     return httpFailure(this)?.headers;
-  }
-
-  /**
-   * True when `value` is a `SessionError` from any copy of this package.
-   *
-   * @example
-   * ```ts
-   * if (SessionError.isInstance(error)) console.log(error.code);
-   * ```
-   */
-  static isInstance(value: unknown): value is SessionError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as { [BRAND]?: unknown })[BRAND] === true
-    );
   }
 }

@@ -2,16 +2,16 @@
  * Why `load` returned a fresh session instead of the one the cookie named.
  * - `bad_signature`: the MAC or seal did not verify (tampered, or a removed key).
  * - `malformed`: wrong length/alphabet, undecodable record, or a record from the future.
- * - `unknown_id`: well-formed and correctly signed, but no such entry (SID-05).
- * - `expired_idle` / `expired_absolute`: server-side timeouts (LC-02, LC-03).
+ * - `unknown_id`: well-formed and correctly signed, but no such entry (never adopted as a new session's id).
+ * - `expired_idle` / `expired_absolute`: server-side timeouts.
  * - `duplicate_cookie`: two values for the session cookie's name (which one is the user's cannot be told),
  *   or for one of its chunks, anywhere in the `Cookie` header.
  * - `header_too_large`: the `Cookie` header is longer than the session layer
  *   searches (`maxCookieSize` + 16 KiB), so a second copy of the session
  *   cookie could hide past that point; the first copy is never trusted alone.
  * - `revoked`: a stateless session denied by `revocationStore` (logout, or sealed before the user's `revokeUser`).
- * - `renewal_reuse`: a token replaced by renewal presented after its grace window (LC-05, T-D11).
- * - `binding_changed`: `binding: "revoke"` and the user-agent family or network changed (T-D21).
+ * - `renewal_reuse`: a token replaced by renewal presented after its grace window.
+ * - `binding_changed`: `binding: "revoke"` and the user-agent family or network changed.
  *
  * @example
  * ```ts
@@ -42,7 +42,7 @@ export type StoreOperation = "get" | "set" | "touch" | "delete" | "listByUser" |
 
 /**
  * Audit events. `session` is the SHA-256 store key (or, stateless, the hash of
- * the internal id): enough to correlate, never a usable token (SID-08, T-D23).
+ * the internal id): enough to correlate, never a usable token, so logs leak no session.
  *
  * @example
  * ```ts
@@ -69,7 +69,7 @@ export type SessionEvent =
       changed: Array<"userAgent" | "ip">;
     }
   | {
-      /** A token replaced by renewal was presented after its grace window (LC-05, T-D11): possible theft. */
+      /** A token replaced by renewal was presented after its grace window: possible theft. */
       type: "renewal_reuse";
       at: number;
       /** Store key of the old token. */
@@ -78,7 +78,7 @@ export type SessionEvent =
       current: string;
     }
   | {
-      /** `threshold` guessed ids (unknown, badly signed, malformed) from one IP within `window` seconds (T-D22). */
+      /** `threshold` guessed ids (unknown, badly signed, malformed) from one IP within `window` seconds. */
       type: "bruteforce";
       at: number;
       ip: string;

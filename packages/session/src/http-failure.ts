@@ -1,7 +1,7 @@
 /**
  * How a session failure that the request cannot fix answers over HTTP.
  * `"store_unavailable"`: the store could not be reached (503, retry later;
- * never a fresh session that would later overwrite real data, ERR-02).
+ * never a fresh session that would later overwrite real data: fail closed).
  * `"conflict"`: the commit still conflicted after the manager's merge retries
  * (409; nothing was stored, the client may retry).
  * `"reauth_required"`: `requireFresh` (step-up) or `elevate` refused because
@@ -78,7 +78,8 @@ const TEXT: Record<HttpFailure["status"], string> = {
 
 /**
  * The plain-text Response for an {@link HttpFailure}: nothing from the error
- * itself (store hosts, keys) reaches the client (T-A13).
+ * itself (store hosts, keys) reaches the client (OWASP Error Handling:
+ * no internal details in responses).
  *
  * @example
  * ```ts

@@ -19,7 +19,14 @@ export type {
 } from "./events.js";
 export type { HttpFailure } from "./http-failure.js";
 export { failureResponse, httpFailure } from "./http-failure.js";
-export type { BruteforceOptions, SessionCookieOptions, SessionsOptions } from "./options.js";
+export type {
+  BruteforceOptions,
+  SealedSessionsOptions,
+  SessionCookieOptions,
+  SessionsBaseOptions,
+  SessionsOptions,
+  StoredSessionsOptions,
+} from "./options.js";
 export type { ResponseFacts, SessionResponse } from "./respond.js";
 export { commitsOn, respond, responseHeaders, varyWithCookie } from "./respond.js";
 export type {

@@ -3,7 +3,9 @@ import type { SessionStore } from "@tessera/store";
 import type { BruteforceInfo, SessionEventListener } from "./events.js";
 
 /**
- * Brute-force detection settings (T-D22, DET-01).
+ * Brute-force detection settings: guessed session ids are counted per IP
+ * and reported, never blocked here (OWASP Session Management, "Session ID
+ * Guessing and Brute Force Detection").
  *
  * @example
  * ```ts
@@ -20,7 +22,8 @@ export interface BruteforceOptions {
 }
 
 /**
- * The session cookie. Defaults follow CK-01: `__Host-sid`, `HttpOnly`,
+ * The session cookie. Defaults are the safest attributes a session cookie
+ * can have (RFC 6265bis §4.1.3): `__Host-sid`, `HttpOnly`,
  * `Secure`, `SameSite=Lax`, `Path=/`, no `Domain`, no `Max-Age`.
  *
  * @example
@@ -30,7 +33,8 @@ export interface BruteforceOptions {
  */
 export interface SessionCookieOptions {
   /**
-   * Cookie name. Generic on purpose (SID-04): no framework fingerprint.
+   * Cookie name. Generic on purpose: it names no framework an attacker
+   * could fingerprint (OWASP Session Management, "Session ID Name Fingerprinting").
    * @default "__Host-sid"
    */
   name?: string;
@@ -56,7 +60,7 @@ export interface SessionCookieOptions {
   domain?: string;
   /**
    * `Secure` attribute. Only `true` is accepted on its own: `false` is a
-   * startup error (T-A02) unless {@link insecureDevelopmentOnly} is also set.
+   * startup error (a session cookie must never travel over plain HTTP) unless {@link insecureDevelopmentOnly} is also set.
    * Browsers treat `http://localhost` as a secure context, so Secure cookies
    * work in local development (SECURITY decision 5).
    * @default true
@@ -74,38 +78,18 @@ export interface SessionCookieOptions {
 }
 
 /**
- * Options of {@link createSessions}. Durations are seconds.
+ * Options both modes share. Durations are seconds. `createSessions` takes
+ * {@link SessionsOptions}: these plus either a `store` ({@link StoredSessionsOptions})
+ * or none ({@link SealedSessionsOptions}).
  *
  * @example
  * ```ts
- * const options: SessionsOptions = {
- *   keys: createKeyring([{ id: "2026-11", secret }]),
- *   store: new MemoryStore(),
- *   idleTimeout: 900,
- * };
+ * const common: SessionsBaseOptions = { keys: createKeyring([{ id: "2026-11", secret }]), idleTimeout: 900 };
  * ```
  */
-export interface SessionsOptions {
+export interface SessionsBaseOptions {
   /** Keyring from `@tessera/signing`: signs session cookies, seals stateless sessions, derives CSRF tokens. */
   keys: Keyring;
-  /**
-   * Where sessions live. Omit for stateless mode: the record is sealed
-   * (JWE dir + A256GCM) into the cookie itself and logout only clears the
-   * cookie (SECURITY decision 4).
-   */
-  store?: SessionStore;
-  /**
-   * Stateless mode only: a small store that makes logout revoke on the
-   * server (SECURITY decision 4, SL-03, T-D29). `logout()` denies the sealed
-   * session's id until its absolute deadline and returns
-   * `{ serverSideRevoked: true }`; `revokeUser(userId)` sets a per-user
-   * `notBefore` that refuses every cookie whose login (or `except` keep) is
-   * older, however recently it was re-sealed. Costs one or two store reads
-   * per request, and again on a commit that re-seals a loaded session. Without it, logout only clears the cookie and a
-   * stolen copy stays valid until it expires (`serverSideRevoked: false`).
-   * @default undefined (off)
-   */
-  revocationStore?: SessionStore;
   /** The session cookie; see {@link SessionCookieOptions}. */
   cookie?: SessionCookieOptions;
   /**
@@ -136,7 +120,8 @@ export interface SessionsOptions {
   maxRetries?: number;
   /**
    * Largest serialized record, UTF-8 bytes; larger commits throw
-   * `ERR_SESSION_TOO_LARGE` before any store call (ST-06).
+   * `ERR_SESSION_TOO_LARGE` before any store call, so one session cannot
+   * fill the store.
    * @default 65536
    */
   maxSize?: number;
@@ -159,29 +144,19 @@ export interface SessionsOptions {
   /**
    * Deepest nesting of objects/arrays in session data (and flash); deeper
    * commits throw `ERR_SESSION_TOO_DEEP` before any store call, and a stored
-   * record nested deeper is refused as `malformed` on load (ST-06, T-S11).
+   * record nested deeper is refused as `malformed` on load, so neither
+   * writing nor parsing can exhaust the stack.
    * @default 32
    */
   maxDepth?: number;
   /**
-   * Seal stored values with the keyring (AAD bound to the store key, ST-02)
-   * so a store dump reveals no session data. Costs one AES-GCM per load and write.
-   * @default false
-   */
-  encryptAtRest?: boolean;
-  /**
    * Store and send a cookie for sessions that hold no data (`express-session`'s
    * `saveUninitialized`). Off, a session is created lazily on its first write
-   * or an explicit `session.persist()` (LC-10).
+   * or an explicit `session.persist()`, so anonymous visitors cost no store
+   * entry and get no cookie.
    * @default false
    */
   saveUninitialized?: boolean;
-  /**
-   * Most concurrent sessions of one user (LC-08), enforced at `login`. Needs a
-   * store with the per-user index. Concurrent logins may briefly exceed it.
-   * @default undefined (unlimited)
-   */
-  maxSessionsPerUser?: number;
   /**
    * At the limit: `"evict_oldest"` deletes the least recently active sessions
    * (by store expiry); `"reject"` makes `login` throw `ERR_SESSION_LIMIT`.
@@ -191,7 +166,7 @@ export interface SessionsOptions {
   /**
    * After `logout()`/`destroy()`, `commitHeaders` (and `withSessions`)
    * add `Clear-Site-Data: "cache", "cookies", "storage"` so the browser drops
-   * cached pages, every cookie and the storage of this origin (LC-06, T-D12).
+   * cached pages, every cookie and the storage of this origin (W3C Clear-Site-Data).
    * Note: "cookies" clears all cookies of the site, not only the session's.
    * @default false
    */
@@ -200,7 +175,8 @@ export interface SessionsOptions {
    * What happens when a stored session is loaded with a different user-agent
    * family (browser and platform, versions ignored) or a different network
    * (IPv4 /16, IPv6 /48) than recorded, from the `meta` passed to `load`
-   * (T-D21, DET-01). `"log"` emits `binding_changed` and keeps the session;
+   * (OWASP Session Management, "Binding the Session ID to Other User
+   * Properties"). `"log"` emits `binding_changed` and keeps the session;
    * `"revoke"` also deletes it and returns a fresh session rejected with
    * `binding_changed`; `"off"` does neither. Stateful mode only (sealed
    * cookies carry no metadata).
@@ -210,31 +186,14 @@ export interface SessionsOptions {
   /**
    * Brute-force detection: `threshold` unknown, badly signed or malformed
    * session ids from one IP (the `ip` passed to `load`) within `window`
-   * seconds emit one `bruteforce` event per window and call `onBruteforce`
-   * (T-D22). Detection only; blocking is the hook's or the adapter's job.
+   * seconds emit one `bruteforce` event per window and call `onBruteforce`.
+   * Detection only; blocking is the hook's or the adapter's job.
    * Memory is bounded by `maxTracked`. `false` turns it off.
    * @default { threshold: 100, window: 60, maxTracked: 1000 } (on: it only observes)
    */
   bruteforce?: BruteforceOptions | false;
   /** Called once per window when an IP crosses the brute-force threshold; errors are swallowed. */
   onBruteforce?: (info: BruteforceInfo) => void;
-  /**
-   * Where the session token travels (SID-07, T-D26). `"cookie"`: only the
-   * `Cookie` header is read. `"authorization"`: only `Authorization: Bearer
-   * <token>` is read (never a URL, body or custom header; SECURITY decision 6),
-   * no cookie is ever set, and the token to hand to the client is
-   * `session.bearerToken` / `commitHeaders(...).token`. Needs a store.
-   * @default "cookie"
-   */
-  tokenMode?: "cookie" | "authorization";
-  /**
-   * Renewal timeout (LC-05, T-D11), seconds: a session whose token is older
-   * than this gets a new token on commit (data, user and deadlines kept). The
-   * old token keeps working for `renewGrace` seconds, only to learn the new
-   * one; after that it is rejected (`renewal_reuse`). Needs a store.
-   * @default undefined (off)
-   */
-  renewAfter?: number;
   /**
    * Grace window of a renewed token, seconds: concurrent requests that still
    * carry it get the current session and the new cookie.
@@ -255,3 +214,109 @@ export interface SessionsOptions {
   /** Audit events; see {@link SessionEvent}. Exceptions thrown by the listener are swallowed. */
   onEvent?: SessionEventListener;
 }
+
+/**
+ * Stored mode: the session record lives in `store` and the cookie (or bearer
+ * token) carries only a signed random id.
+ *
+ * @example
+ * ```ts
+ * const options: StoredSessionsOptions = {
+ *   keys: createKeyring([{ id: "2026-11", secret }]),
+ *   store: new MemoryStore(),
+ *   idleTimeout: 900,
+ * };
+ * ```
+ */
+export interface StoredSessionsOptions extends SessionsBaseOptions {
+  /**
+   * Where sessions live. Omit for stateless mode: the record is sealed
+   * (JWE dir + A256GCM) into the cookie itself and logout only clears the
+   * cookie (SECURITY decision 4).
+   */
+  store: SessionStore;
+  /**
+   * Seal stored values with the keyring (AAD bound to the store key, so a
+   * value copied under another key does not open)
+   * so a store dump reveals no session data. Costs one AES-GCM per load and write.
+   * @default false
+   */
+  encryptAtRest?: boolean;
+  /**
+   * Most concurrent sessions of one user, enforced at `login`. Needs a
+   * store with the per-user index. Concurrent logins may briefly exceed it.
+   * @default undefined (unlimited)
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * Where the session token travels: one place only, never both (RFC 6750
+   * §2 for the header). `"cookie"`: only the
+   * `Cookie` header is read. `"authorization"`: only `Authorization: Bearer
+   * <token>` is read (never a URL, body or custom header; SECURITY decision 6),
+   * no cookie is ever set, and the token to hand to the client is
+   * `session.bearerToken` / `commitHeaders(...).token`. Needs a store.
+   * @default "cookie"
+   */
+  tokenMode?: "cookie" | "authorization";
+  /**
+   * Renewal timeout (OWASP Session Management, "Renewal Timeout"), seconds: a session whose token is older
+   * than this gets a new token on commit (data, user and deadlines kept). The
+   * old token keeps working for `renewGrace` seconds, only to learn the new
+   * one; after that it is rejected (`renewal_reuse`). Needs a store.
+   * @default undefined (off)
+   */
+  renewAfter?: number;
+  /** Sealed mode only: with a store, logout deletes the entry. */
+  revocationStore?: undefined;
+}
+
+/**
+ * Sealed mode (no `store`): the record is sealed into the cookie itself. The
+ * options that need server state are typed out, and `createSessions` refuses
+ * them at startup too (`ERR_SESSION_INVALID_OPTION`) for callers without types.
+ *
+ * @example
+ * ```ts
+ * const options: SealedSessionsOptions = { keys: createKeyring([{ id: "2026-11", secret }]) };
+ * ```
+ */
+export interface SealedSessionsOptions extends SessionsBaseOptions {
+  /** Absent: sessions are sealed into the cookie. */
+  store?: undefined;
+  /**
+   * Stateless mode only: a small store that makes logout revoke on the
+   * server (SECURITY decision 4). `logout()` denies the sealed
+   * session's id until its absolute deadline and returns
+   * `{ serverSideRevoked: true }`; `revokeUser(userId)` sets a per-user
+   * `notBefore` that refuses every cookie whose login (or `except` keep) is
+   * older, however recently it was re-sealed. Costs one or two store reads
+   * per request, and again on a commit that re-seals a loaded session. Without it, logout only clears the cookie and a
+   * stolen copy stays valid until it expires (`serverSideRevoked: false`).
+   * @default undefined (off)
+   */
+  revocationStore?: SessionStore;
+  /** Stored mode only: a sealed cookie is always encrypted. */
+  encryptAtRest?: false;
+  /** Stored mode only: sealed sessions cannot be counted per user. */
+  maxSessionsPerUser?: undefined;
+  /** Stored mode only: a sealed session is a cookie. */
+  tokenMode?: "cookie";
+  /** Stored mode only: a sealed cookie has no server state to forward. */
+  renewAfter?: undefined;
+}
+
+/**
+ * Options of {@link createSessions}: with a `store` (stored mode) or without
+ * (sealed mode). An option that only one mode supports is a type error in the
+ * other, and is refused at startup as well.
+ *
+ * @example
+ * ```ts
+ * const options: SessionsOptions = {
+ *   keys: createKeyring([{ id: "2026-11", secret }]),
+ *   store: new MemoryStore(),
+ *   idleTimeout: 900,
+ * };
+ * ```
+ */
+export type SessionsOptions = StoredSessionsOptions | SealedSessionsOptions;

@@ -23,7 +23,7 @@ export type SessionKey<Data> = keyof Data & string;
 /**
  * Result of `destroy()`/`logout()`. `serverSideRevoked` is `false` in stateless
  * mode: only the cookie is cleared and a stolen copy stays valid until its
- * expiry (SECURITY decision 4, T-D29).
+ * expiry (SECURITY decision 4).
  *
  * @example
  * ```ts
@@ -45,7 +45,7 @@ export interface DestroyResult {
 export interface LoginOptions<Data> {
   /**
    * Keys of the pre-login session kept across login; everything else is
-   * dropped (T-D30). When the same user logs in again (step-up), all data is
+   * dropped, so one user's data never leaks into another's session. When the same user logs in again (step-up), all data is
    * kept and this option is ignored.
    * @default [] (nothing carried over from an anonymous or another user's session)
    */
@@ -198,7 +198,8 @@ export interface Session<Data extends object = SessionData, Flash extends object
    */
   toJSON(): Partial<Data>;
   /**
-   * Stores and sends the session even while it holds no data (LC-10 lazy creation opt-out).
+   * Stores and sends the session even while it holds no data (sessions are
+   * otherwise created lazily, on their first write).
    * @example
    * ```ts
    * session.persist();
@@ -241,7 +242,8 @@ export interface Session<Data extends object = SessionData, Flash extends object
 
   /**
    * New token, same data; the old store entry is deleted now (fixation
-   * defence, LC-01). The new cookie is sent by commit.
+   * defence: OWASP Session Management, "Renew the Session ID After Any
+   * Privilege Level Change"). The new cookie is sent by commit.
    * @example
    * ```ts
    * await session.regenerate();
@@ -265,7 +267,7 @@ export interface Session<Data extends object = SessionData, Flash extends object
    * Privilege change without re-authentication (role granted, password or
    * factor changed, account recovered): a new token, the old entry deleted now,
    * data, `userId`, `createdAt` and `authTime` kept, so the absolute timeout and
-   * freshness still run from the last real login (LC-01, T-D06). Use `login`
+   * freshness still run from the last real login. Use `login`
    * when the user just proved who they are. Throws `ERR_SESSION_REAUTH_REQUIRED`
    * on a session with no user.
    * @example
@@ -276,7 +278,8 @@ export interface Session<Data extends object = SessionData, Flash extends object
    */
   elevate(): Promise<void>;
   /**
-   * Same as `destroy`: deletes the entry first (LC-06), then commit emits a
+   * Same as `destroy`: deletes the entry first (the server forgets the
+   * session before the browser does), then commit emits a
    * cookie that clears it (chunks included).
    * @example
    * ```ts
@@ -304,7 +307,8 @@ export interface Session<Data extends object = SessionData, Flash extends object
    */
   isFresh(maxAge: number): boolean;
   /**
-   * Throws `SessionError` `ERR_SESSION_REAUTH_REQUIRED` unless `isFresh(maxAge)` (LC-09).
+   * Throws `SessionError` `ERR_SESSION_REAUTH_REQUIRED` unless `isFresh(maxAge)`:
+   * sensitive actions ask for a recent login (OWASP ASVS V3.7).
    * @example
    * ```ts
    * session.requireFresh(300);

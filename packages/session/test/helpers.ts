@@ -3,10 +3,16 @@ import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore, type SessionStore } from "@tessera/store";
 import {
   createSessions,
+  type SealedSessionsOptions,
   SessionError,
   type SessionEvent,
   type SessionsOptions,
+  type StoredSessionsOptions,
 } from "../src/index.js";
+
+/** Options of either mode at once: `setup` picks the mode, `createSessions` refuses a bad mix. */
+export type AnyModeOptions = Omit<StoredSessionsOptions, "revocationStore"> &
+  Pick<SealedSessionsOptions, "revocationStore">;
 
 export const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 export const SEC = 1000;
@@ -92,7 +98,7 @@ export interface Data extends Record<string, unknown> {
  * drift into its past as the calendar moves on.
  */
 export function setup(
-  options: Partial<SessionsOptions> = {},
+  options: Partial<AnyModeOptions> = {},
   stateless = false,
   storeLagMs = 0,
   c = clock(),
@@ -106,7 +112,7 @@ export function setup(
     now: c.now,
     onEvent: (e) => events.push(e),
     ...options,
-  });
+  } as SessionsOptions);
   const jar = new Jar();
   /** One request: load from the jar, run `fn`, commit into the jar. */
   async function request<R>(

@@ -24,6 +24,7 @@ export {
   type SecretKeyInput,
 } from "./keyring.js";
 export { isToken, randomToken } from "./random-token.js";
+export { type BearerRead, readBearerToken } from "./read-bearer-token.js";
 export { type SealOptions, seal } from "./seal.js";
 export { type SignOptions, type SignPurpose, sign } from "./sign.js";
 export { type JwtAlgorithm, type SignJwtOptions, signJwt } from "./sign-jwt.js";

@@ -25,7 +25,7 @@ export async function startFixture(
       events.push(event);
     },
     ...options,
-  });
+  } as SessionsOptions);
   const app = await startApp(kind, sessions);
   return { app, sessions, events, close: () => app.close() };
 }

@@ -1,6 +1,6 @@
 import type { SessionMeta } from "./record.js";
 
-/** What a binding check compares (DET-01, T-D21). */
+/** What a binding check compares: the user-agent family and the network, never exact values. */
 export type BindingChange = "userAgent" | "ip";
 
 const UNCHANGED: readonly BindingChange[] = Object.freeze([]);

@@ -1,6 +1,6 @@
 import type { RejectReason } from "../events.js";
 
-/** Resolved brute-force detection settings (T-D22). */
+/** Resolved brute-force detection settings. */
 export interface BruteforceSettings {
   threshold: number;
   windowMs: number;
@@ -25,7 +25,7 @@ interface Counter {
  * Per-IP fixed-window counters of guessed session ids. Memory is bounded by
  * `maxTracked`: a Map kept in recency order (delete + set on every hit) loses
  * its least recently seen IP first, so a flood of spoofed sources costs at
- * most `maxTracked` small entries (DOS-01).
+ * most `maxTracked` small entries: memory stays bounded under attack.
  */
 export class BruteforceDetector {
   private readonly counters = new Map<string, Counter>();

@@ -37,7 +37,7 @@ export function applyChanges(target: Bag, changes: Map<string, Change>): void {
  * Rebuilds this request's write on top of the record another request stored
  * meanwhile. Only application keys this request touched are re-applied;
  * `userId`, `authTime` and `createdAt` come from the stored record, so a merge
- * never loses or reverts them (SECURITY decision 3, ST-10).
+ * never loses or reverts them (SECURITY decision 3).
  */
 export function mergeInto(
   stored: SessionRecord,

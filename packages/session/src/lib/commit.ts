@@ -1,20 +1,17 @@
-import type { SetResult } from "@tessera/store";
+import type { SessionStore } from "@tessera/store";
 import { SessionError } from "../errors.js";
-import type { SessionData } from "../session.js";
+import type { AnySession } from "./backend.js";
 import { mergeInto, NO_CHANGES } from "./changes.js";
 import type { Context } from "./context.js";
-import { absoluteDeadline, effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
+import { effectiveLastSeen, expiresAt, maxAgeSeconds } from "./expiry.js";
+import type { SessionRecord } from "./record.js";
 import { isForward, openForward, renew, renewalDue } from "./renewal.js";
-import { isRevoked } from "./revocation.js";
-import type { SessionImpl } from "./session-impl.js";
-import { clearSetCookies, sealedSetCookies } from "./set-cookie.js";
-import { reportStoreError } from "./store-call.js";
-import { encodeChecked, fromStored, isStoreEntry, toStored } from "./stored.js";
-
-type AnySession = SessionImpl<SessionData, SessionData>;
+import { clearSetCookies } from "./set-cookie.js";
+import { storeCall } from "./store-call.js";
+import { fromStored, isStoreEntry, toStored } from "./stored.js";
 
 /** The session's own "keep me signed in" choice, else the `cookie.persistent` option. */
-function persistentCookie(ctx: Context, s: AnySession): boolean {
+export function persistentCookie(ctx: Context, s: AnySession): boolean {
   return s.record.persistent ?? ctx.cookie.persistent;
 }
 
@@ -23,20 +20,6 @@ function cookieFor(ctx: Context, s: AnySession, deadline: number, now: number): 
   // The cookie this request arrived with, when it already is what signing would produce.
   const signed = s.signedFor === s.token && s.signed !== undefined ? s.signed : undefined;
   return ctx.writeSessionCookie(signed ?? ctx.crypto.signToken(s.token!), maxAge);
-}
-
-async function storeCall<T>(
-  ctx: Context,
-  operation: "get" | "set" | "touch",
-  key: string,
-  call: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    reportStoreError(ctx, operation, error, key);
-    throw error;
-  }
 }
 
 /** Backoff between merge retries: full jitter over 1 ms doubling, capped at 50 ms. */
@@ -57,56 +40,61 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, unit * ceiling));
 }
 
-function takeReissue(s: AnySession): boolean {
+export function takeReissue(s: AnySession): boolean {
   const reissue = s.reissue;
   s.reissue = false;
   return reissue;
 }
 
-function wanted(ctx: Context, s: AnySession): boolean {
+/** A new session is written only when it holds something, was asked to persist, or all are saved. */
+export function wanted(ctx: Context, s: AnySession): boolean {
   return s.hasContent() || s.persistRequested || ctx.saveUninitialized;
 }
 
-function nothingToStore(ctx: Context, s: AnySession): string[] {
+export function nothingToStore(ctx: Context, s: AnySession): string[] {
   // A rejected or abandoned cookie is dropped from the browser too.
   return s.hadCookie ? clearSetCookies(ctx.cookie, s.incoming) : [];
 }
 
-export function commitStateful(ctx: Context, s: AnySession): Promise<string[]> {
-  // No renewal configured: hand back the write's own promise, no extra layer.
-  if (ctx.renewAfterMs === undefined) return writeStateful(ctx, s);
-  return writeThenRenew(ctx, s);
+/** Replays this request's changes onto the record another request wrote meanwhile, at its version. */
+function mergeOwnChanges(s: AnySession, base: SessionRecord, version: number): void {
+  const meta = s.metaChanged ? s.record.meta : undefined;
+  s.record = mergeInto(base, s.changes, s.record.lastSeenAt, meta);
+  s.version = version;
 }
 
-async function writeThenRenew(ctx: Context, s: AnySession): Promise<string[]> {
-  const lines = await writeStateful(ctx, s);
+/** Stored mode's commit: create, merge-write or touch the entry, then renew the token when due. */
+export function commitStored(ctx: Context, store: SessionStore, s: AnySession): Promise<string[]> {
+  // No renewal configured: hand back the write's own promise, no extra layer.
+  if (ctx.renewAfterMs === undefined) return writeStored(ctx, store, s);
+  return writeThenRenew(ctx, store, s);
+}
+
+async function writeThenRenew(ctx: Context, store: SessionStore, s: AnySession): Promise<string[]> {
+  const lines = await writeStored(ctx, store, s);
   const now = ctx.now();
-  if (!renewalDue(ctx, s, now) || !(await renew(ctx, s, now))) return lines;
+  if (!renewalDue(ctx, s, now) || !(await renew(ctx, store, s, now))) return lines;
   s.reissue = false;
   return [cookieFor(ctx, s, s.storeExpiresAt!, now)];
 }
 
-async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
-  if (s.concurrentlyDestroyed) return [];
-  if (s.destroyed) return nothingToStore(ctx, s);
-  const store = ctx.store!;
+async function writeStored(ctx: Context, store: SessionStore, s: AnySession): Promise<string[]> {
+  // Found deleted by another request in an earlier commit: nothing more to write.
+  if (s.state === "gone") return [];
+  if (s.state === "loggedOutCommitted") return nothingToStore(ctx, s);
   const now = ctx.now();
-  if (s.fresh) {
+  if (s.version === 0) {
     if (!wanted(ctx, s)) return nothingToStore(ctx, s);
     const key = s.ensureIdentity();
     s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
     if (ctx.renewAfterMs !== undefined) s.record.issuedAt = now;
     const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
-    const stored = toStored(ctx, key, s.record, deadline, now);
+    const stored = toStored(ctx, key, s.record, { deadline, now });
     const value = typeof stored === "string" ? stored : await stored;
     const entry = { value, expiresAt: deadline, userId: s.record.userId };
-    let result: SetResult;
-    try {
-      result = await store.set(key, entry, { expectVersion: 0 });
-    } catch (error) {
-      reportStoreError(ctx, "set", error, key);
-      throw error;
-    }
+    const result = await storeCall(ctx, "set", key, () =>
+      store.set(key, entry, { expectVersion: 0 }),
+    );
     if (!result.ok || result.version === 0) {
       throw new SessionError(
         "ERR_SESSION_CONFLICT",
@@ -114,7 +102,6 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
       );
     }
     s.version = result.version;
-    s.fresh = false;
     s.changes = NO_CHANGES;
     s.metaChanged = false;
     s.storeExpiresAt = deadline;
@@ -127,21 +114,17 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
     s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
     for (let attempt = 0; ; attempt++) {
       const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
-      const encoded = toStored(ctx, key, s.record, deadline, now);
+      const encoded = toStored(ctx, key, s.record, { deadline, now });
       const value = typeof encoded === "string" ? encoded : await encoded;
       const entry = { value, expiresAt: deadline, userId: s.record.userId };
-      // Inline rather than through storeCall: one closure and one promise layer less per write.
-      let result: SetResult;
-      try {
-        result = await store.set(key, entry, { expectVersion: s.version });
-      } catch (error) {
-        reportStoreError(ctx, "set", error, key);
-        throw error;
-      }
+      const expectVersion = s.version;
+      const result = await storeCall(ctx, "set", key, () =>
+        store.set(key, entry, { expectVersion }),
+      );
       if (result.ok) {
         if (result.version === 0) {
           // The store dropped an entry whose deadline had passed: the session ended.
-          s.concurrentlyDestroyed = true;
+          s.state = "gone";
           return clearSetCookies(ctx.cookie, s.incoming);
         }
         s.version = result.version;
@@ -162,7 +145,7 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
       // An entry without the contract's shape reads as gone (never merged into or rewritten).
       const current = isStoreEntry(answer) ? answer : null;
       if (current !== null && isForward(current.value)) {
-        // Another request renewed the token meanwhile: follow it, keep our changes (LC-05).
+        // Another request renewed the token meanwhile: follow it, keep our changes.
         const fwd = await openForward(ctx, key, current.value, now);
         if (fwd !== null && now < fwd.graceEnd) {
           const nextKey = ctx.crypto.hashToken(fwd.token);
@@ -177,31 +160,19 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
             s.key = key = nextKey;
             s.tokenChanged = true;
             s.reissue = true;
-            s.record = mergeInto(
-              record,
-              s.changes,
-              s.record.lastSeenAt,
-              s.metaChanged ? s.record.meta : undefined,
-            );
-            s.version = next.version;
+            mergeOwnChanges(s, record, next.version);
             continue;
           }
         }
       }
       const stored = current === null ? null : await fromStored(ctx, key, current.value, now);
       if (current === null || stored === null) {
-        // Destroyed by another request (logout): never resurrect it (LC-11, T-D19).
-        s.concurrentlyDestroyed = true;
+        // Destroyed by another request (logout): never resurrect it by writing it back.
+        s.state = "gone";
         ctx.emit({ type: "destroyed", at: now, session: key, reason: "concurrent_destroy" });
         return [];
       }
-      s.record = mergeInto(
-        stored,
-        s.changes,
-        s.record.lastSeenAt,
-        s.metaChanged ? s.record.meta : undefined,
-      );
-      s.version = current.version;
+      mergeOwnChanges(s, stored, current.version);
     }
   }
 
@@ -215,51 +186,4 @@ async function writeStateful(ctx: Context, s: AnySession): Promise<string[]> {
   await storeCall(ctx, "touch", key, () => store.touch(key, deadline));
   s.storeExpiresAt = deadline;
   return persistentCookie(ctx, s) || takeReissue(s) ? [cookieFor(ctx, s, deadline, now)] : [];
-}
-
-/**
- * Stateless with `revocationStore`: is the session about to be re-sealed
- * revoked by now? Load checked it, but a `revokeUser` or logout may have
- * landed while the request ran. A new anonymous session has nothing to
- * revoke and costs no read; a store outage rejects (fail closed).
- */
-function revokedMeanwhile(ctx: Context, s: AnySession): boolean | Promise<boolean> {
-  if (ctx.revocationStore === undefined || s.record.sid === undefined) return false;
-  if (s.fresh && s.record.userId === undefined) return false;
-  return isRevoked(ctx, s.record);
-}
-
-export async function commitStateless(ctx: Context, s: AnySession): Promise<string[]> {
-  if (s.destroyed || s.concurrentlyDestroyed) return nothingToStore(ctx, s);
-  const now = ctx.now();
-  if (s.fresh && !wanted(ctx, s)) return nothingToStore(ctx, s);
-  const due = now - s.record.lastSeenAt >= ctx.timeouts.touchAfterMs;
-  if (!s.fresh && !s.isDirty() && !due && !takeReissue(s)) return [];
-  const revoked = revokedMeanwhile(ctx, s);
-  // No extra await on the common path (no revocation store, or a new anonymous session).
-  if (revoked !== false && (await revoked)) {
-    // Revoked after this request loaded it (revokeUser, or a logout elsewhere):
-    // the request ran as the user, but its response must not carry a cookie
-    // for the revoked session; it clears the one it came with instead.
-    s.concurrentlyDestroyed = true;
-    ctx.emit({ type: "destroyed", at: now, session: s.key!, reason: "revoked" });
-    return clearSetCookies(ctx.cookie, s.incoming);
-  }
-  const wasFresh = s.fresh;
-  const key = s.ensureIdentity();
-  s.record.lastSeenAt = Math.max(s.record.lastSeenAt, now);
-  const deadline = expiresAt(s.record, s.record.lastSeenAt, ctx.timeouts);
-  encodeChecked(ctx, s.record);
-  // The seal expires at the absolute deadline; idle expiry is judged from the
-  // record's lastSeenAt, and the record stays the authority for both (SL-02).
-  const ttl = Math.max(1, Math.ceil((absoluteDeadline(s.record, ctx.timeouts) - now) / 1000));
-  const sealed = await ctx.crypto.seal(s.record, ctx.cookie.name, ttl, now);
-  const maxAge = persistentCookie(ctx, s) ? maxAgeSeconds(deadline, now) : undefined;
-  const cookies = sealedSetCookies(ctx.cookie, sealed, s.incoming, ctx.maxCookieSize, maxAge);
-  s.fresh = false;
-  s.version = 1;
-  s.changes = NO_CHANGES;
-  s.metaChanged = false;
-  if (wasFresh) ctx.emit({ type: "created", at: now, session: key });
-  return cookies;
 }

@@ -9,7 +9,7 @@ export interface Timeouts {
 
 /**
  * How far ahead of the server clock a record's `createdAt`/`authTime` may be
- * before it is treated as forged or from a broken clock (T-D28).
+ * before it is treated as forged or from a broken clock.
  */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -33,15 +33,15 @@ export function absoluteDeadline(record: SessionRecord, t: Timeouts): number {
   return record.createdAt + t.absoluteMs;
 }
 
-/** Store TTL and cookie lifetime: min(idle deadline, absolute deadline) (ST-03). */
+/** Store TTL and cookie lifetime: min(idle deadline, absolute deadline), so nothing outlives the session. */
 export function expiresAt(record: SessionRecord, lastSeen: number, t: Timeouts): number {
   return Math.min(lastSeen + t.idleMs, absoluteDeadline(record, t));
 }
 
 /**
- * Server-side expiry decision from server-set timestamps only (LC-02, LC-03,
- * LC-04). A clock that moved back never grants lifetime beyond the stored
- * deadlines, because deadlines are absolute instants (T-D28).
+ * Server-side expiry decision from server-set timestamps only: nothing the
+ * client sends can extend a session. A clock that moved back never grants lifetime beyond the stored
+ * deadlines, because deadlines are absolute instants.
  */
 export function checkExpiry(
   record: SessionRecord,

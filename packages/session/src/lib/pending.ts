@@ -1,6 +1,6 @@
 /**
- * Server-side revocations that failed and must not be forgotten (LC-06,
- * T-D13, T-F02): a logout whose `store.delete` rejected, a stateless deny
+ * Server-side revocations that failed and must not be forgotten (a logout
+ * must end the session on the server, even during an outage): a logout whose `store.delete` rejected, a stateless deny
  * entry that could not be written. Bounded in size, retried on the next store
  * interaction and by an unref'd timer with backoff, so a dead store neither
  * grows memory without bound nor keeps the process alive.

@@ -15,7 +15,7 @@ export const SEALED_LENGTH_CEILING = 1_048_576;
 
 /**
  * Binds the keyring and the cookie name once. Every MAC carries the cookie
- * name as context and its own purpose (KEY-03, KEY-04): a session cookie value
+ * name as context and its own purpose (one key, separated uses): a session cookie value
  * never verifies as a CSRF token or under another cookie's name.
  */
 export function createPrimitives(keys: Keyring, cookieName: string): Primitives {

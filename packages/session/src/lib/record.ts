@@ -12,7 +12,8 @@
  * ```
  *
  * Instants are epoch milliseconds set by the server clock; nothing in the
- * record is ever recomputed from the cookie (LC-04, GHSA-pj27-2xvp-4qxg).
+ * record is ever recomputed from the cookie: the client cannot extend its
+ * session (GHSA-pj27-2xvp-4qxg).
  */
 
 /** Anything that survives a JSON round trip. */
@@ -55,7 +56,7 @@ export interface SessionRecord {
   persistent?: boolean;
 }
 
-/** A bag with no prototype, so `__proto__`/`constructor` keys are plain data (T-D27, ST-06). */
+/** A bag with no prototype, so `__proto__`/`constructor` keys are plain data (no prototype pollution). */
 export function emptyBag(): Bag {
   return Object.create(null) as Bag;
 }
@@ -76,13 +77,13 @@ function optionalString(value: unknown, max: number): value is string | undefine
   return value === undefined || (typeof value === "string" && value.length <= max);
 }
 
-/** Default cap on the nesting of session data (ST-06, T-S11). */
+/** Default cap on the nesting of session data: parsing and writing never exhaust the stack. */
 export const DEFAULT_MAX_DEPTH = 32;
 
 /**
  * True when `value` nests objects/arrays more than `max` levels deep. Iterative
  * and stops at the first level beyond `max`, so a hostile or cyclic value costs
- * no stack and no more than the nodes it visits (DOS-01).
+ * no stack and no more than the nodes it visits, however hostile the input.
  */
 export function tooDeep(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
@@ -104,7 +105,7 @@ export function tooDeep(value: unknown, max: number): boolean {
  * and `[` characters (found by the native `indexOf`), which for ordinary
  * session records is a handful; only above `max` of them is the text
  * scanned, skipping brackets inside strings. One pass, no allocation, and it
- * replaces a walk over the parsed object (DOS-01, ST-06).
+ * replaces a walk over the parsed object, and bounds the work on hostile input.
  */
 export function jsonTooDeep(text: string, max: number): boolean {
   let opens = 0;

@@ -1,14 +1,16 @@
+import type { SessionStore } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { Context } from "./context.js";
 import { expiresAt } from "./expiry.js";
 import type { SessionImpl } from "./session-impl.js";
-import { reportStoreError } from "./store-call.js";
+import { deleteOrOwe, storeCall } from "./store-call.js";
 import { toStored } from "./stored.js";
 
 /**
- * A forwarding entry left under a renewed token's old store key (LC-05,
- * T-D11). The new token inside is sealed with the keyring (AEAD, bound to the
- * old key), so a store dump still holds no usable token (ST-01).
+ * A forwarding entry left under a renewed token's old store key (OWASP
+ * Session Management, "Renewal Timeout"). The new token inside is sealed with
+ * the keyring (AEAD, bound to the old key), so a store dump still holds no
+ * usable token.
  */
 export const FORWARD_PREFIX = "~fwd1.";
 /** Seal context of forwarding entries; distinct from cookie names and the at-rest context. */
@@ -62,25 +64,17 @@ export function renewalDue(ctx: Context, s: SessionImpl<object, object>, now: nu
  */
 export async function renew(
   ctx: Context,
+  store: SessionStore,
   s: SessionImpl<object, object>,
   now: number,
 ): Promise<boolean> {
-  const store = ctx.store!;
   const oldKey = s.key!;
   const token = ctx.crypto.randomToken();
   const key = ctx.crypto.hashToken(token);
   const record = { ...s.record, issuedAt: now, lastSeenAt: Math.max(s.record.lastSeenAt, now) };
   const deadline = expiresAt(record, record.lastSeenAt, ctx.timeouts);
-  const value = await toStored(ctx, key, record, deadline, now);
-  const call = async <T>(op: "set" | "delete", k: string, fn: () => Promise<T>) => {
-    try {
-      return await fn();
-    } catch (error) {
-      reportStoreError(ctx, op, error, k);
-      throw error;
-    }
-  };
-  const created = await call("set", key, () =>
+  const value = await toStored(ctx, key, record, { deadline, now });
+  const created = await storeCall(ctx, "set", key, () =>
     store.set(key, { value, expiresAt: deadline, userId: record.userId }, { expectVersion: 0 }),
   );
   if (!created.ok || created.version === 0) {
@@ -98,7 +92,7 @@ export async function renew(
   );
   let replaced: Awaited<ReturnType<typeof store.set>>;
   try {
-    replaced = await call("set", oldKey, () =>
+    replaced = await storeCall(ctx, "set", oldKey, () =>
       store.set(
         oldKey,
         { value: FORWARD_PREFIX + sealed, expiresAt: keepUntil },
@@ -110,12 +104,7 @@ export async function renew(
     throw error;
   }
   if (!replaced.ok || replaced.version === 0) {
-    try {
-      await store.delete(key);
-    } catch (error) {
-      reportStoreError(ctx, "delete", error, key);
-      ctx.pending.add(key, () => store.delete(key));
-    }
+    await deleteOrOwe(ctx, store, key);
     return false;
   }
   s.token = token;

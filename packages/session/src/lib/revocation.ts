@@ -2,14 +2,15 @@ import type { SessionStore } from "@tessera/store";
 import type { Context } from "./context.js";
 import { absoluteDeadline } from "./expiry.js";
 import type { SessionRecord } from "./record.js";
-import { reportStoreError } from "./store-call.js";
+import { reportStoreError, storeCall } from "./store-call.js";
 
 /**
- * Server-side revocation of sealed (stateless) sessions, SECURITY decision 4,
- * SL-03, JWT-11: a deny entry per session id and a `notBefore` per user, in a
- * small store. Keys come from the sealed payload (`sid`, `userId`), never
- * from the cookie string, so a re-encoded copy of the same token (an appended
- * `=`, flipped padding bits) is still revoked (KEY-07, T-B37).
+ * Server-side revocation of sealed (stateless) sessions, SECURITY decision 4:
+ * a deny entry per session id and a `notBefore` per user, in a small store,
+ * since a self-contained token cannot be recalled otherwise. Keys come from
+ * the sealed payload (`sid`, `userId`), never from the cookie string, so a
+ * re-encoded copy of the same token (an appended `=`, flipped padding bits)
+ * is still revoked.
  */
 const DENY = "tessera-revoked-sid:";
 const NOT_BEFORE = "tessera-revoked-user:";
@@ -22,14 +23,9 @@ export function notBeforeKey(ctx: Context, userId: string): string {
   return ctx.crypto.hashToken(NOT_BEFORE + userId);
 }
 
-async function read(ctx: Context, store: SessionStore, key: string) {
-  try {
-    return await store.get(key);
-  } catch (error) {
-    // Fail closed: an unreachable revocation list must not admit anyone (ERR-02).
-    reportStoreError(ctx, "get", error, key);
-    throw error;
-  }
+/** Fail closed: an unreachable revocation list rejects the request, never admits anyone. */
+function read(ctx: Context, store: SessionStore, key: string) {
+  return storeCall(ctx, "get", key, () => store.get(key));
 }
 
 /**
@@ -68,8 +64,11 @@ function notBeforeOf(entry: unknown): number | undefined {
  * does not hold a readable `notBefore`, counts as revoked: a broken
  * revocation store fails closed, never open, and never throws.
  */
-export async function isRevoked(ctx: Context, record: SessionRecord): Promise<boolean> {
-  const store = ctx.revocationStore!;
+export async function isRevoked(
+  ctx: Context,
+  store: SessionStore,
+  record: SessionRecord,
+): Promise<boolean> {
   const deny = denyKey(ctx, record.sid!);
   if (ctx.pending.has(deny)) return true;
   const user = record.userId === undefined ? undefined : notBeforeKey(ctx, record.userId);
@@ -84,8 +83,15 @@ export async function isRevoked(ctx: Context, record: SessionRecord): Promise<bo
   return notBefore === undefined || grantedAt(record) < notBefore;
 }
 
-async function write(ctx: Context, key: string, value: string, until: number): Promise<void> {
-  const store = ctx.revocationStore!;
+/** One revocation entry: a deny of a session id, or a per-user `notBefore`. */
+interface RevocationEntry {
+  key: string;
+  value: string;
+  until: number;
+}
+
+async function write(ctx: Context, store: SessionStore, entry: RevocationEntry): Promise<void> {
+  const { key, value, until } = entry;
   const op = async () => {
     const result = await store.set(key, { value, expiresAt: until });
     if (!result.ok) throw new Error("revocation write refused");
@@ -94,20 +100,31 @@ async function write(ctx: Context, key: string, value: string, until: number): P
     await op();
   } catch (error) {
     reportStoreError(ctx, "set", error, key);
-    // Owed, retried, and enforced in this process meanwhile (T-D13).
+    // Owed, retried, and enforced in this process meanwhile: a failed revocation is never dropped.
     ctx.pending.add(key, op, "set");
     throw error;
   }
 }
 
 /** Denies one sealed session until it would have expired anyway. */
-export function denySession(ctx: Context, record: SessionRecord): Promise<void> {
+export function denySession(
+  ctx: Context,
+  store: SessionStore,
+  record: SessionRecord,
+): Promise<void> {
   const until = absoluteDeadline(record, ctx.timeouts);
-  return write(ctx, denyKey(ctx, record.sid!), '{"v":1,"revoked":true}', until);
+  const key = denyKey(ctx, record.sid!);
+  return write(ctx, store, { key, value: '{"v":1,"revoked":true}', until });
 }
 
 /** Every sealed session of `userId` sealed before `now` is revoked. */
-export function revokeUserBefore(ctx: Context, userId: string, now: number): Promise<void> {
+export function revokeUserBefore(
+  ctx: Context,
+  store: SessionStore,
+  userId: string,
+  now: number,
+): Promise<void> {
   const until = now + ctx.timeouts.absoluteMs;
-  return write(ctx, notBeforeKey(ctx, userId), JSON.stringify({ v: 1, notBefore: now }), until);
+  const value = JSON.stringify({ v: 1, notBefore: now });
+  return write(ctx, store, { key: notBeforeKey(ctx, userId), value, until });
 }

@@ -1,16 +1,12 @@
-import { supportsUserIndex, type UserSession } from "@tessera/store";
 import { SessionError } from "../errors.js";
 import type { RejectReason } from "../events.js";
 import type { DestroyResult, LoginOptions, Session, SessionKey } from "../session.js";
 import { type Changes, hasChanges, NO_CHANGES, noChanges } from "./changes.js";
 import type { Context } from "./context.js";
 import { MAX_CLOCK_SKEW_MS } from "./expiry.js";
-import { type Bag, emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
-import { denySession } from "./revocation.js";
-import { reportStoreError } from "./store-call.js";
+import { badPersistent, bindUser, checkSeconds, planLogin } from "./login.js";
+import { emptyBag, type SessionMeta, type SessionRecord } from "./record.js";
 import { checkUserId } from "./user-id.js";
-
-export { sameNetwork } from "./binding.js";
 
 function committedError(): SessionError {
   return new SessionError(
@@ -19,121 +15,59 @@ function committedError(): SessionError {
   );
 }
 
-function checkSeconds(name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new SessionError(
-      "ERR_SESSION_INVALID_ARGUMENT",
-      `${name} must be a non-negative number of seconds: ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function badPersistent(value: unknown): SessionError {
-  let shown: string;
-  try {
-    shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  } catch {
-    shown = typeof value;
-  }
-  return new SessionError(
-    "ERR_SESSION_INVALID_ARGUMENT",
-    `persistent must be true or false: ${shown.slice(0, 40)}`,
-  );
-}
-
-/** A "keep me signed in" choice of `login`: true, false, or left out (undefined). */
-function persistentChoice(value: unknown): boolean | undefined {
-  if (value === undefined || typeof value === "boolean") return value;
-  throw badPersistent(value);
-}
-
-/** False for `authTime: null` (a user bound without authenticating now). */
-function loginAuthenticates(authTime: unknown): boolean {
-  if (authTime === undefined) return true;
-  if (authTime === null) return false;
-  throw new SessionError(
-    "ERR_SESSION_INVALID_ARGUMENT",
-    `authTime must be null (unknown) or left out (now): ${String(authTime).slice(0, 40)}`,
-  );
-}
-
-function instant(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new SessionError(
-      "ERR_SESSION_INVALID_ARGUMENT",
-      `${name} must be epoch milliseconds (a non-negative integer): ${String(value).slice(0, 40)}`,
-    );
-  }
-  return value;
-}
-
 /**
- * Where the absolute window of a login starts: now, or earlier when the
- * session began earlier (`createdAt`) or must end by `expiresBy`; never
- * later than now, so these options can only shorten a session's life.
+ * Where one request's session is in its life. One field instead of flags:
+ *
+ * | state          | mutators                  | commit                            | entered by                          |
+ * | -------------- | ------------------------- | --------------------------------- | ----------------------------------- |
+ * | `open`         | allowed                   | writes what changed (or nothing)  | `load`                              |
+ * | `loggedOut`    | `ERR_SESSION_DESTROYED`   | clears the cookie                 | `destroy()`/`logout()` from `open`  |
+ * | `committed`    | `ERR_SESSION_COMMITTED`   | the write above, at most once     | `commitHeaders` from `open`         |
+ * | `loggedOutCommitted` | `ERR_SESSION_COMMITTED` | clears the cookie             | `commitHeaders` from `loggedOut`    |
+ * | `gone`         | `ERR_SESSION_COMMITTED`   | nothing more to write             | the commit found the entry deleted, revoked or expired by another request |
+ *
+ * Whether the session is new is not a state: `version === 0` means nothing
+ * is stored (or sealed) under the current token yet, as for a session that
+ * `load` made up, or one `regenerate`/`login`/`elevate` moved to a new token.
+ * `commitHeaders` moves the state before its first await.
  */
-function loginCreatedAt(
-  options: { createdAt?: number; expiresBy?: number },
-  now: number,
-  absoluteMs: number,
-): number {
-  const createdAt = instant("createdAt", options.createdAt);
-  const expiresBy = instant("expiresBy", options.expiresBy);
-  if (createdAt !== undefined && createdAt > now) {
-    throw new SessionError(
-      "ERR_SESSION_INVALID_ARGUMENT",
-      `createdAt must not be in the future: ${createdAt} > now ${now}`,
-    );
-  }
-  let start = Math.min(now, createdAt ?? now);
-  if (expiresBy !== undefined) start = Math.min(start, expiresBy - absoluteMs);
-  if (start + absoluteMs <= now) {
-    throw new SessionError(
-      "ERR_SESSION_INVALID_ARGUMENT",
-      `the session's absolute deadline (${start + absoluteMs}) has already passed (now ${now}): it cannot be logged in`,
-    );
-  }
-  return start;
+export type SessionState = "open" | "loggedOut" | "committed" | "loggedOutCommitted" | "gone";
+
+/** Gives the session a new random token (and the store key and sealed id that go with it). */
+function newToken(s: SessionImpl<object, object>): void {
+  const token = s.ctx.crypto.randomToken();
+  s.token = token;
+  s.key = s.ctx.crypto.hashToken(token);
+  s.tokenChanged = true;
+  s.ctx.backend.identify(s, token);
 }
 
 /** Where a session came from and what its commit must do. Private to the package. */
 export class SessionImpl<Data extends object, Flash extends object>
   implements Session<Data, Flash>
 {
+  /** See {@link SessionState}. */
+  state: SessionState = "open";
   /** Raw token (stateful) or internal id (stateless); never leaves the process except in the cookie. */
   token: string | undefined;
   /** hashToken(token): the store key, and the `session` field of events. */
   key: string | undefined;
-  /** Store entry version this request read; 0 when there is no entry. */
+  /** Store entry version this request read (1 for a sealed cookie); 0 when nothing is stored under the token yet. */
   version = 0;
   /** The entry's expiresAt as read, for touch decisions. */
   storeExpiresAt: number | undefined;
   record: SessionRecord;
   changes: Changes = NO_CHANGES;
-  /** Whole-record write under a new token (new session, regenerate, login). */
-  fresh: boolean;
   persistRequested = false;
-  destroyed = false;
   /** This request minted or rotated the token (or must re-issue it): bearer mode hands it out. */
   tokenChanged: boolean;
-  /** This request called destroy()/logout() (not a concurrent destroy): Clear-Site-Data applies. */
-  loggedOut = false;
-  /** Another request destroyed the entry before our write (LC-11). */
-  concurrentlyDestroyed = false;
-  /** The request carried a cookie for this session name (stale ones get cleared). */
-  hadCookie: boolean;
   /** Cookies of this session the request carried (name to first value): what to clear or replace. */
   incoming: Record<string, string>;
   metaChanged = false;
   /**
-   * `sessions.commit`/`commitHeaders` has started for this session (AD-04):
-   * from here on every mutator throws `ERR_SESSION_COMMITTED`, because a change
-   * could reach neither the store write already under way nor the cookie.
+   * Verified with a key that is no longer the primary one: send a cookie made
+   * with the primary key, so retired keys can be dropped after rotation.
    */
-  committed = false;
-  /** Verified with a non-primary key: send a cookie made with the primary one (KEY-05, T-B39). */
   reissue: boolean;
   /** The signed cookie value of {@link signedFor}, when the request carried it signed with the primary key. */
   signed: string | undefined;
@@ -168,23 +102,17 @@ export class SessionImpl<Data extends object, Flash extends object>
     this.storeExpiresAt = init.storeExpiresAt;
     this.rejected = init.rejected;
     this.incoming = init.incoming;
-    this.hadCookie = false;
-    for (const _ in init.incoming) {
-      this.hadCookie = true;
-      break;
-    }
-    this.fresh = init.token === undefined;
     this.tokenChanged = this.reissue;
     if (init.meta) this.updateMeta(init.meta);
   }
 
   private updateMeta(meta: SessionMeta): void {
     // Only stores list sessions; a sealed cookie should not carry the client's IP around.
-    if (this.ctx.store === undefined) return;
+    if (!this.ctx.backend.keepsMeta) return;
     const old = this.record.meta;
     const ua = meta.userAgent?.slice(0, 512) ?? old?.userAgent;
     const ip = meta.ip?.slice(0, 64) ?? old?.ip;
-    // The binding check (DET-01) runs in load, before this session exists.
+    // The binding check runs in load, before this session exists.
     // Compared before any allocation: the same client is the common case.
     if (ua === old?.userAgent && ip === old?.ip) return;
     const next: SessionMeta = {};
@@ -208,7 +136,7 @@ export class SessionImpl<Data extends object, Flash extends object>
     return this.publicIdValue;
   }
   get isNew(): boolean {
-    return this.version === 0 && this.fresh;
+    return this.version === 0;
   }
   get userId(): string | undefined {
     return this.record.userId;
@@ -231,11 +159,27 @@ export class SessionImpl<Data extends object, Flash extends object>
     return this.ctx.crypto.signToken(this.token);
   }
   get isDestroyed(): boolean {
-    return this.destroyed || this.concurrentlyDestroyed;
+    const state = this.state;
+    return state === "loggedOut" || state === "loggedOutCommitted" || state === "gone";
+  }
+  /** `commit`/`commitHeaders` has started: every mutator throws `ERR_SESSION_COMMITTED`. */
+  get committed(): boolean {
+    const state = this.state;
+    return state === "committed" || state === "loggedOutCommitted" || state === "gone";
+  }
+  /** This request called destroy()/logout() (not a concurrent destroy): Clear-Site-Data applies. */
+  get loggedOut(): boolean {
+    return this.state === "loggedOut" || this.state === "loggedOutCommitted";
+  }
+  /** The request carried a cookie for this session name (stale ones get cleared). */
+  get hadCookie(): boolean {
+    for (const _ in this.incoming) return true;
+    return false;
   }
 
   /**
-   * The one gate every mutating method passes first (AD-04, T-A06): adapters
+   * The one gate every mutating method passes first, so no change can be made
+   * after the response headers left: adapters
    * need no wrapper of their own, and a mutator added later only has to call
    * it (the session-level test table fails for a public method that is
    * classified as neither a read nor a mutator).
@@ -343,41 +287,25 @@ export class SessionImpl<Data extends object, Flash extends object>
     return this.metaChanged || hasChanges(this.changes);
   }
 
-  /** Deletes the current entry (if any) and moves to a new token, keeping the record. */
+  /**
+   * Retires the current token (its entry deleted, or its sealed cookie
+   * denied) and moves to a new one, keeping the record: the old token must
+   * stop working, or a fixated id would survive login (OWASP Session
+   * Management, "Renew the Session ID After Any Privilege Level Change").
+   */
   private async rotate(): Promise<void> {
-    const { store } = this.ctx;
     const previous = this.key;
-    if (store !== undefined && previous !== undefined && this.version > 0) {
-      try {
-        await store.delete(previous);
-      } catch (error) {
-        reportStoreError(this.ctx, "delete", error, previous);
-        throw error;
-      }
-    }
-    if (
-      store === undefined &&
-      this.ctx.revocationStore !== undefined &&
-      this.version > 0 &&
-      this.record.sid !== undefined
-    ) {
-      // Stateless with revocation: the replaced sealed cookie must die too (LC-01).
-      await denySession(this.ctx, this.record);
-    }
-    this.token = this.ctx.crypto.randomToken();
-    this.key = this.ctx.crypto.hashToken(this.token);
-    this.tokenChanged = true;
-    if (this.ctx.store === undefined) this.record.sid = this.token;
+    if (previous !== undefined && this.version > 0) await this.ctx.backend.retire(this.ctx, this);
+    newToken(this);
     this.version = 0;
     this.storeExpiresAt = undefined;
-    this.fresh = true;
     // A whole-record write follows; per-key changes are subsumed by it.
     this.changes = NO_CHANGES;
     if (previous !== undefined) {
       this.ctx.emit({
         type: "regenerated",
         at: this.ctx.now(),
-        session: this.key,
+        session: this.key!,
         previous,
       });
     }
@@ -391,37 +319,13 @@ export class SessionImpl<Data extends object, Flash extends object>
   async login(userId: string, options: LoginOptions<Data> = {}): Promise<void> {
     this.writable();
     checkUserId(userId);
-    const carryOver = options.carryOver ?? [];
-    if (!Array.isArray(carryOver)) {
-      throw new SessionError("ERR_SESSION_INVALID_ARGUMENT", "carryOver must be an array of keys");
-    }
-    const authenticated = loginAuthenticates(options.authTime);
-    const persistent = persistentChoice(options.persistent);
     // Decided before anything changes: a refused login leaves the session as it was.
-    const createdAt = loginCreatedAt(options, this.ctx.now(), this.ctx.timeouts.absoluteMs);
-    const sameUser = this.record.userId === userId;
-    // Before rotating: a refused login must leave the current session as it was.
-    await this.enforceLimit(userId);
+    const plan = planLogin(options, this.ctx.now(), this.ctx.timeouts.absoluteMs);
+    // Before rotating, for the same reason: the per-user limit may refuse it.
+    await this.ctx.backend.beforeLogin(this.ctx, this, userId);
     await this.rotate();
     const now = this.ctx.now();
-    if (!sameUser) {
-      const data: Bag = emptyBag();
-      for (const key of carryOver) {
-        if (key in this.record.data) data[key] = this.record.data[key];
-      }
-      this.record.data = data;
-      delete this.record.flash;
-      // Another user's "keep me signed in" is not this user's choice.
-      delete this.record.persistent;
-    }
-    if (persistent !== undefined) this.record.persistent = persistent;
-    this.record.userId = userId;
-    if (authenticated) this.record.authTime = now;
-    else delete this.record.authTime;
-    // A real authentication supersedes an earlier revokeUser keep.
-    delete this.record.keptAt;
-    this.record.createdAt = Math.min(createdAt, now);
-    this.record.lastSeenAt = now;
+    bindUser(this.record, userId, plan, now);
     this.ctx.emit({ type: "login", at: now, session: this.key!, userId });
   }
 
@@ -436,68 +340,13 @@ export class SessionImpl<Data extends object, Flash extends object>
     await this.rotate();
   }
 
-  private async enforceLimit(userId: string): Promise<void> {
-    const { store, maxSessionsPerUser: max } = this.ctx;
-    if (max === undefined || store === undefined || !supportsUserIndex(store)) return;
-    let rows: UserSession[];
-    try {
-      rows = await store.listByUser(userId);
-    } catch (error) {
-      reportStoreError(this.ctx, "listByUser", error);
-      throw error;
-    }
-    const others = rows.filter((row) => row.key !== this.key);
-    const excess = others.length - max + 1;
-    if (excess <= 0) return;
-    if (this.ctx.sessionLimit === "reject") {
-      throw new SessionError(
-        "ERR_SESSION_LIMIT",
-        `the user already holds ${others.length} sessions (maxSessionsPerUser ${max})`,
-      );
-    }
-    // The entry expiring first is the one least recently active (expiry follows lastSeenAt).
-    others.sort((a, b) => a.entry.expiresAt - b.entry.expiresAt);
-    for (const row of others.slice(0, excess)) {
-      try {
-        await store.delete(row.key);
-      } catch (error) {
-        reportStoreError(this.ctx, "delete", error, row.key);
-        throw error;
-      }
-      this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: row.key, reason: "evicted" });
-    }
-  }
-
   async destroy(): Promise<DestroyResult> {
     if (this.committed) throw committedError();
-    const revocable = this.ctx.store !== undefined || this.ctx.revocationStore !== undefined;
-    if (this.isDestroyed) return { serverSideRevoked: revocable };
-    this.destroyed = true;
-    this.loggedOut = true;
-    const { store } = this.ctx;
-    const key = this.key;
-    if (store === undefined) {
-      // A sealed cookie that was issued (loaded, or committed earlier) is denied by its sid.
-      if (this.ctx.revocationStore !== undefined && this.version > 0 && this.record.sid) {
-        await denySession(this.ctx, this.record);
-      }
-      if (key !== undefined) {
-        this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: key, reason: "logout" });
-      }
-      return { serverSideRevoked: revocable };
-    }
-    if (key !== undefined && this.version > 0) {
-      try {
-        await store.delete(key);
-      } catch (error) {
-        reportStoreError(this.ctx, "delete", error, key);
-        // Not forgotten: retried until the store answers, and refused to load meanwhile (T-D13).
-        this.ctx.pending.add(key, () => store.delete(key));
-        throw error;
-      }
-      this.ctx.emit({ type: "destroyed", at: this.ctx.now(), session: key, reason: "logout" });
-    }
-    return { serverSideRevoked: true };
+    const { backend } = this.ctx;
+    if (this.isDestroyed) return { serverSideRevoked: backend.revocable };
+    this.state = "loggedOut";
+    await backend.destroy(this.ctx, this);
+    return { serverSideRevoked: backend.revocable };
   }
 
   logout(): Promise<DestroyResult> {
@@ -523,13 +372,8 @@ export class SessionImpl<Data extends object, Flash extends object>
 
   /** Mints the token a new session will be stored under, so derived values stay stable. */
   ensureIdentity(): string {
-    if (this.key === undefined) {
-      this.token = this.ctx.crypto.randomToken();
-      this.key = this.ctx.crypto.hashToken(this.token);
-      this.tokenChanged = true;
-      if (this.ctx.store === undefined) this.record.sid = this.token;
-    }
-    return this.key;
+    if (this.key === undefined) newToken(this);
+    return this.key!;
   }
 
   async csrfToken(): Promise<string> {

@@ -37,9 +37,9 @@ export function sealedSetCookies(
   cookie: CookieSettings,
   value: string,
   incoming: Readonly<Record<string, string>>,
-  maxCookieSize: number,
-  maxAge?: number,
+  limits: { maxCookieSize: number; maxAge: number | undefined },
 ): string[] {
+  const { maxCookieSize, maxAge } = limits;
   try {
     return chunkSetCookie(cookie.name, value, attributes(cookie, maxAge), {
       incoming,
@@ -57,7 +57,10 @@ export function sealedSetCookies(
   }
 }
 
-/** Clears every cookie name this session owns in the browser, chunks included (LC-06, CK-08). */
+/**
+ * Clears every cookie name this session owns in the browser, chunks
+ * included: a chunk left behind would reassemble into a broken value.
+ */
 export function clearSetCookies(
   cookie: CookieSettings,
   incoming: Readonly<Record<string, string>>,

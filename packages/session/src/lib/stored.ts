@@ -25,7 +25,8 @@ function tooDeepError(maxDepth: number, cause?: unknown): SessionError {
 
 /**
  * JSON of a record, refused when nested deeper than `maxDepth` or larger than
- * `maxSize` before any store call or sealing (ST-06, T-D25, T-S11). Both
+ * `maxSize` before any store call or sealing, so one session cannot fill
+ * the store or exhaust the stack on load. Both
  * checks run on the text, the same one load checks, each with a cheap bound
  * first (bracket count; UTF-16 length × 3), so an ordinary record is
  * serialized once and never walked.
@@ -76,16 +77,16 @@ export function isStoreEntry(entry: unknown): entry is StoreEntry {
 /**
  * The store value for a record. Encrypted at rest, the sealed plaintext
  * carries the store key it belongs to, so a blob pasted under another key
- * fails to open (ST-02, T-S03) without deriving a key per session. A plain
+ * fails to open, without deriving a key per session. A plain
  * string when not encrypting: the hot path takes no extra promise.
  */
 export function toStored(
   ctx: Context,
   key: string,
   record: SessionRecord,
-  deadline: number,
-  now: number,
+  at: { deadline: number; now: number },
 ): string | Promise<string> {
+  const { deadline, now } = at;
   const text = encodeChecked(ctx, record);
   if (!ctx.encryptAtRest) return text;
   const ttl = Math.max(1, Math.ceil((deadline - now) / 1000));
@@ -112,7 +113,7 @@ export function fromStored(
   value: string,
   now: number,
 ): SessionRecord | null | Promise<SessionRecord | null> {
-  // A stored value the manager could never have written is malformed, not parsed (ST-06).
+  // A stored value the manager could never have written is malformed, not parsed.
   if (typeof value !== "string" || value.length > storedLimit(ctx)) return null;
   if (!ctx.encryptAtRest) {
     if (utf8Length(value, ctx.maxSize) > ctx.maxSize) return null;

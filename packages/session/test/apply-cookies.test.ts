@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { applyCookies } from "./apply-cookies.js";
+import { applyCookies } from "../src/apply-cookies.js";
 
 const a = "a=1; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0";
 const b = "b=2; Path=/; HttpOnly";
 
 describe("applyCookies", () => {
-  it("appends each Set-Cookie as its own field (AD-02) and adds no-store and Vary (AD-03)", () => {
+  it('appends each Set-Cookie as its own field (never joined with ", "), and adds no-store and Vary: Cookie', () => {
     const res = applyCookies(new Response("ok"), [a, b]);
     expect(res.headers.getSetCookie()).toEqual([a, b]);
     expect(res.headers.get("cache-control")).toBe("no-store");

@@ -1,8 +1,8 @@
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
 import { describe, expectTypeOf, it } from "vitest";
-import { createSessions } from "./create-sessions.js";
-import type { Session } from "./session.js";
+import { createSessions } from "../../src/create-sessions.js";
+import type { Session } from "../../src/session.js";
 
 interface Data {
   cart: number[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sameNetwork } from "./session-impl.js";
+import { sameNetwork } from "../src/lib/binding.js";
 
 describe("sameNetwork", () => {
   it.each([

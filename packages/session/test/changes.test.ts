@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mergeInto, noChanges } from "./changes.js";
-import { emptyBag, type SessionRecord } from "./record.js";
+import { mergeInto, noChanges } from "../src/lib/changes.js";
+import { emptyBag, type SessionRecord } from "../src/lib/record.js";
 
 function record(data: Record<string, unknown>, extra: Partial<SessionRecord> = {}): SessionRecord {
   const bag = emptyBag();
@@ -19,7 +19,7 @@ describe("mergeInto", () => {
     expect(merged.lastSeenAt).toBe(300);
   });
 
-  it("never reverts userId, authTime or createdAt (ST-10)", () => {
+  it("never reverts userId, authTime or createdAt: a merge keeps identity from the newer write", () => {
     const changes = noChanges();
     changes.data.set("a", { op: "set", value: 1 });
     const stored = record({}, { userId: "u2", authTime: 150, createdAt: 120, lastSeenAt: 400 });

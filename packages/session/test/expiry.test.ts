@@ -5,8 +5,8 @@ import {
   MAX_CLOCK_SKEW_MS,
   maxAgeSeconds,
   type Timeouts,
-} from "./expiry.js";
-import { emptyBag, type SessionRecord } from "./record.js";
+} from "../src/lib/expiry.js";
+import { emptyBag, type SessionRecord } from "../src/lib/record.js";
 
 const MIN = 60_000;
 const t: Timeouts = { idleMs: 30 * MIN, absoluteMs: 12 * 60 * MIN, touchAfterMs: MIN };
@@ -29,7 +29,12 @@ describe("checkExpiry", () => {
       T0 + 12 * 60 * MIN + 1000,
       "expired_absolute",
     ],
-    ["createdAt from the future (T-D28)", rec(T0, T0 + MAX_CLOCK_SKEW_MS + 1), T0, "malformed"],
+    [
+      "createdAt from the future (beyond the allowed clock skew)",
+      rec(T0, T0 + MAX_CLOCK_SKEW_MS + 1),
+      T0,
+      "malformed",
+    ],
   ])("%s", (_, record, now, verdict) => {
     expect(checkExpiry(record, now, t)).toBe(verdict);
   });
@@ -41,7 +46,7 @@ describe("checkExpiry", () => {
     expect(checkExpiry(record, T0 + 45 * MIN, t, touchedExpiry)).toBeNull();
   });
 
-  it("a clock moved back never extends the absolute deadline (T-D28)", () => {
+  it("a clock moved back never extends the absolute deadline", () => {
     const record = rec(T0 + 11 * 60 * MIN);
     expect(checkExpiry(record, T0 + 12 * 60 * MIN + 1, t)).toBe("expired_absolute");
     expect(expiresAt(record, T0 + 11 * 60 * MIN + 50 * MIN, t)).toBe(T0 + 12 * 60 * MIN);
@@ -49,7 +54,7 @@ describe("checkExpiry", () => {
 });
 
 describe("expiresAt / maxAgeSeconds", () => {
-  it("is min(idle deadline, absolute deadline) (T-D10)", () => {
+  it("is min(idle deadline, absolute deadline)", () => {
     const now = T0 + 11 * 60 * MIN + 55 * MIN;
     const deadline = expiresAt(rec(), now, t);
     expect(maxAgeSeconds(deadline, now)).toBe(300);

@@ -8,7 +8,7 @@ import {
   type SessionRecord,
   tooDeep,
   utf8Length,
-} from "./record.js";
+} from "../src/lib/record.js";
 
 const base: SessionRecord = { v: 1, createdAt: 1000, lastSeenAt: 2000, data: emptyBag() };
 
@@ -44,7 +44,7 @@ describe("decodeRecord", () => {
     expect(decodeRecord(text)).toBeNull();
   });
 
-  it("keeps __proto__ and constructor as plain data (T-S12, T-D27)", () => {
+  it("keeps __proto__ and constructor as plain data (no prototype pollution)", () => {
     const text =
       '{"v":1,"createdAt":1,"lastSeenAt":1,"data":{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"polluted":1}}}}';
     const record = decodeRecord(text)!;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readBearerToken } from "./index.js";
+import { readBearerToken } from "../src/index.js";
 
 describe("readBearerToken (RFC 6750 §2.1)", () => {
   it.each([

@@ -1,10 +1,10 @@
 import { MemoryStore, type SessionStore, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
-import { Jar, keyring, setup } from "../test/helpers.js";
-import { createSessions } from "./create-sessions.js";
-import { SessionError } from "./errors.js";
-import { failureResponse, httpFailure } from "./http-failure.js";
-import { withSessions } from "./with-sessions.js";
+import { createSessions } from "../src/create-sessions.js";
+import { SessionError } from "../src/errors.js";
+import { failureResponse, httpFailure } from "../src/http-failure.js";
+import { withSessions } from "../src/with-sessions.js";
+import { Jar, keyring, setup } from "./helpers.js";
 
 describe("withSessions", () => {
   it("loads, calls, commits and applies cookies", async () => {
@@ -23,7 +23,7 @@ describe("withSessions", () => {
     }
   });
 
-  it("answers 503 when the store is down, never a fresh session (ERR-02)", async () => {
+  it("answers 503 when the store is down, never a fresh session", async () => {
     const { sessions, spy, request, jar } = setup();
     await request((s) => s.set("n", 1));
     spy.fail.add("get");
