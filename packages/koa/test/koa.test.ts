@@ -16,7 +16,11 @@ import { KoaSessionError, sessionMiddleware, sessionOf } from "../src/index.js";
 type AppData = { n: number; [key: string]: unknown };
 const keys = createKeyring([{ id: "k1", secret: randomToken(32) }]);
 const makeSessions = (options: Partial<SessionsOptions> = {}) =>
-  createSessions<AppData, SessionData>({ keys, store: new MemoryStore(), ...options });
+  createSessions<AppData, SessionData>({
+    keys,
+    store: new MemoryStore(),
+    ...options,
+  } as SessionsOptions);
 // Down, it fails as an unreachable Redis would, naming a host that no reply may show.
 const flakyStore = () =>
   new FlakyStore(

@@ -19,7 +19,11 @@ export interface AppFlash {
 export const keys = createKeyring([{ id: "k1", secret: randomToken(32) }]);
 
 export function makeSessions(options: Partial<SessionsOptions> = {}) {
-  return createSessions<AppData, AppFlash>({ keys, store: new MemoryStore(), ...options });
+  return createSessions<AppData, AppFlash>({
+    keys,
+    store: new MemoryStore(),
+    ...options,
+  } as SessionsOptions);
 }
 
 /** MemoryStore behind the kit's `down` and `conflict` switches. */

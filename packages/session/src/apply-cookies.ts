@@ -43,5 +43,7 @@ function write(
   for (const [name, value] of extra) headers.set(name, value);
   for (const value of setCookies) headers.append("set-cookie", value);
   headers.set("cache-control", "no-store");
-  headers.set("vary", varyWithCookie(headers.get("vary")));
+  // Only a response that sets a cookie varies by it; a bearer token or a
+  // lone Clear-Site-Data does not (the same rule as responseHeaders).
+  if (setCookies.length > 0) headers.set("vary", varyWithCookie(headers.get("vary")));
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { commitsOn, respond, responseHeaders, varyWithCookie, withSessions } from "../src/index.js";
+import {
+  applyCookies,
+  commitsOn,
+  respond,
+  responseHeaders,
+  varyWithCookie,
+  withSessions,
+} from "../src/index.js";
 import { setup } from "./helpers.js";
 
 describe("commitsOn", () => {
@@ -94,5 +101,25 @@ describe("withSessions follows the same policy", () => {
     expect(get.headers.getSetCookie()).toHaveLength(1);
     expect(get.headers.get("vary")).toBe("Cookie");
     expect(spy.calls.set).toBe(1);
+  });
+});
+
+describe("applyCookies agrees with respond", () => {
+  // Bearer-mode responses through withSessions, Hono and Next carried Vary: Cookie
+  // while Express and Fastify did not.
+  it("adds Vary: Cookie only when a cookie is set, and no-store whenever it writes", async () => {
+    const { sessions } = setup({ tokenMode: "authorization" });
+    const handler = withSessions(sessions, async (_request, session) => {
+      await session.login("u1");
+      return new Response("ok");
+    });
+    const response = await handler(new Request("https://app.test/", { method: "POST" }));
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("vary")).toBeNull();
+    const cleared = applyCookies(new Response("x"), [], { "clear-site-data": '"cookies"' });
+    expect(cleared.headers.get("cache-control")).toBe("no-store");
+    expect(cleared.headers.get("vary")).toBeNull();
+    expect(applyCookies(new Response("x"), ["a=1"]).headers.get("vary")).toBe("Cookie");
   });
 });

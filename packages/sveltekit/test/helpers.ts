@@ -18,7 +18,7 @@ export function makeSessions(options: Partial<SessionsOptions> = {}) {
     keys,
     store: new MemoryStore(),
     ...options,
-  });
+  } as SessionsOptions);
 }
 
 export type AppSessions = ReturnType<typeof makeSessions>;
