@@ -238,7 +238,7 @@ describe.each(STORES)("store $name", (kind) => {
 
       const replay = stateOf((await copy.read("/state")).body);
       if (stateless) {
-        // Documented (SECURITY decision 4): stateless logout only clears the
+        // Documented in the session README: stateless logout only clears the
         // cookie; a copy stays valid until its idle or absolute deadline.
         expect(replay).toEqual({ isNew: false, userId: user, data: { cart: "apple" } });
       } else {
