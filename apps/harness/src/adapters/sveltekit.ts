@@ -26,7 +26,9 @@ export function startSvelteKit(sessions: AppSessions): Promise<RunningApp> {
     return handle({
       event,
       resolve: async (resolved) => {
-        if (!known.has(`${request.method} ${url.pathname}`)) {
+        // SvelteKit answers HEAD from a `+server.ts` GET handler.
+        const method = request.method === "HEAD" ? "GET" : request.method;
+        if (!known.has(`${method} ${url.pathname}`)) {
           return Response.json({ error: "no route" }, { status: 404 });
         }
         const { session } = resolved.locals as { session: AppSession };
