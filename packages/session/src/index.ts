@@ -1,3 +1,10 @@
+export type {
+  MatchesRegisteredManager,
+  RegisteredDataOf,
+  RegisteredFlashOf,
+  RegisteredManager,
+} from "./adapter-kit.js";
+export { isSessions } from "./adapter-kit.js";
 export { applyCookies } from "./apply-cookies.js";
 export type {
   CommitResult,
