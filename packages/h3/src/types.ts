@@ -1,4 +1,9 @@
-import type { Session, SessionData, Sessions } from "@tessera/session";
+import type {
+  MatchesRegisteredManager,
+  RegisteredManager,
+  Session,
+  SessionData,
+} from "@tessera/session";
 import type { EventHandlerRequest, H3Event, H3EventContext } from "h3";
 
 /**
@@ -24,11 +29,7 @@ import type { EventHandlerRequest, H3Event, H3EventContext } from "h3";
 export interface Register {}
 
 /** `[Data, Flash]` of the manager in {@link Register}, if one is there. */
-type Registered = Register extends {
-  sessions: Sessions<infer D extends SessionData, infer F extends SessionData>;
-}
-  ? [D, F]
-  : undefined;
+type Registered = RegisteredManager<Register>;
 
 /**
  * The type of `event.context.session` on every h3 event: the registered
@@ -57,11 +58,7 @@ export type RequestSession = Registered extends [
  * withSession(otherManager, handler); // compile error once Register names another manager
  * ```
  */
-export type MatchesRegister<Data, Flash> = Registered extends [infer D, infer F]
-  ? [[Data, Flash], [D, F]] extends [[D, F], [Data, Flash]]
-    ? unknown
-    : { "the manager's data and flash types must be the ones registered in Register": [D, F] }
-  : unknown;
+export type MatchesRegister<Data, Flash> = MatchesRegisteredManager<Register, Data, Flash>;
 
 /**
  * The event a handler wrapped by `withSession` receives: an h3 event whose

@@ -2,6 +2,7 @@ import {
   applyCookies,
   failureResponse,
   httpFailure,
+  isSessions,
   type LoadMeta,
   respond,
   type Session,
@@ -161,12 +162,7 @@ export function sessionMiddleware<
   sessions: Sessions<Data, Flash> & NoInfer<MatchesEnv<E, Data, Flash>>,
   options: HonoSessionOptions = {},
 ): MiddlewareHandler<E> {
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   const hops = options.trustProxy ?? 0;

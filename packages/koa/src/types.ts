@@ -1,4 +1,9 @@
-import type { Session, SessionData, Sessions } from "@tessera/session";
+import type {
+  MatchesRegisteredManager,
+  RegisteredManager,
+  Session,
+  SessionData,
+} from "@tessera/session";
 
 /**
  * Optional: types `ctx.session` in every middleware and route. Register the
@@ -23,11 +28,7 @@ import type { Session, SessionData, Sessions } from "@tessera/session";
 export interface Register {}
 
 /** The registered manager's data and flash types; `undefined` when nothing is registered. */
-type Registered = Register extends {
-  sessions: Sessions<infer D extends SessionData, infer F extends SessionData>;
-}
-  ? [D, F]
-  : undefined;
+type Registered = RegisteredManager<Register>;
 
 /**
  * The type of `ctx.session` on every Koa context: the registered manager's
@@ -60,11 +61,7 @@ export type RequestSession = Registered extends [
  * type Ok = MatchesRegister<{ visits: number }, SessionData>; // unknown when they match
  * ```
  */
-export type MatchesRegister<Data, Flash> = Registered extends [infer D, infer F]
-  ? [[Data, Flash], [D, F]] extends [[D, F], [Data, Flash]]
-    ? unknown
-    : { "the manager's data and flash types must be the ones registered in Register": [D, F] }
-  : unknown;
+export type MatchesRegister<Data, Flash> = MatchesRegisteredManager<Register, Data, Flash>;
 
 /**
  * The context a route sees after `sessionMiddleware(sessions)`: Koa's `use`

@@ -3,6 +3,7 @@ import {
   applyCookies,
   failureResponse,
   httpFailure,
+  isSessions,
   type LoadMeta,
   respond,
   type Session,
@@ -119,12 +120,7 @@ export function sessionHandle<Data extends object, Flash extends object>(
   sessions: Sessions<Data, Flash> & NoInfer<MatchesLocals<Data, Flash>>,
   options: SvelteKitSessionOptions = {},
 ): Handle {
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     throw new SvelteKitSessionError(
       "ERR_SVELTEKIT_INVALID_OPTION",
       "sessions is invalid: expected the manager returned by createSessions()",
