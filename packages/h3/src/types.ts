@@ -1,6 +1,6 @@
 import type {
   MatchesRegisteredManager,
-  RegisteredManager,
+  RegisteredSessionOf,
   Session,
   SessionData,
 } from "@tessera/session";
@@ -28,9 +28,6 @@ import type { EventHandlerRequest, H3Event, H3EventContext } from "h3";
 // biome-ignore lint/suspicious/noEmptyInterface: an augmentation point for users
 export interface Register {}
 
-/** `[Data, Flash]` of the manager in {@link Register}, if one is there. */
-type Registered = RegisteredManager<Register>;
-
 /**
  * The type of `event.context.session` on every h3 event: the registered
  * manager's session, or `unknown` when nothing is registered.
@@ -40,12 +37,7 @@ type Registered = RegisteredManager<Register>;
  * const session: RequestSession = event.context.session; // Session<{ visits: number }> once registered
  * ```
  */
-export type RequestSession = Registered extends [
-  infer D extends SessionData,
-  infer F extends SessionData,
-]
-  ? Session<D, F>
-  : unknown;
+export type RequestSession = RegisteredSessionOf<Register>;
 
 /**
  * What `withSession` asks of its manager: nothing when no manager is

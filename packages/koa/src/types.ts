@@ -1,6 +1,6 @@
 import type {
   MatchesRegisteredManager,
-  RegisteredManager,
+  RegisteredSessionOf,
   Session,
   SessionData,
 } from "@tessera/session";
@@ -27,9 +27,6 @@ import type {
 // biome-ignore lint/suspicious/noEmptyInterface: an augmentation point for users
 export interface Register {}
 
-/** The registered manager's data and flash types; `undefined` when nothing is registered. */
-type Registered = RegisteredManager<Register>;
-
 /**
  * The type of `ctx.session` on every Koa context: the registered manager's
  * session, or `unknown` when nothing is registered (so it never claims a
@@ -43,12 +40,7 @@ type Registered = RegisteredManager<Register>;
  * });
  * ```
  */
-export type RequestSession = Registered extends [
-  infer D extends SessionData,
-  infer F extends SessionData,
-]
-  ? Session<D, F>
-  : unknown;
+export type RequestSession = RegisteredSessionOf<Register>;
 
 /**
  * `unknown` (no constraint) when nothing is registered or the manager is of

@@ -1,5 +1,5 @@
 import type { Sessions } from "./create-sessions.js";
-import type { SessionData } from "./session.js";
+import type { Session, SessionData } from "./session.js";
 
 /**
  * Whether `value` is a session manager (what `createSessions()` returns), for
@@ -39,6 +39,21 @@ export type RegisteredManager<Register> = Register extends {
 }
   ? [D, F]
   : undefined;
+
+/**
+ * The session type of the manager `Register` names, or `unknown` when it
+ * names none: a request's session is then never claimed to be of a type the
+ * adapter cannot know.
+ *
+ * @example
+ * ```ts
+ * type S = RegisteredSessionOf<{ sessions: Sessions<{ visits: number }> }>; // Session<{ visits: number }>
+ * ```
+ */
+export type RegisteredSessionOf<Register> =
+  RegisteredManager<Register> extends [infer D extends SessionData, infer F extends SessionData]
+    ? Session<D, F>
+    : unknown;
 
 /**
  * The data type `Register` names, by its manager (`sessions`) or directly

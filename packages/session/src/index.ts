@@ -3,6 +3,7 @@ export type {
   RegisteredDataOf,
   RegisteredFlashOf,
   RegisteredManager,
+  RegisteredSessionOf,
 } from "./adapter-kit.js";
 export { isSessions } from "./adapter-kit.js";
 export { applyCookies } from "./apply-cookies.js";

@@ -7,6 +7,8 @@ import {
   type RegisteredDataOf,
   type RegisteredFlashOf,
   type RegisteredManager,
+  type RegisteredSessionOf,
+  type Session,
   type SessionData,
   type Sessions,
 } from "../src/index.js";
@@ -40,6 +42,7 @@ describe("Register type resolution", () => {
     expectTypeOf<RegisteredManager<R>>().toEqualTypeOf<[Visits, Notice]>();
     expectTypeOf<RegisteredDataOf<R>>().toEqualTypeOf<Visits>();
     expectTypeOf<RegisteredFlashOf<R>>().toEqualTypeOf<Notice>();
+    expectTypeOf<RegisteredSessionOf<R>>().toEqualTypeOf<Session<Visits, Notice>>();
   });
 
   it("reads data and flash registered directly, and falls back to SessionData", () => {
@@ -50,6 +53,7 @@ describe("Register type resolution", () => {
     type Empty = {};
     expectTypeOf<RegisteredManager<Empty>>().toEqualTypeOf<undefined>();
     expectTypeOf<RegisteredDataOf<Empty>>().toEqualTypeOf<SessionData>();
+    expectTypeOf<RegisteredSessionOf<Empty>>().toBeUnknown();
   });
 
   it("constrains a manager only when one is registered, and then to exactly its types", () => {
