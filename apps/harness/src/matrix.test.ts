@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTERS } from "./adapters/index.js";
 import { CookieJar } from "./lib/cookie-jar.js";
 import type { RunningApp } from "./lib/listen.js";
-import type { AppSessions, Data, SessionState } from "./lib/routes.js";
+import { APP_HEADERS, type AppSessions, type Data, type SessionState } from "./lib/routes.js";
 import { type SwitchableStore, switchable } from "./lib/switchable-store.js";
 import { type Backend, type CellStore, STORES } from "./stores.js";
 
@@ -109,6 +109,18 @@ describe.each(STORES)("store $name", (kind) => {
       expect(cookie?.attributes.maxAge).toBeUndefined();
       expect(created.headers.get("cache-control")).toContain("no-store");
       expect(created.headers.get("vary")?.toLowerCase()).toContain("cookie");
+    });
+
+    it("the app's own Set-Cookie and Vary stay beside the session's: separate fields, never joined", async () => {
+      const reply = await client().read("/theme?cart=apple");
+      expect(reply.status).toBe(200);
+      // One field per cookie: joined with ", " the comma in Expires would
+      // split the app's cookie in two (RFC 6265 §3, RFC 9110 §5.3).
+      expect(reply.setCookie).toHaveLength(2);
+      expect(reply.setCookie).toContain(APP_HEADERS[0]?.[1]);
+      expect(reply.setCookie.some((line) => line.startsWith(`${COOKIE}=`))).toBe(true);
+      const vary = (reply.headers.get("vary") ?? "").toLowerCase().split(/\s*,\s*/);
+      expect(vary).toEqual(expect.arrayContaining(["accept", "cookie"]));
     });
 
     it("read: the next request sees the data and gets no new cookie", async () => {

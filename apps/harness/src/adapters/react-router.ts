@@ -15,9 +15,10 @@ export function startReactRouter(sessions: AppSessions): Promise<RunningApp> {
   const storage = createTesseraSessionStorage(sessions);
   const handle = async ({ request }: { request: Request }) => {
     const session = await storage.getSession(request.headers.get("Cookie"));
-    const { status, body } = await route(sessions, session.tessera, request.method, request.url);
+    const reply = await route(sessions, session.tessera, request.method, request.url);
+    const { status } = reply;
     const headers = await storage.commitHeaders(session, { method: request.method, status });
-    const response = toResponse({ status, body });
+    const response = toResponse(reply);
     for (const [name, value] of headers) response.headers.append(name, value);
     return response;
   };
