@@ -36,6 +36,9 @@ function stateOf(body: unknown): SessionState {
   return body as SessionState;
 }
 
+/** The adapters that see only a Fetch `Request`, so record no client IP by default. */
+const NO_PEER_ADDRESS = new Set(["fetch", "next"]);
+
 describe.each(STORES)("store $name", (kind) => {
   const stateless = kind.stateless === true;
   let backend: Backend | undefined;
@@ -53,6 +56,7 @@ describe.each(STORES)("store $name", (kind) => {
     let app: RunningApp | undefined;
     let cellStore: CellStore | undefined;
     let outage: SwitchableStore | undefined;
+    let sessions: AppSessions | undefined;
     let offset = 0;
     /** The manager's clock: real time plus what the scenarios advanced; only moves forward. */
     const clock = () => Date.now() + offset;
@@ -70,7 +74,7 @@ describe.each(STORES)("store $name", (kind) => {
         cellStore = await backend.create(adapter.name, clock);
         outage = switchable(cellStore.store);
       }
-      const sessions: AppSessions = createSessions<Data, Data>({
+      sessions = createSessions<Data, Data>({
         keys: createKeyring([{ id: "harness", secret: randomToken(32) }]),
         ...(outage === undefined ? {} : { store: outage.store }),
         idleTimeout: IDLE,
@@ -377,6 +381,20 @@ describe.each(STORES)("store $name", (kind) => {
       for (let i = 0; i < PARALLEL; i++) expected[`k${i}`] = `v${i}`;
       expect(data).toEqual(expected);
     });
+
+    // React Router's getSession sees only the Cookie header (its README says so).
+    if (!stateless && adapter.name !== "react-router") {
+      it("device details: the user's session list shows the request's User-Agent and client IP", async () => {
+        const user = newUser();
+        await client().request("POST", `/login?user=${user}`, { "user-agent": "t/1" });
+        const rows = await sessions?.listUserSessions(user);
+        expect(rows).toHaveLength(1);
+        expect(rows?.[0]?.userAgent).toBe("t/1");
+        // A Fetch Request carries no peer address: the app passes one in meta.
+        if (NO_PEER_ADDRESS.has(adapter.name)) expect(rows?.[0]?.ip).toBeUndefined();
+        else expect(rows?.[0]?.ip).toMatch(/127\.0\.0\.1$/);
+      });
+    }
 
     if (!stateless) {
       it("store outage: 503 on read and write, no cookie lost or issued, full recovery", async () => {
