@@ -36,6 +36,10 @@ function stateOf(body: unknown): SessionState {
   return body as SessionState;
 }
 
+/** The adapters whose framework answers a route's error with its own page. */
+const FRAMEWORK_ERROR_PAGES = new Set(["react-router", "sveltekit"]);
+/** The adapters where the app's error handler sends the response, so the session commits. */
+const ERROR_HANDLER_COMMITS = new Set(["express", "fastify"]);
 /** The adapters that see only a Fetch `Request`, so record no client IP by default. */
 const NO_PEER_ADDRESS = new Set(["fetch", "next"]);
 
@@ -303,6 +307,27 @@ describe.each(STORES)("store $name", (kind) => {
       expect(expired.status).toBe(200);
       expect(stateOf(expired.body)).toEqual({ isNew: true, userId: null, data: {} });
     });
+
+    // SvelteKit and React Router turn a route's error into their own 500 page,
+    // which the adapter cannot change (their READMEs say to check isFresh).
+    if (!FRAMEWORK_ERROR_PAGES.has(adapter.name)) {
+      it("step-up refused: 401, no-store, no cookie, the session unchanged", async () => {
+        const jar = client();
+        await jar.post("/set?cart=apple");
+        const cookie = jar.get(COOKIE);
+        // requireFresh refuses a session that never logged in (OWASP ASVS 4.0 §3.7.1).
+        const refused = await jar.post("/step-up?cart=pear");
+        expect(refused.status).toBe(401);
+        expect(refused.setCookie).toEqual([]);
+        expect(refused.headers.get("cache-control")).toBe("no-store");
+        expect(jar.get(COOKIE)).toBe(cookie);
+        // Express and Fastify pass the error to the app's error handler, whose
+        // response still commits what the route set: not asserted there.
+        if (!ERROR_HANDLER_COMMITS.has(adapter.name)) {
+          expect(stateOf((await jar.read("/state")).body).data).toEqual({ cart: "apple" });
+        }
+      });
+    }
 
     it("tampered cookie: a fresh session, the real one untouched", async () => {
       const jar = client();

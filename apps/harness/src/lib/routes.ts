@@ -38,6 +38,8 @@ function state(session: AppSession): SessionState {
  *   must commit nothing
  * - `GET /theme?k=v&...`: sets each pair and answers with a `Set-Cookie` of
  *   the app's own (its Expires date holds a comma) and `Vary: Accept`
+ * - `POST /step-up?k=v&...`: sets each pair, then `session.requireFresh(300)`,
+ *   which refuses a session that never logged in (the adapter answers 401)
  * - `POST /set?k=v&...`: sets each pair; `POST /delete?key=k`: deletes one key
  * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`; in
  *   `tokenMode: "authorization"` the body also carries the issued `token`
@@ -66,6 +68,10 @@ export async function route(
     case "GET /theme":
       for (const [key, value] of searchParams) session.set(key, value);
       return { status: 200, body: state(session), headers: APP_HEADERS };
+    case "POST /step-up":
+      for (const [key, value] of searchParams) session.set(key, value);
+      session.requireFresh(300);
+      return { status: 200, body: state(session) };
     case "POST /set":
       for (const [key, value] of searchParams) session.set(key, value);
       return { status: 200, body: state(session) };
@@ -115,6 +121,7 @@ export const ROUTES: ReadonlyArray<{ method: "GET" | "POST" | "OPTIONS"; path: s
   { method: "GET", path: "/theme" },
   { method: "OPTIONS", path: "/touch" },
   { method: "POST", path: "/set" },
+  { method: "POST", path: "/step-up" },
   { method: "POST", path: "/delete" },
   { method: "POST", path: "/login" },
   { method: "POST", path: "/logout" },
