@@ -444,6 +444,11 @@ describe.each(STORES)("store $name", (kind) => {
             // Every adapter answers an outage as httpFailure says: retry later, never cached.
             expect(reply.headers.get("retry-after")).toBe("5");
             expect(reply.headers.get("cache-control")).toBe("no-store");
+            // Nothing from the error reaches the client: no stack, no backend
+            // address, no session id (OWASP Error Handling Cheat Sheet).
+            const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+            expect(text).not.toMatch(/\bat\s|\.ts:|\.js:|ECONNREFUSED|switched off/);
+            expect(text).not.toContain(String(cookie).slice(0, 20));
           }
           expect(jar.get(COOKIE)).toBe(cookie);
           expect(stranger.names()).toEqual([]);
