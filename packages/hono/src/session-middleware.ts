@@ -4,6 +4,7 @@ import {
   httpFailure,
   isSessions,
   type LoadMeta,
+  type MatchesDeclaredSession,
   respond,
   type Session,
   type SessionData,
@@ -28,8 +29,6 @@ export interface SessionVariables<
   session: Session<Data, Flash>;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-
 /**
  * `unknown` (no constraint) when the Env `E` does not declare a `session`
  * variable, or declares exactly the session of a manager of `Data` and
@@ -44,9 +43,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export type MatchesEnv<E, Data extends SessionData, Flash extends SessionData> = 0 extends 1 & E
   ? unknown
   : E extends { Variables: { session: infer S } }
-    ? Same<S, Session<Data, Flash>> extends true
-      ? unknown
-      : { "the manager's data and flash types must be those of the Env's session variable": S }
+    ? MatchesDeclaredSession<S, Data, Flash>
     : unknown;
 
 /**

@@ -109,3 +109,22 @@ export type MatchesRegisteredManager<Register, Data, Flash> =
       ? unknown
       : { "the manager's data and flash types must be the ones registered in Register": [D, F] }
     : unknown;
+
+/**
+ * `unknown` (no constraint) when `Declared`, the session type an app declared
+ * for its requests (a Hono `Env` variable, SvelteKit's `App.Locals`), is
+ * exactly `Session<Data, Flash>`; otherwise an object type no manager has,
+ * whose one key shows the declared type, so passing the manager fails to
+ * compile.
+ *
+ * @example
+ * ```ts
+ * type Ok = MatchesDeclaredSession<Session<{ visits: number }>, { visits: number }, SessionData>; // unknown
+ * ```
+ */
+export type MatchesDeclaredSession<Declared, Data extends object, Flash extends object> =
+  Same<Declared, Session<Data, Flash>> extends true
+    ? unknown
+    : {
+        "the manager's data and flash types must be those of the declared request session": Declared;
+      };

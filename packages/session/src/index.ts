@@ -1,4 +1,5 @@
 export type {
+  MatchesDeclaredSession,
   MatchesRegisteredManager,
   RegisteredDataOf,
   RegisteredFlashOf,

@@ -3,6 +3,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   createSessions,
   isSessions,
+  type MatchesDeclaredSession,
   type MatchesRegisteredManager,
   type RegisteredDataOf,
   type RegisteredFlashOf,
@@ -62,5 +63,15 @@ describe("Register type resolution", () => {
     expectTypeOf<MatchesRegisteredManager<R, Visits, Notice>>().toBeUnknown();
     expectTypeOf<MatchesRegisteredManager<R, Visits & Notice, Notice>>().not.toBeUnknown();
     expectTypeOf<MatchesRegisteredManager<R, Visits, SessionData>>().not.toBeUnknown();
+  });
+
+  it("accepts a manager only of the declared request session's exact types", () => {
+    expectTypeOf<MatchesDeclaredSession<Session<Visits, Notice>, Visits, Notice>>().toBeUnknown();
+    expectTypeOf<
+      MatchesDeclaredSession<Session<Visits, Notice>, Visits, SessionData>
+    >().not.toBeUnknown();
+    expectTypeOf<
+      MatchesDeclaredSession<Session<Visits>, Visits & Notice, SessionData>
+    >().not.toBeUnknown();
   });
 });
