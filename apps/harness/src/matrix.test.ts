@@ -3,6 +3,7 @@
  * every adapter × every store. One app server per cell, reused by its
  * scenarios; cells run one after another. See README.md for the table.
  */
+import { connect } from "node:net";
 import { parseSetCookie } from "@tessera/cookie";
 import { createSessions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
@@ -42,6 +43,28 @@ const FRAMEWORK_ERROR_PAGES = new Set(["react-router", "sveltekit"]);
 const ERROR_HANDLER_COMMITS = new Set(["express", "fastify"]);
 /** The adapters that see only a Fetch `Request`, so record no client IP by default. */
 const NO_PEER_ADDRESS = new Set(["fetch", "next"]);
+
+/**
+ * A GET whose cookies come in two `Cookie` header lines, as some clients and
+ * proxies send them; `fetch` and `node:http` would join them, so it is
+ * written to the socket as is. Answers the raw response.
+ */
+function withTwoCookieLines(base: string, path: string, cookies: string[]): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let data = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      data += chunk;
+    });
+    socket.on("end", () => resolve(data));
+    socket.on("error", reject);
+    const lines = [`GET ${path} HTTP/1.1`, `Host: ${hostname}`, "Connection: close"];
+    for (const cookie of cookies) lines.push(`Cookie: ${cookie}`);
+    socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+  });
+}
 
 describe.each(STORES)("store $name", (kind) => {
   const stateless = kind.stateless === true;
@@ -184,6 +207,18 @@ describe.each(STORES)("store $name", (kind) => {
         expect(after.setCookie).toEqual([]);
       },
     );
+
+    it("read across two Cookie header lines: the session cookie in the second is found", async () => {
+      const jar = client();
+      await jar.post("/set?cart=apple");
+      const raw = await withTwoCookieLines(app?.url ?? "", "/state", [
+        "a=1",
+        `${COOKIE}=${jar.get(COOKIE)}`,
+      ]);
+      expect(raw).toMatch(/^HTTP\/1\.1 200/);
+      expect(raw).toContain('"isNew":false');
+      expect(raw).toContain('"data":{"cart":"apple"}');
+    });
 
     it("modify: changes, additions and deletions persist across requests", async () => {
       const jar = client();
