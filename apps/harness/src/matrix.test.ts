@@ -3,6 +3,7 @@
  * every adapter × every store. One app server per cell, reused by its
  * scenarios; cells run one after another. See README.md for the table.
  */
+import { connect } from "node:net";
 import { parseSetCookie } from "@tessera/cookie";
 import { createSessions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTERS } from "./adapters/index.js";
 import { CookieJar } from "./lib/cookie-jar.js";
 import type { RunningApp } from "./lib/listen.js";
-import type { AppSessions, Data, SessionState } from "./lib/routes.js";
+import { APP_HEADERS, type AppSessions, type Data, type SessionState } from "./lib/routes.js";
 import { type SwitchableStore, switchable } from "./lib/switchable-store.js";
 import { type Backend, type CellStore, STORES } from "./stores.js";
 
@@ -36,6 +37,35 @@ function stateOf(body: unknown): SessionState {
   return body as SessionState;
 }
 
+/** The adapters whose framework answers a route's error with its own page. */
+const FRAMEWORK_ERROR_PAGES = new Set(["react-router", "sveltekit"]);
+/** The adapters where the app's error handler sends the response, so the session commits. */
+const ERROR_HANDLER_COMMITS = new Set(["express", "fastify"]);
+/** The adapters that see only a Fetch `Request`, so record no client IP by default. */
+const NO_PEER_ADDRESS = new Set(["fetch", "next"]);
+
+/**
+ * A GET whose cookies come in two `Cookie` header lines, as some clients and
+ * proxies send them; `fetch` and `node:http` would join them, so it is
+ * written to the socket as is. Answers the raw response.
+ */
+function withTwoCookieLines(base: string, path: string, cookies: string[]): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let data = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      data += chunk;
+    });
+    socket.on("end", () => resolve(data));
+    socket.on("error", reject);
+    const lines = [`GET ${path} HTTP/1.1`, `Host: ${hostname}`, "Connection: close"];
+    for (const cookie of cookies) lines.push(`Cookie: ${cookie}`);
+    socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+  });
+}
+
 describe.each(STORES)("store $name", (kind) => {
   const stateless = kind.stateless === true;
   let backend: Backend | undefined;
@@ -53,6 +83,7 @@ describe.each(STORES)("store $name", (kind) => {
     let app: RunningApp | undefined;
     let cellStore: CellStore | undefined;
     let outage: SwitchableStore | undefined;
+    let sessions: AppSessions | undefined;
     let offset = 0;
     /** The manager's clock: real time plus what the scenarios advanced; only moves forward. */
     const clock = () => Date.now() + offset;
@@ -70,7 +101,7 @@ describe.each(STORES)("store $name", (kind) => {
         cellStore = await backend.create(adapter.name, clock);
         outage = switchable(cellStore.store);
       }
-      const sessions: AppSessions = createSessions<Data, Data>({
+      sessions = createSessions<Data, Data>({
         keys: createKeyring([{ id: "harness", secret: randomToken(32) }]),
         ...(outage === undefined ? {} : { store: outage.store }),
         idleTimeout: IDLE,
@@ -109,6 +140,18 @@ describe.each(STORES)("store $name", (kind) => {
       expect(cookie?.attributes.maxAge).toBeUndefined();
       expect(created.headers.get("cache-control")).toContain("no-store");
       expect(created.headers.get("vary")?.toLowerCase()).toContain("cookie");
+    });
+
+    it("the app's own Set-Cookie and Vary stay beside the session's: separate fields, never joined", async () => {
+      const reply = await client().read("/theme?cart=apple");
+      expect(reply.status).toBe(200);
+      // One field per cookie: joined with ", " the comma in Expires would
+      // split the app's cookie in two (RFC 6265 §3, RFC 9110 §5.3).
+      expect(reply.setCookie).toHaveLength(2);
+      expect(reply.setCookie).toContain(APP_HEADERS[0]?.[1]);
+      expect(reply.setCookie.some((line) => line.startsWith(`${COOKIE}=`))).toBe(true);
+      const vary = (reply.headers.get("vary") ?? "").toLowerCase().split(/\s*,\s*/);
+      expect(vary).toEqual(expect.arrayContaining(["accept", "cookie"]));
     });
 
     it("read: the next request sees the data and gets no new cookie", async () => {
@@ -164,6 +207,18 @@ describe.each(STORES)("store $name", (kind) => {
         expect(after.setCookie).toEqual([]);
       },
     );
+
+    it("read across two Cookie header lines: the session cookie in the second is found", async () => {
+      const jar = client();
+      await jar.post("/set?cart=apple");
+      const raw = await withTwoCookieLines(app?.url ?? "", "/state", [
+        "a=1",
+        `${COOKIE}=${jar.get(COOKIE)}`,
+      ]);
+      expect(raw).toMatch(/^HTTP\/1\.1 200/);
+      expect(raw).toContain('"isNew":false');
+      expect(raw).toContain('"data":{"cart":"apple"}');
+    });
 
     it("modify: changes, additions and deletions persist across requests", async () => {
       const jar = client();
@@ -288,6 +343,31 @@ describe.each(STORES)("store $name", (kind) => {
       expect(stateOf(expired.body)).toEqual({ isNew: true, userId: null, data: {} });
     });
 
+    // SvelteKit and React Router turn a route's error into their own 500 page,
+    // which the adapter cannot change (their READMEs say to check isFresh).
+    if (!FRAMEWORK_ERROR_PAGES.has(adapter.name)) {
+      it("step-up refused: 401, no-store, no cookie, the session unchanged", async () => {
+        const jar = client();
+        await jar.post("/set?cart=apple");
+        const cookie = jar.get(COOKIE);
+        // requireFresh refuses a session that never logged in (OWASP ASVS 4.0 §3.7.1).
+        const refused = await jar.post("/step-up?cart=pear");
+        expect(refused.status).toBe(401);
+        expect(refused.headers.get("cache-control")).toBe("no-store");
+        // Express and Fastify pass the error to the app's error handler, whose
+        // response still commits what the route set (in stateless mode, as a
+        // new cookie): not asserted there.
+        const committed = ERROR_HANDLER_COMMITS.has(adapter.name);
+        if (!committed || !stateless) {
+          expect(refused.setCookie).toEqual([]);
+          expect(jar.get(COOKIE)).toBe(cookie);
+        }
+        if (!committed) {
+          expect(stateOf((await jar.read("/state")).body).data).toEqual({ cart: "apple" });
+        }
+      });
+    }
+
     it("tampered cookie: a fresh session, the real one untouched", async () => {
       const jar = client();
       await jar.post("/set?cart=apple");
@@ -366,6 +446,20 @@ describe.each(STORES)("store $name", (kind) => {
       expect(data).toEqual(expected);
     });
 
+    // React Router's getSession sees only the Cookie header (its README says so).
+    if (!stateless && adapter.name !== "react-router") {
+      it("device details: the user's session list shows the request's User-Agent and client IP", async () => {
+        const user = newUser();
+        await client().request("POST", `/login?user=${user}`, { "user-agent": "t/1" });
+        const rows = await sessions?.listUserSessions(user);
+        expect(rows).toHaveLength(1);
+        expect(rows?.[0]?.userAgent).toBe("t/1");
+        // A Fetch Request carries no peer address: the app passes one in meta.
+        if (NO_PEER_ADDRESS.has(adapter.name)) expect(rows?.[0]?.ip).toBeUndefined();
+        else expect(rows?.[0]?.ip).toMatch(/127\.0\.0\.1$/);
+      });
+    }
+
     if (!stateless) {
       it("store outage: 503 on read and write, no cookie lost or issued, full recovery", async () => {
         const control = outage as SwitchableStore;
@@ -389,6 +483,11 @@ describe.each(STORES)("store $name", (kind) => {
             // Every adapter answers an outage as httpFailure says: retry later, never cached.
             expect(reply.headers.get("retry-after")).toBe("5");
             expect(reply.headers.get("cache-control")).toBe("no-store");
+            // Nothing from the error reaches the client: no stack, no backend
+            // address, no session id (OWASP Error Handling Cheat Sheet).
+            const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+            expect(text).not.toMatch(/\bat\s|\.ts:|\.js:|ECONNREFUSED|switched off/);
+            expect(text).not.toContain(String(cookie).slice(0, 20));
           }
           expect(jar.get(COOKIE)).toBe(cookie);
           expect(stranger.names()).toEqual([]);
@@ -412,8 +511,10 @@ describe.each(STORES)("store $name", (kind) => {
 });
 
 // Next.js is left out: it refuses a bearer-token manager at startup, since
-// Server Components and Server Actions can only carry a cookie.
-describe.each(ADAPTERS.filter((adapter) => adapter.name !== "next"))(
+// Server Components and Server Actions can only carry a cookie. React Router
+// refuses one too: its session storage API reads and writes only a cookie.
+const COOKIE_ONLY = new Set(["next", "react-router"]);
+describe.each(ADAPTERS.filter((adapter) => !COOKIE_ONLY.has(adapter.name)))(
   "bearer tokens (tokenMode: authorization) on adapter $name",
   (adapter) => {
     let app: RunningApp | undefined;

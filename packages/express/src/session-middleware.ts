@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   commitsOn,
+  isSessions,
   type LoadMeta,
   type ResponseFacts,
   respond,
@@ -144,12 +145,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   sessions: Sessions<Data, Flash> & NoInfer<MatchesRegister<Data, Flash>>,
   options: SessionMiddlewareOptions<NoInfer<Data>> = {},
 ): SessionMiddleware {
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   if (typeof options !== "object" || options === null) {

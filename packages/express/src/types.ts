@@ -1,4 +1,4 @@
-import type { Session, SessionData, Sessions } from "@tessera/session";
+import type { RegisteredDataOf, RegisteredFlashOf, Session } from "@tessera/session";
 
 /**
  * Optional: types `req.session` in every route. Register the manager itself
@@ -25,21 +25,9 @@ import type { Session, SessionData, Sessions } from "@tessera/session";
 export interface Register {}
 
 /** The data type registered in {@link Register} (by its manager or as `data`), or `SessionData`. */
-export type RegisteredData = Register extends {
-  sessions: Sessions<infer D extends SessionData, infer _F extends SessionData>;
-}
-  ? D
-  : Register extends { data: infer D extends SessionData }
-    ? D
-    : SessionData;
+export type RegisteredData = RegisteredDataOf<Register>;
 /** The flash type registered in {@link Register} (by its manager or as `flash`), or `SessionData`. */
-export type RegisteredFlash = Register extends {
-  sessions: Sessions<infer _D extends SessionData, infer F extends SessionData>;
-}
-  ? F
-  : Register extends { flash: infer F extends SessionData }
-    ? F
-    : SessionData;
+export type RegisteredFlash = RegisteredFlashOf<Register>;
 
 /**
  * The type of `req.session`.

@@ -167,15 +167,6 @@ describe.each([
     expect(cleared).toEqual(expect.arrayContaining(chunks.map((c) => c.split("=")[0])));
   });
 
-  it("a tampered cookie yields a new session", async () => {
-    const { base } = await start(express);
-    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    const tampered = `${cookie.slice(0, -2)}${cookie.endsWith("A") ? "BB" : "AA"}`;
-    const r = await send(base, "/inc", { cookie: tampered });
-    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: "bad_signature" });
-    expect(cookieOf(r, "__Host-sid")).not.toBe(cookie);
-  });
-
   it("keeps the app's Set-Cookie and the session's as two fields, never joined (a comma is part of Expires)", async () => {
     const { base } = await start(express);
     const r = await send(base, "/theme");

@@ -1,4 +1,5 @@
 import {
+  isSessions,
   type LoadMeta,
   respond,
   type Session,
@@ -53,12 +54,7 @@ async function plugin(
   options: FastifySessionsOptions<SessionData, SessionData>,
 ): Promise<void> {
   const sessions = options?.sessions;
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     invalidOption("option sessions is invalid: expected the manager returned by createSessions()");
   }
   const meta = options.meta ?? defaultMeta;

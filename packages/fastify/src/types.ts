@@ -1,4 +1,11 @@
-import type { CommitResult, Session, SessionData, Sessions } from "@tessera/session";
+import type {
+  CommitResult,
+  RegisteredDataOf,
+  RegisteredFlashOf,
+  Session,
+  SessionData,
+  Sessions,
+} from "@tessera/session";
 
 /**
  * Types `request.session` in every route. Register the manager itself and
@@ -25,21 +32,9 @@ import type { CommitResult, Session, SessionData, Sessions } from "@tessera/sess
 export interface Register {}
 
 /** The data type registered in {@link Register} (by its manager or as `data`), or `SessionData`. */
-export type RegisteredData = Register extends {
-  sessions: Sessions<infer D extends SessionData, infer _F extends SessionData>;
-}
-  ? D
-  : Register extends { data: infer D extends SessionData }
-    ? D
-    : SessionData;
+export type RegisteredData = RegisteredDataOf<Register>;
 /** The flash type registered in {@link Register} (by its manager or as `flash`), or `SessionData`. */
-export type RegisteredFlash = Register extends {
-  sessions: Sessions<infer _D extends SessionData, infer F extends SessionData>;
-}
-  ? F
-  : Register extends { flash: infer F extends SessionData }
-    ? F
-    : SessionData;
+export type RegisteredFlash = RegisteredFlashOf<Register>;
 
 /**
  * The type of `request.session`.

@@ -1,4 +1,9 @@
-import type { Session, SessionData, Sessions } from "@tessera/session";
+import type {
+  MatchesRegisteredManager,
+  RegisteredSessionOf,
+  Session,
+  SessionData,
+} from "@tessera/session";
 import type { EventHandlerRequest, H3Event, H3EventContext } from "h3";
 
 /**
@@ -23,13 +28,6 @@ import type { EventHandlerRequest, H3Event, H3EventContext } from "h3";
 // biome-ignore lint/suspicious/noEmptyInterface: an augmentation point for users
 export interface Register {}
 
-/** `[Data, Flash]` of the manager in {@link Register}, if one is there. */
-type Registered = Register extends {
-  sessions: Sessions<infer D extends SessionData, infer F extends SessionData>;
-}
-  ? [D, F]
-  : undefined;
-
 /**
  * The type of `event.context.session` on every h3 event: the registered
  * manager's session, or `unknown` when nothing is registered.
@@ -39,12 +37,7 @@ type Registered = Register extends {
  * const session: RequestSession = event.context.session; // Session<{ visits: number }> once registered
  * ```
  */
-export type RequestSession = Registered extends [
-  infer D extends SessionData,
-  infer F extends SessionData,
-]
-  ? Session<D, F>
-  : unknown;
+export type RequestSession = RegisteredSessionOf<Register>;
 
 /**
  * What `withSession` asks of its manager: nothing when no manager is
@@ -57,11 +50,7 @@ export type RequestSession = Registered extends [
  * withSession(otherManager, handler); // compile error once Register names another manager
  * ```
  */
-export type MatchesRegister<Data, Flash> = Registered extends [infer D, infer F]
-  ? [[Data, Flash], [D, F]] extends [[D, F], [Data, Flash]]
-    ? unknown
-    : { "the manager's data and flash types must be the ones registered in Register": [D, F] }
-  : unknown;
+export type MatchesRegister<Data, Flash> = MatchesRegisteredManager<Register, Data, Flash>;
 
 /**
  * The event a handler wrapped by `withSession` receives: an h3 event whose

@@ -3,6 +3,7 @@ import {
   applyCookies,
   failureResponse,
   httpFailure,
+  isSessions,
   type LoadMeta,
   respond,
   type Session,
@@ -130,7 +131,7 @@ export function withSession<
   handler: (event: SessionEvent<Data, Flash, Request>) => Result,
   options: H3SessionOptions = {},
 ): EventHandler<Request, Promise<Awaited<Result> | Response>> {
-  if (typeof sessions?.load !== "function" || typeof sessions.commitHeaders !== "function") {
+  if (!isSessions(sessions)) {
     throw invalid("sessions", "the manager returned by createSessions()");
   }
   if (typeof handler !== "function") throw invalid("handler", "a function");

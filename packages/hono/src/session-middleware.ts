@@ -2,7 +2,9 @@ import {
   applyCookies,
   failureResponse,
   httpFailure,
+  isSessions,
   type LoadMeta,
+  type MatchesDeclaredSession,
   respond,
   type Session,
   type SessionData,
@@ -27,8 +29,6 @@ export interface SessionVariables<
   session: Session<Data, Flash>;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-
 /**
  * `unknown` (no constraint) when the Env `E` does not declare a `session`
  * variable, or declares exactly the session of a manager of `Data` and
@@ -43,9 +43,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export type MatchesEnv<E, Data extends SessionData, Flash extends SessionData> = 0 extends 1 & E
   ? unknown
   : E extends { Variables: { session: infer S } }
-    ? Same<S, Session<Data, Flash>> extends true
-      ? unknown
-      : { "the manager's data and flash types must be those of the Env's session variable": S }
+    ? MatchesDeclaredSession<S, Data, Flash>
     : unknown;
 
 /**
@@ -161,12 +159,7 @@ export function sessionMiddleware<
   sessions: Sessions<Data, Flash> & NoInfer<MatchesEnv<E, Data, Flash>>,
   options: HonoSessionOptions = {},
 ): MiddlewareHandler<E> {
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   const hops = options.trustProxy ?? 0;

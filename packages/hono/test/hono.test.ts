@@ -5,16 +5,7 @@ import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SessionVariables, sessionMiddleware } from "../src/index.js";
-import {
-  type AppData,
-  close,
-  cookieOf,
-  FlakyStore,
-  keys,
-  makeSessions,
-  rawRequest,
-  send,
-} from "./helpers.js";
+import { type AppData, close, cookieOf, FlakyStore, keys, makeSessions, send } from "./helpers.js";
 
 type Env = { Variables: SessionVariables<AppData> };
 
@@ -43,11 +34,6 @@ function makeApp(sessions: Sessions<AppData, SessionData> = makeSessions() as ne
     await c.get("session").logout();
     return c.text("bye");
   });
-  app.get("/theme", (c) => {
-    c.get("session").set("n", 1);
-    c.header("set-cookie", "theme=dark; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT");
-    return c.text("ok");
-  });
   app.get("/big", (c) => {
     c.get("session").set("big", "x".repeat(3000)); // two chunks, within the default maxCookieSize
     return c.text("ok");
@@ -72,12 +58,6 @@ function makeApp(sessions: Sessions<AppData, SessionData> = makeSessions() as ne
   app.post("/delete-account", (c) => {
     c.get("session").requireFresh(300);
     return c.text("deleted");
-  });
-  app.get("/key/:k", async (c) => {
-    const k = c.req.param("k");
-    await new Promise((r) => setTimeout(r, Number(k) % 5));
-    c.get("session").set(`k_${k}`, true);
-    return c.text("ok");
   });
   return { app, late };
 }
@@ -142,51 +122,12 @@ const runtimes: Array<[string, Runtime]> = [
   ],
 ];
 
-describe.each(runtimes)("%s", (name, start) => {
-  it("creates a session with a secure cookie, no-store and Vary: Cookie", async () => {
-    const { base, send } = await start();
-    const r = await send(base, "/inc");
-    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: null });
-    expect(r.setCookie).toHaveLength(1);
-    expect(r.setCookie[0]).toMatch(
-      /^__Host-sid=[A-Za-z0-9_.-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
-    );
-    expect(r.headers["cache-control"]).toBe("no-store");
-    expect(r.headers.vary).toMatch(/Cookie/);
-  });
-
-  it("reads and modifies the session across requests", async () => {
-    const { base, send } = await start();
-    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    const second = await send(base, "/inc", { cookie });
-    expect(JSON.parse(second.body).n).toBe(2);
-    expect(second.setCookie).toEqual([]);
-  });
-
-  it("regenerates the id on login and the old id is anonymous afterwards", async () => {
-    const { base, send } = await start();
-    const before = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    const login = await send(base, "/login", { method: "POST", cookie: before });
-    expect(login.status).toBe(302);
-    const after = cookieOf(login, "__Host-sid")!;
-    expect(after).not.toBe(before);
-    expect(JSON.parse((await send(base, "/read", { cookie: after })).body).user).toBe("u_1");
-    expect(JSON.parse((await send(base, "/read", { cookie: before })).body).user).toBeNull();
-  });
-
+describe.each(runtimes)("%s", (_name, start) => {
   it("adds cookies to a response with immutable headers (Response.redirect)", async () => {
     const { base, send } = await start();
     const r = await send(base, "/fetch-redirect");
     expect(r.status).toBe(302);
     expect(cookieOf(r, "__Host-sid")).toBeDefined();
-  });
-
-  it("logout clears the cookie", async () => {
-    const { base, send } = await start();
-    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    const out = await send(base, "/logout", { method: "POST", cookie });
-    expect(out.setCookie).toHaveLength(1);
-    expect(out.setCookie[0]).toMatch(/^__Host-sid=; .*Max-Age=0/);
   });
 
   it("logout of a chunked stateless session clears every chunk", async () => {
@@ -196,22 +137,6 @@ describe.each(runtimes)("%s", (name, start) => {
     const out = await send(base, "/logout", { method: "POST", cookie: chunks.join("; ") });
     const cleared = out.setCookie.filter((c) => /Max-Age=0/.test(c)).map((c) => c.split("=")[0]);
     expect(cleared).toEqual(expect.arrayContaining(chunks.map((c) => c.split("=")[0])));
-  });
-
-  it("a tampered cookie yields a new session", async () => {
-    const { base, send } = await start();
-    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    const tampered = `${cookie.slice(0, -2)}${cookie.endsWith("A") ? "BB" : "AA"}`;
-    const r = await send(base, "/inc", { cookie: tampered });
-    expect(JSON.parse(r.body)).toEqual({ n: 1, rejected: "bad_signature" });
-  });
-
-  it("keeps the app's Set-Cookie and the session's as two fields, never joined (a comma is part of Expires)", async () => {
-    const { base, send } = await start();
-    const r = await send(base, "/theme");
-    expect(r.setCookie).toHaveLength(2);
-    expect(r.setCookie[0]).toBe("theme=dark; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT");
-    expect(r.setCookie[1]).toMatch(/^__Host-sid=/);
   });
 
   it("commits before a streamed body", async () => {
@@ -230,19 +155,6 @@ describe.each(runtimes)("%s", (name, start) => {
     expect((late.error as SessionError).code).toBe("ERR_SESSION_COMMITTED");
   });
 
-  it("answers 503 without stack or sid when the store is down: nothing from the error reaches the client", async () => {
-    const store = new FlakyStore();
-    const { base, send } = await start(makeSessions({ store }) as never);
-    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    store.down = true;
-    for (const r of [await send(base, "/inc", { cookie }), await send(base, "/inc")]) {
-      expect(r.status).toBe(503);
-      expect(r.setCookie).toEqual([]);
-      expect(r.body).toBe("Service Unavailable");
-      expect(r.headers["retry-after"]).toBe("5");
-    }
-  });
-
   it("answers 409 and stores nothing when every write loses the race", async () => {
     const store = new FlakyStore();
     const { base, send } = await start(makeSessions({ store, maxRetries: 1 }) as never);
@@ -256,42 +168,6 @@ describe.each(runtimes)("%s", (name, start) => {
     store.conflict = false;
     expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(1);
   });
-
-  // Regression: requireFresh's ERR_SESSION_REAUTH_REQUIRED reached Hono's
-  // default onError and answered 500.
-  it("answers 401 with no-store and no cookie when requireFresh refuses (step-up)", async () => {
-    const { base, send } = await start();
-    const r = await send(base, "/delete-account", { method: "POST" });
-    expect(r.status).toBe(401);
-    expect(r.body).toBe("Unauthorized");
-    expect(r.headers["cache-control"]).toBe("no-store");
-    expect(r.setCookie).toEqual([]);
-  });
-
-  it("loses nothing when concurrent requests change different keys of one session", async () => {
-    const { base, send } = await start();
-    const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-    const ids = Array.from({ length: 20 }, (_, i) => i);
-    await Promise.all(ids.map((i) => send(base, `/key/${i}`, { cookie })));
-    const data = JSON.parse((await send(base, "/read", { cookie })).body).data;
-    for (const i of ids) expect(data[`k_${i}`]).toBe(true);
-  });
-
-  if (name.startsWith("Node")) {
-    it("finds the session across two Cookie header lines", async () => {
-      const { base, send } = await start();
-      const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
-      const raw = await rawRequest(base, [
-        "GET /read HTTP/1.1",
-        "Host: 127.0.0.1",
-        "Cookie: a=1",
-        `Cookie: ${cookie}`,
-        "Connection: close",
-      ]);
-      expect(raw).toMatch(/^HTTP\/1.1 200/);
-      expect(raw).toContain('"n":1');
-    });
-  }
 });
 
 describe("re-authentication pattern", () => {

@@ -1,5 +1,6 @@
 import {
   httpFailure,
+  isSessions,
   type LoadMeta,
   respond,
   type Session,
@@ -136,7 +137,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   sessions: Sessions<Data, Flash> & NoInfer<MatchesRegister<Data, Flash>>,
   options: KoaSessionOptions = {},
 ): Middleware<DefaultState, SessionContext<Data, Flash>> {
-  if (typeof sessions?.load !== "function" || typeof sessions.commitHeaders !== "function") {
+  if (!isSessions(sessions)) {
     throw invalid("sessions", "the manager returned by createSessions()");
   }
   if (typeof options !== "object" || options === null) throw invalid("options", "an object");

@@ -1,4 +1,9 @@
-import type { Session, SessionData, Sessions } from "@tessera/session";
+import type {
+  MatchesRegisteredManager,
+  RegisteredSessionOf,
+  Session,
+  SessionData,
+} from "@tessera/session";
 
 /**
  * Optional: types `ctx.session` in every middleware and route. Register the
@@ -22,13 +27,6 @@ import type { Session, SessionData, Sessions } from "@tessera/session";
 // biome-ignore lint/suspicious/noEmptyInterface: an augmentation point for users
 export interface Register {}
 
-/** The registered manager's data and flash types; `undefined` when nothing is registered. */
-type Registered = Register extends {
-  sessions: Sessions<infer D extends SessionData, infer F extends SessionData>;
-}
-  ? [D, F]
-  : undefined;
-
 /**
  * The type of `ctx.session` on every Koa context: the registered manager's
  * session, or `unknown` when nothing is registered (so it never claims a
@@ -42,12 +40,7 @@ type Registered = Register extends {
  * });
  * ```
  */
-export type RequestSession = Registered extends [
-  infer D extends SessionData,
-  infer F extends SessionData,
-]
-  ? Session<D, F>
-  : unknown;
+export type RequestSession = RegisteredSessionOf<Register>;
 
 /**
  * `unknown` (no constraint) when nothing is registered or the manager is of
@@ -60,11 +53,7 @@ export type RequestSession = Registered extends [
  * type Ok = MatchesRegister<{ visits: number }, SessionData>; // unknown when they match
  * ```
  */
-export type MatchesRegister<Data, Flash> = Registered extends [infer D, infer F]
-  ? [[Data, Flash], [D, F]] extends [[D, F], [Data, Flash]]
-    ? unknown
-    : { "the manager's data and flash types must be the ones registered in Register": [D, F] }
-  : unknown;
+export type MatchesRegister<Data, Flash> = MatchesRegisteredManager<Register, Data, Flash>;
 
 /**
  * The context a route sees after `sessionMiddleware(sessions)`: Koa's `use`

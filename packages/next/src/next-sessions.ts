@@ -2,6 +2,7 @@ import {
   applyCookies,
   failureResponse,
   httpFailure,
+  isSessions,
   type LoadMeta,
   respond,
   type Session,
@@ -213,12 +214,7 @@ export function bindNextSessions<Data extends object, Flash extends object>(
   options: NextSessionsOptions,
   scope: RequestScope,
 ): NextSessions<Data, Flash> {
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   if (sessions.tokenMode !== "cookie") {

@@ -4,6 +4,7 @@ import {
   failureResponse,
   type HttpFailure,
   httpFailure,
+  isSessions,
   type LoadMeta,
   type ResponseFacts,
   respond,
@@ -288,13 +289,7 @@ export function withApiSession<
   handler: ApiSessionHandler<Data, Flash, Body>,
   options: ApiSessionOptions = {},
 ): (req: NextApiRequest, res: NextApiResponse<Body>) => Promise<void> {
-  const manager = sessions as Partial<Sessions<Data, Flash>> | null;
-  if (
-    typeof manager !== "object" ||
-    manager === null ||
-    typeof manager.load !== "function" ||
-    typeof manager.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     invalidOption("sessions is invalid: expected the manager returned by createSessions()");
   }
   if (typeof handler !== "function") {

@@ -56,6 +56,18 @@ export function setup(
   return { time, memory, calls, sessions, request, next };
 }
 
+/** A stateless manager (the whole session in its cookies) on the test's clock, with a browser. */
+export function setupStateless() {
+  const time = clock();
+  const sessions = createSessions<{ blob: string }>({
+    keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
+    now: time.now,
+  });
+  const request = new RequestScopeFake();
+  const next = bindNextSessions(sessions, {}, request.scope);
+  return { time, sessions, request, next, browser: new Browser() };
+}
+
 /**
  * One request as Next.js shows it to Server Components and Server Actions:
  * `headers()` is the request's headers as they arrived (Next.js never updates

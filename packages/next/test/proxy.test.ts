@@ -1,11 +1,9 @@
 import { parseSetCookie } from "@tessera/cookie";
-import { createSessions } from "@tessera/session";
-import { createKeyring, randomToken } from "@tessera/signing";
+import { randomToken } from "@tessera/signing";
 import { StoreUnavailableError } from "@tessera/store";
 import { NextResponse } from "next/server.js";
 import { describe, expect, it } from "vitest";
-import { bindNextSessions } from "../src/next-sessions.js";
-import { Browser, clock, RequestScopeFake, setup } from "./helpers.js";
+import { Browser, setup, setupStateless } from "./helpers.js";
 
 const MIN = 60 * 1000;
 
@@ -96,14 +94,7 @@ describe("proxy (middleware)", () => {
   });
 
   it("forwards re-sealed stateless chunks in place of the old ones", async () => {
-    const time = clock();
-    const sessions = createSessions<{ blob: string }>({
-      keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
-      now: time.now,
-    });
-    const request = new RequestScopeFake();
-    const next = bindNextSessions(sessions, {}, request.scope);
-    const browser = new Browser();
+    const { time, request, next, browser } = setupStateless();
     const blob = [randomToken(1024), randomToken(1024), randomToken(1024)].join("");
     request.begin("");
     await next.withSession(async (session) => {

@@ -1,10 +1,8 @@
 import { parseSetCookie } from "@tessera/cookie";
-import { createSessions } from "@tessera/session";
-import { createKeyring, randomToken } from "@tessera/signing";
+import { randomToken } from "@tessera/signing";
 import { redirect } from "next/navigation.js";
 import { describe, expect, it } from "vitest";
-import { bindNextSessions } from "../src/next-sessions.js";
-import { Browser, clock, RequestScopeFake, setup } from "./helpers.js";
+import { Browser, setup, setupStateless } from "./helpers.js";
 
 describe("withSession (Server Actions and Route Handlers)", () => {
   it("sends the session cookie through cookies() with the manager's attributes", async () => {
@@ -82,14 +80,7 @@ describe("withSession (Server Actions and Route Handlers)", () => {
   });
 
   it("clears every chunk of a stateless session on logout", async () => {
-    const time = clock();
-    const sessions = createSessions<{ blob: string }>({
-      keys: createKeyring([{ id: "k1", secret: randomToken(32) }]),
-      now: time.now,
-    });
-    const request = new RequestScopeFake();
-    const next = bindNextSessions(sessions, {}, request.scope);
-    const browser = new Browser();
+    const { request, next, browser } = setupStateless();
     request.begin("");
     await next.withSession(async (session) => {
       await session.login("alice");

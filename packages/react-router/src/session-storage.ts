@@ -1,6 +1,7 @@
 import {
   failureResponse,
   httpFailure,
+  isSessions,
   type ResponseFacts,
   respond,
   type Sessions,
@@ -108,12 +109,7 @@ function refuseOptions(method: string, options: object | undefined): void {
 export function createTesseraSessionStorage<Data extends object, Flash extends object>(
   sessions: Sessions<Data, Flash>,
 ): TesseraSessionStorage<Data, Flash> {
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     throw new ReactRouterSessionError(
       "ERR_REACT_ROUTER_INVALID_OPTION",
       "sessions is invalid: expected the manager returned by createSessions()",

@@ -1,3 +1,12 @@
+export type {
+  MatchesDeclaredSession,
+  MatchesRegisteredManager,
+  RegisteredDataOf,
+  RegisteredFlashOf,
+  RegisteredManager,
+  RegisteredSessionOf,
+} from "./adapter-kit.js";
+export { isSessions } from "./adapter-kit.js";
 export { applyCookies } from "./apply-cookies.js";
 export type {
   CommitResult,

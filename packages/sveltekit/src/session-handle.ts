@@ -3,7 +3,9 @@ import {
   applyCookies,
   failureResponse,
   httpFailure,
+  isSessions,
   type LoadMeta,
+  type MatchesDeclaredSession,
   respond,
   type Session,
   type SessionResponse,
@@ -29,8 +31,6 @@ export interface SessionLocals<S extends Sessions<object, object>> {
   session: S extends Sessions<infer Data, infer Flash> ? Session<Data, Flash> : never;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-
 /**
  * `unknown` (no constraint) when `App.Locals` declares no `session`, or
  * declares exactly the session of a manager of `Data` and `Flash`; otherwise
@@ -45,9 +45,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export type MatchesLocals<Data extends object, Flash extends object> = App.Locals extends {
   session: infer S;
 }
-  ? Same<S, Session<Data, Flash>> extends true
-    ? unknown
-    : { "the manager's data and flash types must be those of App.Locals['session']": S }
+  ? MatchesDeclaredSession<S, Data, Flash>
   : unknown;
 
 /**
@@ -119,12 +117,7 @@ export function sessionHandle<Data extends object, Flash extends object>(
   sessions: Sessions<Data, Flash> & NoInfer<MatchesLocals<Data, Flash>>,
   options: SvelteKitSessionOptions = {},
 ): Handle {
-  if (
-    typeof sessions !== "object" ||
-    sessions === null ||
-    typeof sessions.load !== "function" ||
-    typeof sessions.commitHeaders !== "function"
-  ) {
+  if (!isSessions(sessions)) {
     throw new SvelteKitSessionError(
       "ERR_SVELTEKIT_INVALID_OPTION",
       "sessions is invalid: expected the manager returned by createSessions()",

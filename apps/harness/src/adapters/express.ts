@@ -12,7 +12,8 @@ export function startExpress(sessions: AppSessions): Promise<RunningApp> {
     const register = { GET: app.get, POST: app.post, OPTIONS: app.options }[method].bind(app);
     register(path, (req, res, next) => {
       route(sessions, req.session as unknown as AppSession, req.method, req.originalUrl).then(
-        ({ status, body }) => {
+        ({ status, body, headers = [] }) => {
+          for (const [name, value] of headers) res.append(name, value);
           res.status(status).json(body);
         },
         next,

@@ -13,9 +13,10 @@ export async function startFastify(sessions: AppSessions): Promise<RunningApp> {
       url: path,
       handler: async (request, reply) => {
         const session = request.session as unknown as AppSession;
-        const { status, body } = await route(sessions, session, request.method, request.url);
-        reply.code(status);
-        return body;
+        const answer = await route(sessions, session, request.method, request.url);
+        for (const [name, value] of answer.headers ?? []) reply.header(name, value);
+        reply.code(answer.status);
+        return answer.body;
       },
     });
   }

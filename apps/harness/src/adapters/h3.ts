@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { withSession } from "@tessera/h3";
-import { createApp, setResponseStatus, toNodeListener } from "h3";
+import { appendResponseHeader, createApp, setResponseStatus, toNodeListener } from "h3";
 import { listen, type RunningApp } from "../lib/listen.js";
 import { type AppSessions, ROUTES, route } from "../lib/routes.js";
 
@@ -16,12 +16,12 @@ export function startH3(sessions: AppSessions): Promise<RunningApp> {
         setResponseStatus(event, 404);
         return { error: "not found" };
       }
-      const { status, body } = await route(
-        sessions,
-        event.context.session,
-        event.method,
-        event.path,
-      );
+      const {
+        status,
+        body,
+        headers = [],
+      } = await route(sessions, event.context.session, event.method, event.path);
+      for (const [name, value] of headers) appendResponseHeader(event, name, value);
       setResponseStatus(event, status);
       return body;
     }),

@@ -12,7 +12,12 @@ export function startKoa(sessions: AppSessions): Promise<RunningApp> {
     // Koa routes HEAD to no GET handler of its own, unlike Express and Hono.
     const method = ctx.method === "HEAD" ? "GET" : ctx.method;
     if (!ROUTES.some((r) => r.method === method && r.path === ctx.path)) return;
-    const { status, body } = await route(sessions, ctx.session, ctx.method, ctx.originalUrl);
+    const {
+      status,
+      body,
+      headers = [],
+    } = await route(sessions, ctx.session, ctx.method, ctx.originalUrl);
+    for (const [name, value] of headers) ctx.append(name, value);
     ctx.status = status;
     ctx.body = body;
   });

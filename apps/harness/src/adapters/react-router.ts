@@ -3,7 +3,7 @@ import { createRequestListener } from "@react-router/node";
 import { createTesseraSessionStorage } from "@tessera/react-router";
 import type { ServerBuild } from "react-router";
 import { listen, type RunningApp } from "../lib/listen.js";
-import { type AppSessions, ROUTES, route } from "../lib/routes.js";
+import { type AppSessions, ROUTES, route, toResponse } from "../lib/routes.js";
 
 /**
  * React Router 7 on its Node server (`@react-router/node`) with
@@ -15,20 +15,26 @@ export function startReactRouter(sessions: AppSessions): Promise<RunningApp> {
   const storage = createTesseraSessionStorage(sessions);
   const handle = async ({ request }: { request: Request }) => {
     const session = await storage.getSession(request.headers.get("Cookie"));
-    const { status, body } = await route(sessions, session.tessera, request.method, request.url);
+    const reply = await route(sessions, session.tessera, request.method, request.url);
+    const { status } = reply;
     const headers = await storage.commitHeaders(session, { method: request.method, status });
-    headers.set("content-type", "application/json");
-    return new Response(JSON.stringify(body), { status, headers });
+    const response = toResponse(reply);
+    for (const [name, value] of headers) response.headers.append(name, value);
+    return response;
   };
-  const manifest: Record<string, unknown> = { root: { id: "root", path: "", module: {} } };
+  // One route module per path: React Router sends GET, HEAD and OPTIONS to its
+  // loader and the mutation methods (POST, ...) to its action.
+  interface RouteEntry {
+    id: string;
+    parentId?: string;
+    path: string;
+    module: Record<string, unknown>;
+  }
+  const manifest: Record<string, RouteEntry> = { root: { id: "root", path: "", module: {} } };
   for (const { method, path } of ROUTES) {
     const id = `routes${path}`;
-    manifest[id] = {
-      id,
-      parentId: "root",
-      path: path.slice(1),
-      module: method === "GET" ? { loader: handle } : { action: handle },
-    };
+    manifest[id] ??= { id, parentId: "root", path: path.slice(1), module: {} };
+    manifest[id].module[method === "POST" ? "action" : "loader"] = handle;
   }
   const build = {
     entry: { module: { default: () => new Response("no documents here", { status: 500 }) } },

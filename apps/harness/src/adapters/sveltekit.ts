@@ -3,7 +3,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { RequestEvent } from "@sveltejs/kit";
 import { sessionHandle } from "@tessera/sveltekit";
 import { listen, type RunningApp } from "../lib/listen.js";
-import { type AppSession, type AppSessions, ROUTES, route } from "../lib/routes.js";
+import { type AppSession, type AppSessions, ROUTES, route, toResponse } from "../lib/routes.js";
 
 /**
  * `sessionHandle` from `@tessera/sveltekit` as SvelteKit calls it: each
@@ -26,12 +26,13 @@ export function startSvelteKit(sessions: AppSessions): Promise<RunningApp> {
     return handle({
       event,
       resolve: async (resolved) => {
-        if (!known.has(`${request.method} ${url.pathname}`)) {
+        // SvelteKit answers HEAD from a `+server.ts` GET handler.
+        const method = request.method === "HEAD" ? "GET" : request.method;
+        if (!known.has(`${method} ${url.pathname}`)) {
           return Response.json({ error: "no route" }, { status: 404 });
         }
         const { session } = resolved.locals as { session: AppSession };
-        const { status, body } = await route(sessions, session, request.method, request.url);
-        return Response.json(body, { status });
+        return toResponse(await route(sessions, session, request.method, request.url));
       },
     });
   });

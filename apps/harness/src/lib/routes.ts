@@ -9,6 +9,8 @@ export type AppSession = Session<Data, Data>;
 export interface RouteReply {
   status: number;
   body: unknown;
+  /** Response headers the app sets itself, appended beside the session's. */
+  headers?: ReadonlyArray<readonly [name: string, value: string]>;
 }
 
 /** The JSON every state-returning route answers with. */
@@ -34,6 +36,10 @@ function state(session: AppSession): SessionState {
  * - `GET`, `HEAD` or `OPTIONS /touch?k=v&...&status=n`: sets each pair, then
  *   answers `status` (default 200; a 304 has no body): the responses that
  *   must commit nothing
+ * - `GET /theme?k=v&...`: sets each pair and answers with a `Set-Cookie` of
+ *   the app's own (its Expires date holds a comma) and `Vary: Accept`
+ * - `POST /step-up?k=v&...`: sets each pair, then `session.requireFresh(300)`,
+ *   which refuses a session that never logged in (the adapter answers 401)
  * - `POST /set?k=v&...`: sets each pair; `POST /delete?key=k`: deletes one key
  * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`; in
  *   `tokenMode: "authorization"` the body also carries the issued `token`
@@ -59,6 +65,13 @@ export async function route(
       const status = Number(searchParams.get("status") ?? 200);
       return { status, body: status === 304 ? null : state(session) };
     }
+    case "GET /theme":
+      for (const [key, value] of searchParams) session.set(key, value);
+      return { status: 200, body: state(session), headers: APP_HEADERS };
+    case "POST /step-up":
+      for (const [key, value] of searchParams) session.set(key, value);
+      session.requireFresh(300);
+      return { status: 200, body: state(session) };
     case "POST /set":
       for (const [key, value] of searchParams) session.set(key, value);
       return { status: 200, body: state(session) };
@@ -95,12 +108,20 @@ export async function route(
   }
 }
 
+/** What `GET /theme` sets itself: a cookie whose Expires date holds a comma, and a Vary. */
+export const APP_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["set-cookie", "theme=dark; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT"],
+  ["vary", "Accept"],
+];
+
 /** The paths each adapter mounts, with their methods. */
 export const ROUTES: ReadonlyArray<{ method: "GET" | "POST" | "OPTIONS"; path: string }> = [
   { method: "GET", path: "/state" },
   { method: "GET", path: "/touch" },
+  { method: "GET", path: "/theme" },
   { method: "OPTIONS", path: "/touch" },
   { method: "POST", path: "/set" },
+  { method: "POST", path: "/step-up" },
   { method: "POST", path: "/delete" },
   { method: "POST", path: "/login" },
   { method: "POST", path: "/logout" },
@@ -109,8 +130,12 @@ export const ROUTES: ReadonlyArray<{ method: "GET" | "POST" | "OPTIONS"; path: s
 
 /**
  * A {@link RouteReply} as a Fetch `Response`, for the adapters built on one:
- * a 304 carries no body (the `Response` constructor refuses one).
+ * a 304 carries no body (the `Response` constructor refuses one); the app's
+ * own headers are appended.
  */
-export function toResponse({ status, body }: RouteReply): Response {
-  return status === 304 ? new Response(null, { status }) : Response.json(body, { status });
+export function toResponse({ status, body, headers = [] }: RouteReply): Response {
+  const response =
+    status === 304 ? new Response(null, { status }) : Response.json(body, { status });
+  for (const [name, value] of headers) response.headers.append(name, value);
+  return response;
 }
