@@ -48,7 +48,8 @@ export const ADAPTERS: readonly AdapterKind[] = [
   },
   {
     name: "sveltekit",
-    description: "`sessionHandle` from `@tessera/sveltekit` in front of the scenario routes",
+    description:
+      "a SvelteKit build (adapter-node) with `sessionHandle` from `@tessera/sveltekit` in its hooks",
     start: startSvelteKit,
   },
 ];

@@ -1,40 +1,47 @@
-import { createServer } from "node:http";
-import { getRequestListener } from "@hono/node-server";
-import type { RequestEvent } from "@sveltejs/kit";
-import { sessionHandle } from "@tessera/sveltekit";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { KIT_OUT } from "../lib/kit-build.js";
+import { hasCurrentSessions, setCurrentSessions } from "../lib/kit-registry.js";
 import { listen, type RunningApp } from "../lib/listen.js";
-import { type AppSession, type AppSessions, ROUTES, route, toResponse } from "../lib/routes.js";
+import type { AppSessions } from "../lib/routes.js";
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /**
- * `sessionHandle` from `@tessera/sveltekit` as SvelteKit calls it: each
- * request becomes a `RequestEvent` (the fields the hook reads) and `resolve`
- * runs the scenario route with `locals.session`, as a `+server.ts` would.
+ * A real SvelteKit app (`sveltekit-app`: `sessionHandle` in its
+ * `hooks.server.ts`, the scenario routes in a `+server.ts`), built with
+ * adapter-node by the harness's global setup and served by the adapter's own
+ * `handler` on `node:http`. The build serves every store: its hook reads the
+ * manager this function registers, so only one such server runs at a time.
  */
-export function startSvelteKit(sessions: AppSessions): Promise<RunningApp> {
-  const handle = sessionHandle(sessions);
-  const known = new Set(ROUTES.map(({ method, path }) => `${method} ${path}`));
-  const listener = getRequestListener(async (request: Request) => {
-    const url = new URL(request.url);
-    const event = {
-      request,
-      url,
-      locals: {},
-      params: {},
-      route: { id: url.pathname },
-      getClientAddress: () => "127.0.0.1",
-    } as unknown as RequestEvent;
-    return handle({
-      event,
-      resolve: async (resolved) => {
-        // SvelteKit answers HEAD from a `+server.ts` GET handler.
-        const method = request.method === "HEAD" ? "GET" : request.method;
-        if (!known.has(`${method} ${url.pathname}`)) {
-          return Response.json({ error: "no route" }, { status: 404 });
+export async function startSvelteKit(sessions: AppSessions): Promise<RunningApp> {
+  if (hasCurrentSessions()) throw new Error("a SvelteKit harness server is already running");
+  const { handler } = (await import(pathToFileURL(join(KIT_OUT, "handler.js")).href)) as {
+    handler: NodeHandler;
+  };
+  setCurrentSessions(sessions);
+  try {
+    const app = await listen(
+      createServer((req, res) =>
+        handler(req, res, () => {
+          res.statusCode = 404;
+          res.end();
+        }),
+      ),
+    );
+    return {
+      url: app.url,
+      close: async () => {
+        try {
+          await app.close();
+        } finally {
+          setCurrentSessions(undefined);
         }
-        const { session } = resolved.locals as { session: AppSession };
-        return toResponse(await route(sessions, session, request.method, request.url));
       },
-    });
-  });
-  return listen(createServer(listener));
+    };
+  } catch (error) {
+    setCurrentSessions(undefined);
+    throw error;
+  }
 }
