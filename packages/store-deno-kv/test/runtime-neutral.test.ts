@@ -1,22 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describeWebOnly } from "../../../scripts/source-scan.js";
 
 // Deno KV runs on Deno and Deno Deploy: the store's sources use Web APIs only. (A use of the
 // Deno global fails typecheck: the package has no Deno types.)
-const src = fileURLToPath(new URL("../src", import.meta.url));
-const files = (readdirSync(src, { recursive: true }) as string[])
-  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
-  .map((f) => [f, readFileSync(join(src, f), "utf8")] as const);
-
-describe("runtime neutrality", () => {
-  it("has source files to check", () => {
-    expect(files.length).toBeGreaterThanOrEqual(4);
-  });
-  it.each(files)("%s imports no node: module and uses no Buffer or process", (_, text) => {
-    expect(text).not.toMatch(/from\s+["']node:/);
-    expect(text).not.toMatch(/\bBuffer\b/);
-    expect(text).not.toMatch(/\bprocess\./);
-  });
-});
+describeWebOnly("runtime neutrality", new URL("../src", import.meta.url), { minFiles: 4 });
