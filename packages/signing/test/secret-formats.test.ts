@@ -138,7 +138,9 @@ describe("secrets in the formats people generate", () => {
     ],
     [
       "base64 of 16 bytes (openssl rand -base64 16)",
-      randomBytes(16).toString("base64"),
+      // A fixed value: a random one is now and then also judged weak first
+      // (a refusal all the same, with the other code), which made this flaky.
+      Buffer.from("9f3c2a7be1d04f68a5c31e7d92b06f4a", "hex").toString("base64"),
       TOO_SHORT,
       /16 bytes \(read as base64\)/,
     ],
