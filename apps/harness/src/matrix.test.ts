@@ -368,6 +368,22 @@ describe.each(STORES)("store $name", (kind) => {
       });
     }
 
+    // A failed route's changes used to be stored (or, stateless, sent as a new
+    // cookie) with its 500 on Express, Fastify and Hono.
+    it("failing route: 500, no cookie, none of its changes kept", async () => {
+      const jar = client();
+      await jar.post("/set?cart=apple");
+      const cookie = jar.get(COOKIE);
+      const failed = await jar.post("/fail?cart=pear&coupon=half");
+      expect(failed.status).toBe(500);
+      expect(failed.setCookie).toEqual([]);
+      expect(jar.get(COOKIE)).toBe(cookie);
+      expect(stateOf((await jar.read("/state")).body).data).toEqual({ cart: "apple" });
+      // A new visitor whose first request fails gets no session at all.
+      const stranger = client();
+      expect((await stranger.post("/fail?cart=pear")).setCookie).toEqual([]);
+    });
+
     it("tampered cookie: a fresh session, the real one untouched", async () => {
       const jar = client();
       await jar.post("/set?cart=apple");

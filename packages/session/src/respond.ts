@@ -58,18 +58,23 @@ const SKIPPED: SessionResponse = Object.freeze({
  * Whether a response may carry the session's writes. `HEAD` and `OPTIONS`
  * show the user no page, and a `304` reuses a page the browser already has,
  * so nothing the handler changed was seen: storing it (or rotating the
- * cookie) would record a visit that did not happen. Every adapter asks this
+ * cookie) would record a visit that did not happen. A `5xx` means the
+ * handler failed part-way (most often it threw): its changes are dropped like
+ * a failed transaction's, so a half-done login or checkout never sticks
+ * (Django's session middleware draws the same line). A `4xx` still commits:
+ * a refused form may set a flash message on purpose. Every adapter asks this
  * one function, so they agree.
  *
  * @example
  * ```ts
  * commitsOn("HEAD", 200); // false
  * commitsOn("GET", 304); // false
+ * commitsOn("POST", 500); // false
  * commitsOn("POST", 303); // true
  * ```
  */
 export function commitsOn(method: string, status: number): boolean {
-  if (status === 304) return false;
+  if (status === 304 || status >= 500) return false;
   const m = method.toUpperCase();
   return m !== "HEAD" && m !== "OPTIONS";
 }
@@ -124,7 +129,7 @@ export function responseHeaders(
 
 /**
  * The one HTTP policy every adapter follows at the end of a request: on
- * `HEAD`, `OPTIONS` and `304` nothing is committed (see {@link commitsOn});
+ * `HEAD`, `OPTIONS`, `304` and any `5xx` nothing is committed (see {@link commitsOn});
  * otherwise the session is committed and the headers to send come back
  * (see {@link responseHeaders}). Rejects as `commitHeaders` does, e.g. with
  * a store outage; pass the error to {@link httpFailure}.

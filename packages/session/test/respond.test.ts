@@ -10,13 +10,18 @@ import {
 import { setup } from "./helpers.js";
 
 describe("commitsOn", () => {
-  it("refuses HEAD, OPTIONS (any case) and 304, and allows the rest", () => {
+  it("refuses HEAD, OPTIONS (any case), 304 and every 5xx, and allows the rest", () => {
     expect(commitsOn("HEAD", 200)).toBe(false);
     expect(commitsOn("options", 204)).toBe(false);
     expect(commitsOn("GET", 304)).toBe(false);
+    expect(commitsOn("DELETE", 500)).toBe(false);
+    expect(commitsOn("POST", 503)).toBe(false);
+    expect(commitsOn("GET", 599)).toBe(false);
     expect(commitsOn("GET", 200)).toBe(true);
     expect(commitsOn("POST", 303)).toBe(true);
-    expect(commitsOn("DELETE", 500)).toBe(true);
+    // A refused form may carry a flash message on purpose.
+    expect(commitsOn("POST", 400)).toBe(true);
+    expect(commitsOn("POST", 499)).toBe(true);
   });
 });
 
@@ -60,12 +65,14 @@ describe("responseHeaders", () => {
 });
 
 describe("respond", () => {
-  it("commits nothing on HEAD, OPTIONS or 304, and commits otherwise", async () => {
+  it("commits nothing on HEAD, OPTIONS, 304 or 5xx, and commits otherwise", async () => {
     const { sessions, spy } = setup();
     for (const [method, status] of [
       ["HEAD", 200],
       ["OPTIONS", 204],
       ["GET", 304],
+      ["POST", 500],
+      ["GET", 503],
     ] as const) {
       const session = await sessions.load(undefined);
       session.set("theme", "dark");
@@ -84,6 +91,23 @@ describe("respond", () => {
 });
 
 describe("withSessions follows the same policy", () => {
+  // A failed handler's changes used to be stored and sent with its 500.
+  it("sends no cookie and stores nothing for a 500, whether returned or thrown", async () => {
+    const { sessions, spy } = setup();
+    const handler = withSessions(sessions, async (request, session) => {
+      session.set("cart", "half-done");
+      if (request.method === "POST") throw new Error("route failed");
+      return new Response("failed", { status: 500 });
+    });
+    const returned = await handler(new Request("https://app.test/"));
+    expect(returned.status).toBe(500);
+    expect(returned.headers.getSetCookie()).toEqual([]);
+    await expect(handler(new Request("https://app.test/", { method: "POST" }))).rejects.toThrow(
+      "route failed",
+    );
+    expect(spy.calls.set).toBe(0);
+  });
+
   it("sends no cookie and stores nothing for HEAD and 304", async () => {
     const { sessions, spy } = setup();
     const handler = withSessions(sessions, async (request, session) => {

@@ -41,6 +41,8 @@ function state(session: AppSession): SessionState {
  * - `POST /step-up?k=v&...`: sets each pair, then `session.requireFresh(300)`,
  *   which refuses a session that never logged in (the adapter answers 401)
  * - `POST /set?k=v&...`: sets each pair; `POST /delete?key=k`: deletes one key
+ * - `POST /fail?k=v&...`: sets each pair, then throws an ordinary error (the
+ *   framework answers 500, and the changes must not stick)
  * - `POST /login?user=u`: `session.login(u, { carryOver: ["cart"] })`; in
  *   `tokenMode: "authorization"` the body also carries the issued `token`
  * - `POST /logout`: `session.logout()`
@@ -75,6 +77,9 @@ export async function route(
     case "POST /set":
       for (const [key, value] of searchParams) session.set(key, value);
       return { status: 200, body: state(session) };
+    case "POST /fail":
+      for (const [key, value] of searchParams) session.set(key, value);
+      throw new Error("the route failed after changing the session");
     case "POST /delete":
       session.delete(searchParams.get("key") ?? "");
       return { status: 200, body: state(session) };
@@ -123,6 +128,7 @@ export const ROUTES: ReadonlyArray<{ method: "GET" | "POST" | "OPTIONS"; path: s
   { method: "POST", path: "/set" },
   { method: "POST", path: "/step-up" },
   { method: "POST", path: "/delete" },
+  { method: "POST", path: "/fail" },
   { method: "POST", path: "/login" },
   { method: "POST", path: "/logout" },
   { method: "POST", path: "/revoke-others" },
