@@ -1,6 +1,7 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { describeStore } from "@tessera/store/conformance/vitest";
 import { describe, expect, it } from "vitest";
+import { rejection, thrown } from "../../../scripts/outcomes.js";
 import {
   type DurableObjectNamespaceLike,
   DurableObjectStore,
@@ -11,15 +12,6 @@ import { FakeNamespace, FakeStorage } from "./fake-namespace.js";
 
 const KEY = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const later = () => Date.now() + 3_600_000;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
 
 const code = (error: unknown) => (StoreError.isInstance(error) ? error.code : String(error));
 
@@ -68,14 +60,11 @@ describe("DurableObjectStore options", () => {
     ["timeoutMs 0", { namespace, timeoutMs: 0 }, /option timeoutMs is invalid: 0/],
     ["a now that is not a function", { namespace, now: 5 }, /option now is invalid/],
   ])("rejects %s with ERR_STORE_INVALID_OPTION naming it", (_, options, message) => {
-    let caught: unknown;
-    try {
-      new DurableObjectStore(options as unknown as DurableObjectStoreOptions);
-    } catch (error) {
-      caught = error;
-    }
-    expect(code(caught)).toBe("ERR_STORE_INVALID_OPTION");
-    expect((caught as Error).message).toMatch(message);
+    const error = thrown(
+      () => new DurableObjectStore(options as unknown as DurableObjectStoreOptions),
+    );
+    expect(code(error)).toBe("ERR_STORE_INVALID_OPTION");
+    expect((error as Error).message).toMatch(message);
   });
 
   it("refuses a value above maxValueBytes before any request", async () => {

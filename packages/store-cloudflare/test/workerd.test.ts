@@ -1,12 +1,10 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { conformanceChecks } from "@tessera/store/conformance";
-import { build } from "esbuild";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BuildOptions, build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { failedChecks, runtimeProof, vitestStub } from "../../../scripts/runtime-proof.js";
 import { RESULT_MARK, type WorkerdReport } from "./workerd/report.js";
 
 // The proof on the real runtime: the exported conformance suite inside workerd
@@ -17,114 +15,58 @@ const require = createRequire(import.meta.url);
 // miniflare 4 needs Node >= 22: the npm `node` package (a devDependency) ships one.
 const node22 = join(dirname(require.resolve("node/package.json")), "bin", "node");
 const miniflare = require.resolve("miniflare");
-const CHILD_TIMEOUT_MS = 150_000;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runNode(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(node22, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      stderr += `\n(killed after ${CHILD_TIMEOUT_MS} ms)`;
-      child.kill("SIGKILL");
-    }, CHILD_TIMEOUT_MS);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: `${stderr}\n${String(error)}` });
-    });
-  });
-}
-
-let dir: string;
-let run: Run;
-let report: WorkerdReport | undefined;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tessera-workerd-"));
-  const worker = join(dir, "worker.mjs");
-  const driver = join(dir, "driver.mjs");
+/** Bundles test/workerd/<name>.ts into one ES module in `dir`; returns its path. */
+async function bundle(dir: string, name: string, options: BuildOptions): Promise<string> {
+  const outfile = join(dir, `${name}.mjs`);
   await build({
-    entryPoints: [join(here, "workerd", "worker.ts")],
-    outfile: worker,
+    entryPoints: [join(here, "workerd", `${name}.ts`)],
+    outfile,
     bundle: true,
     format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
     logLevel: "silent",
-    plugins: [
-      {
-        // `describeStore` imports vitest; the Worker uses `runCheck` only, so
-        // vitest is replaced by a stub that throws.
-        name: "no-vitest",
-        setup(b) {
-          b.onResolve({ filter: /^vitest$/ }, () => ({ path: "vitest", namespace: "stub" }));
-          b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
-            contents:
-              "const unavailable = () => { throw new Error('vitest is not bundled for workerd'); };\n" +
-              "export const describe = unavailable;\nexport const it = unavailable;\n",
-            loader: "js",
-          }));
-        },
-      },
-    ],
+    ...options,
   });
-  await build({
-    entryPoints: [join(here, "workerd", "driver.ts")],
-    outfile: driver,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    logLevel: "silent",
-  });
-  run = await runNode([driver, worker, miniflare]);
-  const line = run.stdout.split("\n").find((l) => l.startsWith(RESULT_MARK));
-  if (line !== undefined) report = JSON.parse(line.slice(RESULT_MARK.length)) as WorkerdReport;
-}, CHILD_TIMEOUT_MS + 30_000);
+  return outfile;
+}
 
-afterAll(() => {
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+const run = runtimeProof<WorkerdReport>({
+  tempPrefix: "tessera-workerd-",
+  mark: RESULT_MARK,
+  timeoutMs: 150_000,
+  prepare: async (dir) => {
+    const worker = await bundle(dir, "worker", {
+      platform: "browser",
+      conditions: ["workerd", "worker", "browser"],
+      target: "es2022",
+      plugins: [vitestStub("workerd")],
+    });
+    const driver = await bundle(dir, "driver", { platform: "node", target: "node22" });
+    return [node22, [driver, worker, miniflare]];
+  },
 });
 
 /** The failed results; throws when the driver sent no report at all. */
 function failures(pick: (report: WorkerdReport) => WorkerdReport["checks"]): string[] {
-  if (report === undefined)
+  if (run.report === undefined)
     throw new Error(`no report from the driver:\n${run.stderr.slice(-2000)}`);
-  return pick(report)
-    .filter((r) => !r.ok)
-    .map((r) => `${r.name}: ${r.ok ? "" : r.error}`);
+  return failedChecks(pick(run.report));
 }
 
 describe("inside workerd (miniflare), with a SQLite-backed Durable Object and a local D1", () => {
   it("runs under Node 22 and reports", () => {
     expect(run.stderr.trim().split("\n").slice(-15).join("\n")).not.toMatch(/\berror\b/i);
     expect(run.code).toBe(0);
-    expect(report?.workerd).toMatch(/^1\./);
+    expect(run.report?.workerd).toMatch(/^1\./);
   });
 
   it("runs every conformance check against both stores, none skipped", () => {
     expect(conformanceChecks.length).toBeGreaterThan(0);
-    expect(report?.conformanceChecks).toBe(conformanceChecks.length);
+    expect(run.report?.conformanceChecks).toBe(conformanceChecks.length);
     const names = conformanceChecks.map((c) => c.name);
-    expect(report?.durableObject.map((r) => r.name)).toEqual(names);
-    expect(report?.durableObject.length).toBeGreaterThan(0);
-    expect(report?.d1.map((r) => r.name)).toEqual(names);
+    expect(run.report?.durableObject.map((r) => r.name)).toEqual(names);
+    expect(run.report?.durableObject.length).toBeGreaterThan(0);
+    expect(run.report?.d1.map((r) => r.name)).toEqual(names);
   });
 
   it("DurableObjectStore passes every conformance check", () => {
@@ -136,22 +78,22 @@ describe("inside workerd (miniflare), with a SQLite-backed Durable Object and a 
   });
 
   it("passes the workerd checks (alarms reclaim storage, object failures, shards, a D1 SQL error)", () => {
-    expect(report?.checks.length).toBe(4);
+    expect(run.report?.checks.length).toBe(4);
     expect(failures((r) => r.checks)).toEqual([]);
   });
 
   it("a Hono app on the Durable Object store passes the HTTP scenarios through dispatchFetch", () => {
-    expect(report?.scenarios.length).toBe(6);
+    expect(run.report?.scenarios.length).toBe(6);
     expect(failures((r) => r.scenarios)).toEqual([]);
   });
 
   it("a load costs one Durable Object request and a changed commit one more", () => {
-    expect(report?.roundTrips).toMatchObject({
+    expect(run.report?.roundTrips).toMatchObject({
       "anonymous read": 0,
       "read of a live session": 1,
       "write of a live session": 2,
     });
     // The objects themselves saw exactly the requests the Worker counted at its stubs.
-    expect(report?.objectRequests).toBe(report?.stubRequests);
+    expect(run.report?.objectRequests).toBe(run.report?.stubRequests);
   });
 });

@@ -1,20 +1,12 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
+import { rejection, thrown } from "../../../scripts/outcomes.js";
 import { DenoKvStore, type DenoKvStoreOptions, type KvLike } from "../src/index.js";
 import { FakeKv } from "./fake-kv.js";
 
 const KEY = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const HOUR = 3_600_000;
 const later = () => Date.now() + HOUR;
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
 
 function code(error: unknown): string | undefined {
   return StoreError.isInstance(error) ? error.code : undefined;
@@ -37,14 +29,9 @@ describe("DenoKvStore options", () => {
     ["a kv without atomic()", { kv: { get() {}, getMany() {}, list() {} } }, /option kv/],
     ["a string kv", { kv: "kv" }, /option kv is invalid: "kv"/],
   ])("rejects %s with ERR_STORE_INVALID_OPTION", (_, options, message) => {
-    let caught: unknown;
-    try {
-      new DenoKvStore(options as unknown as DenoKvStoreOptions);
-    } catch (error) {
-      caught = error;
-    }
-    expect(code(caught)).toBe("ERR_STORE_INVALID_OPTION");
-    expect((caught as Error).message).toMatch(message);
+    const error = thrown(() => new DenoKvStore(options as unknown as DenoKvStoreOptions));
+    expect(code(error)).toBe("ERR_STORE_INVALID_OPTION");
+    expect((error as Error).message).toMatch(message);
   });
 
   it.each([
@@ -349,15 +336,20 @@ describe("DenoKvStore with values it did not write", () => {
     ["a missing second piece", head({ pieces: 2 })],
   ];
 
+  /** A KV holding `value` where the session of KEY belongs, and a store over it. */
+  const holding = (value: unknown) => {
+    const kv = new FakeKv();
+    kv.put(["tessera", "s", KEY], value);
+    return { kv, store: new DenoKvStore({ kv }) };
+  };
+
   // Heads that decode, with a value that does not: set reads only the head and may replace it.
   const brokenValue = new Set(["bytes that are not UTF-8", "a missing second piece"]);
 
   it.each(garbage)(
     "%s: get and touch reject with ERR_STORE_BACKEND and keep it",
     async (_, value) => {
-      const kv = new FakeKv();
-      kv.put(["tessera", "s", KEY], value);
-      const store = new DenoKvStore({ kv });
+      const { kv, store } = holding(value);
       const before = kv.dump();
       expect(code(await rejection(store.get(KEY)))).toBe("ERR_STORE_BACKEND");
       expect(code(await rejection(store.touch(KEY, later())))).toBe("ERR_STORE_BACKEND");
@@ -368,9 +360,7 @@ describe("DenoKvStore with values it did not write", () => {
   it.each(garbage.filter(([name]) => !brokenValue.has(name)))(
     "%s: set rejects with ERR_STORE_BACKEND, also create-only, and keeps it",
     async (_, value) => {
-      const kv = new FakeKv();
-      kv.put(["tessera", "s", KEY], value);
-      const store = new DenoKvStore({ kv });
+      const { kv, store } = holding(value);
       const before = kv.dump();
       for (const options of [undefined, { expectVersion: 0 }, { expectVersion: 1 }]) {
         const error = await rejection(store.set(KEY, { value: "v", expiresAt: later() }, options));
@@ -383,9 +373,7 @@ describe("DenoKvStore with values it did not write", () => {
   it.each(garbage.filter(([name]) => brokenValue.has(name)))(
     "%s: an unconditional set replaces it",
     async (_, value) => {
-      const kv = new FakeKv();
-      kv.put(["tessera", "s", KEY], value);
-      const store = new DenoKvStore({ kv });
+      const { store } = holding(value);
       expect(await store.set(KEY, { value: "new", expiresAt: later() })).toEqual({
         ok: true,
         version: 2,
@@ -395,11 +383,9 @@ describe("DenoKvStore with values it did not write", () => {
   );
 
   it.each(garbage)("%s: delete removes it", async (_, value) => {
-    const kv = new FakeKv();
-    kv.put(["tessera", "s", KEY], value);
+    const { kv, store } = holding(value);
     // A head that does not decode gives no piece count: every possible piece goes.
     if (!brokenValue.has(_)) kv.put(["tessera", "s", KEY, 1], new Uint8Array([1]));
-    const store = new DenoKvStore({ kv });
     await store.delete(KEY);
     expect(kv.dump()).toEqual([]);
     await expect(store.get(KEY)).resolves.toBeNull();
@@ -408,10 +394,8 @@ describe("DenoKvStore with values it did not write", () => {
   it.each(garbage)(
     "%s: listByUser leaves it out and deleteByUser neither counts nor deletes it",
     async (_, value) => {
-      const kv = new FakeKv();
-      kv.put(["tessera", "s", KEY], value);
+      const { kv, store } = holding(value);
       kv.put(["tessera", "u", "u1", KEY], later());
-      const store = new DenoKvStore({ kv });
       await store.set("live", { value: "mine", expiresAt: later(), userId: "u1" });
       expect((await store.listByUser("u1")).map((s) => s.key)).toEqual(["live"]);
       expect(await store.deleteByUser("u1")).toBe(1);

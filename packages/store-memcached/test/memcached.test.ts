@@ -205,12 +205,25 @@ describe("per-user index fails closed", () => {
 describe("CAS with the token of a preceding get (one round trip)", () => {
   const expiresAt = () => Date.now() + 60_000;
 
+  /** Writes a fresh key through `store` and reads it back, so the store holds its CAS token. */
+  async function readBack(store: MemcachedStore, value: string, until: number): Promise<string> {
+    const k = key();
+    await store.set(k, { value, expiresAt: until });
+    await store.get(k);
+    return k;
+  }
+
+  /** Store `a` holding the CAS token of a key it wrote and read, and `b` on another connection. */
+  async function twoWriters() {
+    const a = new MemcachedStore({ client, prefix });
+    const b = new MemcachedStore({ client: memjsClient(other), prefix });
+    return { a, b, k: await readBack(a, "v1", expiresAt()) };
+  }
+
   it("writes after a get with a single CAS and no second read", async () => {
     const { client: spy, calls } = spied(client);
     const store = new MemcachedStore({ client: spy, prefix });
-    const k = key();
-    await store.set(k, { value: "v1", expiresAt: expiresAt() });
-    await store.get(k);
+    const k = await readBack(store, "v1", expiresAt());
     calls.length = 0;
     expect(
       await store.set(k, { value: "v2", expiresAt: expiresAt() }, { expectVersion: 1 }),
@@ -222,11 +235,7 @@ describe("CAS with the token of a preceding get (one round trip)", () => {
   });
 
   it("still conflicts when another writer got in between", async () => {
-    const a = new MemcachedStore({ client, prefix });
-    const b = new MemcachedStore({ client: memjsClient(other), prefix });
-    const k = key();
-    await a.set(k, { value: "v1", expiresAt: expiresAt() });
-    await a.get(k);
+    const { a, b, k } = await twoWriters();
     await b.set(k, { value: "b wins", expiresAt: expiresAt() }, { expectVersion: 1 });
     expect(
       await a.set(k, { value: "stale", expiresAt: expiresAt() }, { expectVersion: 1 }),
@@ -238,11 +247,7 @@ describe("CAS with the token of a preceding get (one round trip)", () => {
   });
 
   it("still writes when only a touch got in between (the version did not change)", async () => {
-    const a = new MemcachedStore({ client, prefix });
-    const b = new MemcachedStore({ client: memjsClient(other), prefix });
-    const k = key();
-    await a.set(k, { value: "v1", expiresAt: expiresAt() });
-    await a.get(k);
+    const { a, b, k } = await twoWriters();
     await b.touch(k, expiresAt() + 5000);
     expect(await a.set(k, { value: "v2", expiresAt: expiresAt() }, { expectVersion: 1 })).toEqual({
       ok: true,
@@ -252,10 +257,8 @@ describe("CAS with the token of a preceding get (one round trip)", () => {
 
   it("treats an entry that expired since the get as absent", async () => {
     const store = new MemcachedStore({ client, prefix });
-    const k = key();
     const soon = Date.now() + 200;
-    await store.set(k, { value: "short", expiresAt: soon });
-    await store.get(k);
+    const k = await readBack(store, "short", soon);
     await sleep(Math.max(0, soon - Date.now()) + 10);
     expect(
       await store.set(k, { value: "late", expiresAt: expiresAt() }, { expectVersion: 1 }),

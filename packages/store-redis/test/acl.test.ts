@@ -4,7 +4,7 @@ import { Cluster, Redis } from "ioredis";
 import { createClient, createCluster } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromIoredis, fromNodeRedis, fromNodeRedisCluster, RedisStore } from "../src/index.js";
-import { clusterNodes, rawNodeRedis, redisUrl, uniquePrefix } from "./clients.js";
+import { clusterNodes, connected, rawNodeRedis, redisUrl, uniquePrefix } from "./clients.js";
 
 // The store works through an ACL user that may touch only keys
 // under its prefix and run only the commands the README lists, and that user
@@ -34,32 +34,46 @@ let admin: Raw;
 let limited: Raw;
 let ioLimited: Redis;
 
-beforeAll(async () => {
-  admin = await rawNodeRedis();
+/**
+ * Creates `user` afresh on the node behind `admin`: it may touch only keys
+ * under `keyPrefix` and run only `commands`, and no pub/sub channel.
+ */
+async function addRestrictedUser(
+  admin: Raw,
+  user: string,
+  keyPrefix: string,
+  commands: readonly string[],
+): Promise<void> {
   await admin.sendCommand([
     "ACL",
     "SETUSER",
-    username,
+    user,
     "reset",
     "on",
     `>${password}`,
-    `~${prefix}*`,
+    `~${keyPrefix}*`,
     "resetchannels",
     "-@all",
-    ...COMMANDS,
+    ...commands,
   ]);
+}
+
+/** ioredis options to log in as `user`, without the ready checks (INFO, CLUSTER INFO) it may not run. */
+function ioredisAs(user: string) {
+  return { username: user, password, enableReadyCheck: false, maxRetriesPerRequest: 1 };
+}
+
+beforeAll(async () => {
+  admin = await rawNodeRedis();
+  await addRestrictedUser(admin, username, prefix, COMMANDS);
   limited = await rawNodeRedis({ username, password });
-  // enableReadyCheck: false, because the ready check sends INFO, which the user may not run.
-  ioLimited = new Redis(await redisUrl(), {
-    username,
-    password,
-    enableReadyCheck: false,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: true,
-  });
-  ioLimited.on("error", () => undefined);
-  await ioLimited.connect();
+  ioLimited = await connected(
+    new Redis(await redisUrl(), {
+      ...ioredisAs(username),
+      enableOfflineQueue: false,
+      lazyConnect: true,
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -138,44 +152,26 @@ describe("ACL user on the Cluster (node-redis and ioredis cluster clients)", () 
     admins = await Promise.all(
       nodes.map(async ({ host, port }) => {
         const client = createClient({ url: `redis://${host}:${port}`, disableOfflineQueue: true });
-        client.on("error", () => undefined);
-        await client.connect();
-        return client as unknown as Raw;
+        return (await connected(client)) as unknown as Raw;
       }),
     );
     for (const admin of admins) {
-      await admin.sendCommand([
-        "ACL",
-        "SETUSER",
-        clusterUser,
-        "reset",
-        "on",
-        `>${password}`,
-        `~${clusterPrefix}*`,
-        "resetchannels",
-        "-@all",
-        ...CLUSTER_COMMANDS,
-      ]);
+      await addRestrictedUser(admin, clusterUser, clusterPrefix, CLUSTER_COMMANDS);
     }
-    nodeRedis = createCluster({
-      rootNodes: nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
-      defaults: { disableOfflineQueue: true, username: clusterUser, password },
-    });
-    nodeRedis.on("error", () => undefined);
-    await nodeRedis.connect();
-    ioredis = new Cluster(nodes, {
-      // The ready checks send CLUSTER INFO and INFO, which the user may not run.
-      enableReadyCheck: false,
-      redisOptions: {
-        username: clusterUser,
-        password,
-        maxRetriesPerRequest: 1,
+    nodeRedis = await connected(
+      createCluster({
+        rootNodes: nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+        defaults: { disableOfflineQueue: true, username: clusterUser, password },
+      }),
+    );
+    ioredis = await connected(
+      new Cluster(nodes, {
+        // The cluster's own ready check sends CLUSTER INFO, which the user may not run.
         enableReadyCheck: false,
-      },
-      lazyConnect: true,
-    });
-    ioredis.on("error", () => undefined);
-    await ioredis.connect();
+        redisOptions: ioredisAs(clusterUser),
+        lazyConnect: true,
+      }),
+    );
   });
 
   afterAll(async () => {

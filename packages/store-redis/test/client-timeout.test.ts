@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { RedisStore } from "../src/index.js";
-import { connect, rawNodeRedis, type TestClient, type Topology, uniquePrefix } from "./clients.js";
+import { rawNodeRedis, suiteClient, type Topology, uniquePrefix } from "./clients.js";
 
 // node-redis gives every command a default 5 s timeout built from
 // AbortSignal.timeout and a listener per command, which cost the server more
@@ -11,20 +11,13 @@ import { connect, rawNodeRedis, type TestClient, type Topology, uniquePrefix } f
 const topologies: Topology[] = ["standalone", "cluster"];
 
 describe.each(topologies)("node-redis (%s) under the store", (topology) => {
-  let client: TestClient;
-
-  beforeAll(async () => {
-    client = await connect("node-redis", topology);
-  });
-  afterAll(async () => {
-    await client.quit();
-  });
+  const client = suiteClient("node-redis", topology);
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
   it("sends every command without a client-side AbortSignal.timeout", async () => {
-    const store = new RedisStore({ client: client.executor, prefix: uniquePrefix("no-abort") });
+    const store = new RedisStore({ client: client().executor, prefix: uniquePrefix("no-abort") });
     // Warm up first: connection set-up and the first EVAL may use the client's own options.
     await store.set("k", { value: "v", expiresAt: Date.now() + 60_000 });
     const timeout = vi.spyOn(AbortSignal, "timeout");

@@ -1,13 +1,6 @@
 import { describeStore } from "@tessera/store/conformance/vitest";
-import { afterAll, beforeAll } from "vitest";
 import { RedisStore } from "../src/index.js";
-import {
-  type ClientKind,
-  connect,
-  type TestClient,
-  type Topology,
-  uniquePrefix,
-} from "./clients.js";
+import { type ClientKind, suiteClient, type Topology, uniquePrefix } from "./clients.js";
 
 // The contract's own suite, against real servers: both clients on both topologies.
 const matrix: Array<[ClientKind, Topology]> = [
@@ -18,18 +11,12 @@ const matrix: Array<[ClientKind, Topology]> = [
 ];
 
 for (const [kind, topology] of matrix) {
-  let client: TestClient;
+  const client = suiteClient(kind, topology);
   const prefix = uniquePrefix(`conf-${kind}-${topology}`);
-  beforeAll(async () => {
-    client = await connect(kind, topology);
-  });
-  afterAll(async () => {
-    await client?.quit();
-  });
   // Each check gets a fresh store over the shared client; close() leaves the client open.
   describeStore(
     `RedisStore (${kind}, ${topology})`,
-    () => new RedisStore({ client: client.executor, prefix }),
+    () => new RedisStore({ client: client().executor, prefix }),
     { userIndex: true },
   );
 }

@@ -2,7 +2,7 @@ import { createCluster } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisStore } from "../src/index.js";
 import { shardTags, slotOf } from "../src/lib/slots.js";
-import { clusterNodes, connect, rawNodeRedis, type TestClient, uniquePrefix } from "./clients.js";
+import { clusterNodes, connected, rawNodeRedis, suiteClient, uniquePrefix } from "./clients.js";
 
 // What the store leaves in Redis: the documented key layout, an expiry on
 // every key (never stored without an expiry), no raw session data outside the prefix, a user index that
@@ -10,17 +10,21 @@ import { clusterNodes, connect, rawNodeRedis, type TestClient, uniquePrefix } fr
 // Cluster a session and its index entry in one slot.
 type Raw = Awaited<ReturnType<typeof rawNodeRedis>>;
 
+const client = suiteClient("node-redis", "standalone");
 let raw: Raw;
-let client: TestClient;
 
 beforeAll(async () => {
   raw = await rawNodeRedis();
-  client = await connect("node-redis", "standalone");
 });
 afterAll(async () => {
   await raw.quit();
-  await client.quit();
 });
+
+/** A store under a prefix of its own, so keysUnder(prefix) sees only what it wrote. */
+function freshStore(label: string, shards?: number): { prefix: string; store: RedisStore } {
+  const prefix = uniquePrefix(label);
+  return { prefix, store: new RedisStore({ client: client().executor, prefix, shards }) };
+}
 
 async function keysUnder(prefix: string): Promise<string[]> {
   // Test-only inspection; the store itself never scans.
@@ -33,8 +37,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
 
 describe("key layout (standalone)", () => {
   it("stores one hash per session and one sorted set per user and shard, each with an expiry", async () => {
-    const prefix = uniquePrefix("layout");
-    const store = new RedisStore({ client: client.executor, prefix, shards: 4 });
+    const { prefix, store } = freshStore("layout", 4);
     const expiresAt = Date.now() + 60_000;
     await store.set("alpha", { value: "a", expiresAt, userId: "u1" });
     await store.set("beta", { value: "b", expiresAt: expiresAt + 5000 });
@@ -65,8 +68,7 @@ describe("key layout (standalone)", () => {
   });
 
   it("drops stale index members, so a user's index never grows without bound", async () => {
-    const prefix = uniquePrefix("bounded");
-    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const { prefix, store } = freshStore("bounded", 1);
     const soon = Date.now() + 150;
     for (let i = 0; i < 50; i++)
       await store.set(`old${i}`, { value: "x", expiresAt: soon, userId: "u" });
@@ -83,8 +85,7 @@ describe("key layout (standalone)", () => {
 
   // The SET script overwrites the hash in place; dropping the owner must still lose `u`.
   it("an update that drops the owner leaves no owner field and no index member", async () => {
-    const prefix = uniquePrefix("drop-owner");
-    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const { prefix, store } = freshStore("drop-owner", 1);
     const expiresAt = Date.now() + 60_000;
     await store.set("s", { value: "a", expiresAt, userId: "u" });
     await store.set("s", { value: "b", expiresAt: expiresAt + 1 }, { expectVersion: 1 });
@@ -100,8 +101,7 @@ describe("key layout (standalone)", () => {
   // The index is only rewritten when a session outlives its index score, so the score
   // must never fall below the session's expiry, or pruning would drop a live session.
   it("keeps every index score at or above its session's expiry, whatever the expiry does", async () => {
-    const prefix = uniquePrefix("score");
-    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const { prefix, store } = freshStore("score", 1);
     const [tag] = shardTags(1);
     const session = `${prefix}{${tag}}:s`;
     const start = Date.now();
@@ -150,8 +150,7 @@ describe("key layout (standalone)", () => {
   // Upgrades: a hash and index member written by the previous layout (no index score
   // field, index scored with the exact expiry) stay readable, writable and listable.
   it("reads, rewrites, lists and deletes a session stored in the previous layout", async () => {
-    const prefix = uniquePrefix("upgrade");
-    const store = new RedisStore({ client: client.executor, prefix, shards: 1 });
+    const { prefix, store } = freshStore("upgrade", 1);
     const [tag] = shardTags(1);
     const session = `${prefix}{${tag}}:old`;
     const index = `${prefix}{${tag}}:u:u`;
@@ -193,8 +192,7 @@ describe("key layout (standalone)", () => {
   });
 
   it("evicted key (maxmemory): next read is null and a stale versioned save cannot resurrect it", async () => {
-    const prefix = uniquePrefix("evict");
-    const store = new RedisStore({ client: client.executor, prefix });
+    const { prefix, store } = freshStore("evict");
     const expiresAt = Date.now() + 60_000;
     await store.set("s", { value: "v1", expiresAt, userId: "u" });
     await store.set("s", { value: "v2", expiresAt, userId: "u" }, { expectVersion: 1 });
@@ -221,8 +219,7 @@ describe("key layout (standalone)", () => {
     ["Unicode", "🍪 中文 é \u2028\u2029 \uFEFF"],
     ["64 KiB", "z".repeat(65_536)],
   ])("stores hostile value %s verbatim, under a hostile user id too", async (_label, value) => {
-    const prefix = uniquePrefix("hostile");
-    const store = new RedisStore({ client: client.executor, prefix });
+    const { prefix, store } = freshStore("hostile");
     const userId = `{evil}\r\n*?${value.slice(0, 200)}`;
     const expiresAt = Date.now() + 60_000;
     await store.set("k", { value, expiresAt, userId });
@@ -236,11 +233,11 @@ describe("key layout (standalone)", () => {
 describe("key layout (Cluster)", () => {
   it("keeps a session and its owner's index in one slot; the 16 shards spread over every master", async () => {
     const nodes = await clusterNodes();
-    const cluster = createCluster({
-      rootNodes: nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
-    });
-    cluster.on("error", () => undefined);
-    await cluster.connect();
+    const cluster = await connected(
+      createCluster({
+        rootNodes: nodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+      }),
+    );
     try {
       const keyslot = async (key: string) =>
         Number(await cluster.sendCommand(undefined, true, ["CLUSTER", "KEYSLOT", key]));

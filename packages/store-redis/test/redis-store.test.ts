@@ -1,5 +1,6 @@
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
+import { rejection, thrown } from "../../../scripts/outcomes.js";
 import type { RedisExecutor } from "../src/executor.js";
 import { CommandTimeoutError } from "../src/lib/call.js";
 import { SCRIPTS } from "../src/lib/scripts.js";
@@ -29,40 +30,37 @@ function fake(handler: Handler) {
 
 const ok = fake(async () => null).executor;
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
-
 describe("options", () => {
-  it.each([
-    ["empty prefix", { prefix: "" }],
-    ["brace in prefix (hash tag)", { prefix: "app{1}:" }],
-    ["glob in prefix (ACL pattern)", { prefix: "app*:" }],
-    ["bracket in prefix", { prefix: "app[1]:" }],
-    ["space in prefix", { prefix: "my app:" }],
-    ["CRLF in prefix", { prefix: "a\r\n" }],
-    ["non-ASCII prefix", { prefix: "sessión:" }],
-    ["long prefix", { prefix: "p".repeat(129) }],
-    ["zero commandTimeout", { commandTimeout: 0 }],
-    ["fractional commandTimeout", { commandTimeout: 1.5 }],
-    ["NaN commandTimeout", { commandTimeout: Number.NaN }],
-    ["zero shards", { shards: 0 }],
-    ["too many shards", { shards: 1025 }],
-    ["zero maxValueBytes", { maxValueBytes: 0 }],
-  ])("rejects %s with ERR_STORE_INVALID_OPTION naming the option", (_label, bad) => {
-    const name = Object.keys(bad)[0]!;
-    const error = (() => {
-      try {
-        new RedisStore({ client: ok, ...bad });
-      } catch (e) {
-        return e;
-      }
-    })();
+  // Invalid values by option name.
+  const invalid: Record<string, Array<[string, unknown]>> = {
+    prefix: [
+      ["empty prefix", ""],
+      ["brace in prefix (hash tag)", "app{1}:"],
+      ["glob in prefix (ACL pattern)", "app*:"],
+      ["bracket in prefix", "app[1]:"],
+      ["space in prefix", "my app:"],
+      ["CRLF in prefix", "a\r\n"],
+      ["non-ASCII prefix", "sessión:"],
+      ["long prefix", "p".repeat(129)],
+    ],
+    commandTimeout: [
+      ["zero commandTimeout", 0],
+      ["fractional commandTimeout", 1.5],
+      ["NaN commandTimeout", Number.NaN],
+    ],
+    shards: [
+      ["zero shards", 0],
+      ["too many shards", 1025],
+    ],
+    maxValueBytes: [["zero maxValueBytes", 0]],
+  };
+
+  it.each(
+    Object.entries(invalid).flatMap(([name, cases]) =>
+      cases.map(([label, value]) => [label, name, value] as const),
+    ),
+  )("rejects %s with ERR_STORE_INVALID_OPTION naming the option", (_label, name, value) => {
+    const error = thrown(() => new RedisStore({ client: ok, [name]: value }));
     expect(StoreError.isInstance(error) && error.code).toBe("ERR_STORE_INVALID_OPTION");
     expect((error as Error).message).toContain(`option ${name} is invalid`);
   });
@@ -83,25 +81,28 @@ describe("options", () => {
 });
 
 describe("error mapping", () => {
-  it.each([
-    [
-      "a refused connection",
-      new Error("connect ECONNREFUSED 127.0.0.1:6379"),
-      "ERR_STORE_UNAVAILABLE",
+  // The client errors each store error code stands for: outages (retry later) and the rest.
+  const causes: Record<string, Array<[string, Error]>> = {
+    ERR_STORE_UNAVAILABLE: [
+      ["a refused connection", new Error("connect ECONNREFUSED 127.0.0.1:6379")],
+      ["a closed client", new Error("The client is closed")],
+      ["an unresolved MOVED", new ReplyError("MOVED 3999 127.0.0.1:7002")],
+      ["CLUSTERDOWN", new ReplyError("CLUSTERDOWN The cluster is down")],
+      ["TRYAGAIN", new ReplyError("TRYAGAIN Multiple keys request during rehashing")],
+      ["LOADING", new ReplyError("LOADING Redis is loading the dataset")],
+      ["OOM", new ReplyError("OOM command not allowed")],
     ],
-    ["a closed client", new Error("The client is closed"), "ERR_STORE_UNAVAILABLE"],
-    ["an unresolved MOVED", new ReplyError("MOVED 3999 127.0.0.1:7002"), "ERR_STORE_UNAVAILABLE"],
-    ["CLUSTERDOWN", new ReplyError("CLUSTERDOWN The cluster is down"), "ERR_STORE_UNAVAILABLE"],
-    [
-      "TRYAGAIN",
-      new ReplyError("TRYAGAIN Multiple keys request during rehashing"),
-      "ERR_STORE_UNAVAILABLE",
+    ERR_STORE_BACKEND: [
+      ["NOPERM", new ReplyError("NOPERM this user has no permissions")],
+      ["WRONGTYPE", new ReplyError("WRONGTYPE Operation against a key")],
     ],
-    ["LOADING", new ReplyError("LOADING Redis is loading the dataset"), "ERR_STORE_UNAVAILABLE"],
-    ["OOM", new ReplyError("OOM command not allowed"), "ERR_STORE_UNAVAILABLE"],
-    ["NOPERM", new ReplyError("NOPERM this user has no permissions"), "ERR_STORE_BACKEND"],
-    ["WRONGTYPE", new ReplyError("WRONGTYPE Operation against a key"), "ERR_STORE_BACKEND"],
-  ])("%s becomes %s with the client's error as cause", async (_label, cause, code) => {
+  };
+
+  it.each(
+    Object.entries(causes).flatMap(([code, cases]) =>
+      cases.map(([label, cause]) => [label, cause, code] as const),
+    ),
+  )("%s becomes %s with the client's error as cause", async (_label, cause, code) => {
     const { executor } = fake(async () => {
       throw cause;
     });

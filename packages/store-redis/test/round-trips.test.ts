@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisStore } from "../src/index.js";
 import {
-  type ClientKind,
-  connect,
+  CLIENT_KINDS,
   rawNodeRedis,
+  suiteClient,
   type TestClient,
   uniquePrefix,
 } from "./clients.js";
@@ -27,9 +27,9 @@ function commandName(line: string): string {
   return /\] "([^"]+)"/.exec(line)?.[1]?.toUpperCase() ?? "?";
 }
 
-for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
+for (const kind of CLIENT_KINDS) {
   describe(`round trips (${kind}, standalone, MONITOR)`, () => {
-    let client: TestClient;
+    const client = suiteClient(kind, "standalone");
     let monitor: Raw;
     let addr: string;
     const lines: string[] = [];
@@ -40,7 +40,7 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
     // so markers (not timing) delimit each operation's window.
     async function mark(): Promise<number> {
       const marker = `tessera-marker-${kind}-${++markers}`;
-      await send(client, ["ECHO", marker]);
+      await send(client(), ["ECHO", marker]);
       for (let i = 0; i < 300; i++) {
         const at = lines.findIndex((l) => l.includes(marker));
         if (at >= 0) return at + 1;
@@ -62,8 +62,7 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
     }
 
     beforeAll(async () => {
-      client = await connect(kind, "standalone");
-      addr = await addressOf(client);
+      addr = await addressOf(client());
       monitor = await rawNodeRedis();
       await monitor.monitor((line) => {
         lines.push(String(line));
@@ -72,11 +71,10 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
     afterAll(async () => {
       // QUIT is not answered in MONITOR mode: drop the connection.
       monitor?.destroy();
-      await client?.quit();
     });
 
     it("get, touch, a versioned write and delete are one command each; nothing else per request", async () => {
-      const store = new RedisStore({ client: client.executor, prefix: uniquePrefix("rt") });
+      const store = new RedisStore({ client: client().executor, prefix: uniquePrefix("rt") });
       const key = `k${Date.now()}`;
       const userId = "user-1";
       // Warm up every script: a node that lacks one answers EVALSHA with NOSCRIPT once.
@@ -114,7 +112,7 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
     });
 
     it("a write that changes neither owner nor expiry leaves the owner's index alone", async () => {
-      const store = new RedisStore({ client: client.executor, prefix: uniquePrefix("rt-same") });
+      const store = new RedisStore({ client: client().executor, prefix: uniquePrefix("rt-same") });
       const expiresAt = Date.now() + 60_000;
       await store.set("s", { value: "0", expiresAt, userId: "u" });
       const same = await observe(() =>
@@ -129,7 +127,7 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
     // Pins the Redis CPU per request of signed-in users: the owner's index was rewritten
     // and pruned (ZADD, ZREMRANGEBYSCORE, ZRANGE, PEXPIREAT) on every expiry change.
     it("a signed-in write or touch whose expiry stays within the index score costs what an anonymous one does", async () => {
-      const store = new RedisStore({ client: client.executor, prefix: uniquePrefix("rt-lazy") });
+      const store = new RedisStore({ client: client().executor, prefix: uniquePrefix("rt-lazy") });
       const start = Date.now();
       await store.set("s", { value: "0", expiresAt: start + 60_000, userId: "u" });
       await store.set("a", { value: "0", expiresAt: start + 60_000 });
@@ -163,10 +161,10 @@ for (const kind of ["node-redis", "ioredis"] as ClientKind[]) {
 
     it("a node without the script gets EVAL once after NOSCRIPT, then EVALSHA again", async () => {
       const store = new RedisStore({
-        client: client.executor,
+        client: client().executor,
         prefix: uniquePrefix("rt-noscript"),
       });
-      await send(client, ["SCRIPT", "FLUSH"]);
+      await send(client(), ["SCRIPT", "FLUSH"]);
       const first = await observe(() =>
         store.set("fresh", { value: "v", expiresAt: Date.now() + 60_000 }),
       );

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -6,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { conformanceChecks } from "@tessera/store/conformance";
 import { build } from "tsup";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failedChecks, runReporting } from "../../../scripts/runtime-proof.js";
 import { MARK, type Report } from "./runtime/report.js";
 
 // The built-in SQLite of Node 22 and Bun only exists on those runtimes, and
@@ -68,32 +68,16 @@ afterAll(() => {
   if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
 });
 
-function run(bin: string, args: string[]): Promise<Report> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args, script], {
-      cwd: packageRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 100_000);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.split("\n").find((l) => l.startsWith(MARK));
-      if (code !== 0 || line === undefined) {
-        reject(new Error(`${bin} exited with ${code ?? signal}:\n${stderr}\n${stdout}`.trim()));
-        return;
-      }
-      resolve(JSON.parse(line.slice(MARK.length)) as Report);
-    });
+async function run(bin: string, args: string[]): Promise<Report> {
+  const { code, stdout, stderr, report } = await runReporting<Report>(bin, [...args, script], {
+    mark: MARK,
+    timeoutMs: 100_000,
+    cwd: packageRoot,
   });
+  if (code !== 0 || report === undefined) {
+    throw new Error(`${bin} exited with ${code}:\n${stderr}\n${stdout}`.trim());
+  }
+  return report;
 }
 
 const names = conformanceChecks.map((check) => check.name);
@@ -103,8 +87,7 @@ describe.each(RUNTIMES)("SqlStore on $name", ({ bin, args }) => {
     const report = await run(bin(), args);
     expect(report.suites.map((suite) => suite.name)).toHaveLength(3);
     for (const suite of report.suites) {
-      const failed = suite.results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.error}`);
-      expect(failed, `${report.runtime}, ${suite.name}`).toEqual([]);
+      expect(failedChecks(suite.results), `${report.runtime}, ${suite.name}`).toEqual([]);
       expect(suite.results.length).toBeGreaterThan(0);
     }
     // Nothing skipped: each conformance suite ran every check, in order.

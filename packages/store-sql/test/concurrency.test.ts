@@ -1,25 +1,15 @@
 import { randomKey } from "@tessera/store/conformance";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { SqlStore } from "../src/index.js";
-import { migratedTargets, uniqueTable } from "./helpers.js";
+import { describeEachTarget, uniqueTable } from "./helpers.js";
 
 // Optimistic concurrency: N writers over separate pooled connections all start from the
 // same version; the database must let exactly one through.
 const N = 24;
 const table = uniqueTable("conc");
-const targetNamed = migratedTargets(table);
 
-describe.each([
-  "PostgreSQL (pg Pool)",
-  "PostgreSQL (postgres.js)",
-  "MariaDB (mysql2 pool)",
-  "SQLite (better-sqlite3 file)",
-])("%s", (name) => {
-  const store = () => {
-    const target = targetNamed(name);
-    if (target === undefined) throw new Error(`${name} is not open`);
-    return new SqlStore(target.executor, { table });
-  };
+describeEachTarget([table], (target) => {
+  const store = () => new SqlStore(target().executor, { table });
 
   it(`${N} parallel versioned writes from version 3: exactly one wins with version 4`, async () => {
     const s = store();

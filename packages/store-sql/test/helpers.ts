@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describeStore } from "@tessera/store/conformance/vitest";
 import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import postgres from "postgres";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { requireService } from "../../../scripts/test-env.js";
 import {
   betterSqlite3Executor,
@@ -99,40 +100,92 @@ export interface Target {
   end(): Promise<void>;
 }
 
-/** Every dialect on a pool of several connections (SQLite: a WAL file). */
-export async function openTargets(): Promise<Target[]> {
-  const pool = await pgPool(8);
-  const sql = await postgresJs(8);
-  const my = await mysqlPool(8);
-  const file = sqliteFile();
-  return [
-    { name: "PostgreSQL (pg Pool)", executor: executors.pg(pool), end: () => pool.end() },
-    { name: "PostgreSQL (postgres.js)", executor: executors.postgresJs(sql), end: () => sql.end() },
-    { name: "MariaDB (mysql2 pool)", executor: executors.mysql(my), end: () => my.end() },
-    {
-      name: "SQLite (better-sqlite3 file)",
-      executor: executors.sqlite(file.db),
-      end: async () => file.cleanup(),
-    },
-  ];
-}
+/** How to open each dialect on a pool of several connections (SQLite: a WAL file), by target name. */
+const OPENERS: Record<string, () => Promise<Omit<Target, "name">>> = {
+  "PostgreSQL (pg Pool)": async () => {
+    const pool = await pgPool(8);
+    return { executor: executors.pg(pool), end: () => pool.end() };
+  },
+  "PostgreSQL (postgres.js)": async () => {
+    const sql = await postgresJs(8);
+    return { executor: executors.postgresJs(sql), end: () => sql.end() };
+  },
+  "MariaDB (mysql2 pool)": async () => {
+    const my = await mysqlPool(8);
+    return { executor: executors.mysql(my), end: () => my.end() };
+  },
+  "SQLite (better-sqlite3 file)": async () => {
+    const file = sqliteFile();
+    return { executor: executors.sqlite(file.db), end: async () => file.cleanup() };
+  },
+};
 
 /**
- * Opens every target before the file's tests with `table` migrated on each,
- * and drops the table and closes the targets after them; returns the name's
- * target once they are open.
+ * One describe block per dialect, named after its target. Before the file's
+ * tests every target is opened with each of `tables` migrated; after them the
+ * tables are dropped and the targets closed. `body` reads its block's target
+ * through the getter it is given; the returned function gives the target of a
+ * name to tests outside the blocks (in tests and hooks only, like the getter).
  */
-export function migratedTargets(table: string): (name: string) => Target | undefined {
-  let targets: Target[] = [];
+export function describeEachTarget(
+  tables: readonly string[],
+  body: (target: () => Target) => void,
+): (name: string) => Target {
+  const targets: Target[] = [];
   beforeAll(async () => {
-    targets = await openTargets();
-    for (const t of targets) await new SqlStore(t.executor, { table }).migrate();
+    for (const [name, open] of Object.entries(OPENERS)) targets.push({ name, ...(await open()) });
+    for (const t of targets) {
+      for (const table of tables) await new SqlStore(t.executor, { table }).migrate();
+    }
   });
   afterAll(async () => {
     for (const t of targets) {
-      await dropTable(t.executor, table);
+      for (const table of tables) await dropTable(t.executor, table);
       await t.end();
     }
   });
-  return (name) => targets.find((t) => t.name === name);
+  const targetNamed = (name: string): Target => {
+    const target = targets.find((t) => t.name === name);
+    if (target === undefined) throw new Error(`${name} is not open`);
+    return target;
+  };
+  describe.each(Object.keys(OPENERS))("%s", (name) => body(() => targetNamed(name)));
+  return targetNamed;
+}
+
+/** What {@link describeConformance} opens: executors by name, and how to close them. */
+export interface Opened<Name extends string> {
+  executors: Record<Name, SqlExecutor>;
+  end(): Promise<void>;
+}
+
+/**
+ * The store contract's suite against SqlStore on each named executor, all on
+ * one table of this file (named after `label`), migrated before the file's
+ * tests and dropped after them through the first name's executor. `open` runs
+ * before the tests.
+ */
+export function describeConformance<Name extends string>(
+  label: string,
+  names: readonly [Name, ...Name[]],
+  open: () => Promise<Opened<Name>>,
+): void {
+  const table = uniqueTable(label);
+  let opened: Opened<Name> | undefined;
+  const executor = (name: Name): SqlExecutor => {
+    if (opened === undefined) throw new Error(`${name} is not open`);
+    return opened.executors[name];
+  };
+  beforeAll(async () => {
+    opened = await open();
+    await new SqlStore(executor(names[0]), { table }).migrate();
+  });
+  afterAll(async () => {
+    if (opened === undefined) return;
+    await dropTable(executor(names[0]), table);
+    await opened.end();
+  });
+  for (const name of names) {
+    describeStore(`SqlStore on ${name}`, () => new SqlStore(executor(name), { table }));
+  }
 }

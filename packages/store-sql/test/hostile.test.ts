@@ -1,12 +1,12 @@
 import { StoreError } from "@tessera/store";
 import { randomKey } from "@tessera/store/conformance";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { thrown } from "../../../scripts/outcomes.js";
 import { SqlStore } from "../src/index.js";
-import { dropTable, openTargets, type Target, uniqueTable } from "./helpers.js";
+import { describeEachTarget, uniqueTable } from "./helpers.js";
 
 const table = uniqueTable("hostile");
 const bystander = uniqueTable("users");
-let targets: Target[] = [];
 
 const VALUES: Array<[string, string]> = [
   ["quotes", `'"\`''""`],
@@ -20,36 +20,7 @@ const VALUES: Array<[string, string]> = [
   ["1 MiB of 4-byte characters", "🍪".repeat(262_144)],
 ];
 
-beforeAll(async () => {
-  targets = await openTargets();
-  for (const t of targets) {
-    await new SqlStore(t.executor, { table }).migrate();
-    await new SqlStore(t.executor, { table: bystander }).migrate();
-  }
-});
-
-afterAll(async () => {
-  for (const t of targets) {
-    await dropTable(t.executor, table);
-    await dropTable(t.executor, bystander);
-    await t.end();
-  }
-});
-
-const NAMES = [
-  "PostgreSQL (pg Pool)",
-  "PostgreSQL (postgres.js)",
-  "MariaDB (mysql2 pool)",
-  "SQLite (better-sqlite3 file)",
-];
-
-describe.each(NAMES)("%s", (name) => {
-  const target = () => {
-    const t = targets.find((candidate) => candidate.name === name);
-    if (t === undefined) throw new Error(`${name} is not open`);
-    return t;
-  };
-
+const targetNamed = describeEachTarget([table, bystander], (target) => {
   // The hostile name never reaches the database.
   it.each([
     'sess"; DROP TABLE users; --',
@@ -57,13 +28,8 @@ describe.each(NAMES)("%s", (name) => {
     `${bystander}\`; DROP TABLE ${bystander}; --`,
   ])("rejects table %j at construction and leaves other tables alone", async (hostile) => {
     const t = target();
-    let caught: unknown;
-    try {
-      new SqlStore(t.executor, { table: hostile });
-    } catch (error) {
-      caught = error;
-    }
-    expect(StoreError.isInstance(caught) && caught.code).toBe("ERR_STORE_INVALID_OPTION");
+    const error = thrown(() => new SqlStore(t.executor, { table: hostile }));
+    expect(StoreError.isInstance(error) && error.code).toBe("ERR_STORE_INVALID_OPTION");
     const other = new SqlStore(t.executor, { table: bystander });
     const key = randomKey();
     await other.set(key, { value: "still here", expiresAt: Date.now() + 60_000 });
@@ -107,7 +73,7 @@ describe.each(NAMES)("%s", (name) => {
 describe("PostgreSQL NUL handling", () => {
   // PostgreSQL text rejects U+0000, so the store escapes it (documented in the README).
   it("stores NUL-bearing values escaped and other values verbatim", async () => {
-    const t = targets.find((candidate) => candidate.name === "PostgreSQL (pg Pool)")!;
+    const t = targetNamed("PostgreSQL (pg Pool)");
     const store = new SqlStore(t.executor, { table });
     const [plain, nul] = [randomKey(), randomKey()];
     const expiresAt = Date.now() + 60_000;

@@ -4,20 +4,12 @@ import type mysql from "mysql2/promise";
 import type pg from "pg";
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rejection } from "../../../scripts/outcomes.js";
 import { startService, stopService } from "../../../scripts/test-env.js";
 import { SqlStore } from "../src/index.js";
 import { dropTable, executors, mysqlPool, pgPool, postgresJs, uniqueTable } from "./helpers.js";
 
 const table = uniqueTable("outage");
-
-async function unavailable(attempt: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await attempt();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail while the database is stopped");
-}
 
 // The server may still be starting (PostgreSQL 57P03) or the pool may hand out
 // a connection that died with the old server: retry until the same store works.
@@ -46,7 +38,7 @@ async function outage(service: string, stores: SessionStore[]): Promise<void> {
         () => store.get(key),
         () => store.set(key, { value: "during", expiresAt }, { expectVersion: 1 }),
       ]) {
-        const error = await unavailable(call);
+        const error = await rejection(call());
         expect(StoreUnavailableError.isInstance(error)).toBe(true);
         expect((error as Error).cause).toBeDefined();
       }

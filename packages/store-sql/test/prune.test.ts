@@ -1,13 +1,12 @@
 import { randomKey } from "@tessera/store/conformance";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { type SqlExecutor, SqlStore } from "../src/index.js";
-import { migratedTargets, recording, uniqueTable } from "./helpers.js";
+import { describeEachTarget, recording, uniqueTable } from "./helpers.js";
 
 const EXPIRED = 5000;
 const LIVE = 40;
 const BATCH = 1000;
 const table = uniqueTable("prune");
-const targetNamed = migratedTargets(table);
 
 // Many rows in few statements: a multi-row INSERT, 500 rows at a time.
 async function seedExpired(executor: SqlExecutor, count: number): Promise<void> {
@@ -30,15 +29,9 @@ async function seedExpired(executor: SqlExecutor, count: number): Promise<void> 
   }
 }
 
-describe.each([
-  "PostgreSQL (pg Pool)",
-  "PostgreSQL (postgres.js)",
-  "MariaDB (mysql2 pool)",
-  "SQLite (better-sqlite3 file)",
-])("%s", (name) => {
+describeEachTarget([table], (targetOf) => {
   it(`prunes ${EXPIRED} expired rows in batches of at most ${BATCH} and keeps the ${LIVE} live ones`, async () => {
-    const target = targetNamed(name);
-    if (target === undefined) throw new Error(`${name} is not open`);
+    const target = targetOf();
     const base = new SqlStore(target.executor, { table });
     // A previous describe block shares the table: start from the live rows of this block only.
     await base.prune();

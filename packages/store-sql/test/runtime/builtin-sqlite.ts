@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StoreError, StoreUnavailableError } from "@tessera/store";
 import { type ConformanceResult, randomKey, runConformance } from "@tessera/store/conformance";
+import { rejection } from "../../../../scripts/outcomes.js";
 import {
   type BunSqliteDatabase,
   bunSqliteExecutor,
@@ -85,15 +86,6 @@ function describeError(error: unknown): string {
   return `${error.name}: ${error.message}${cause}`;
 }
 
-async function caught(attempt: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await attempt();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, got none");
-}
-
 function expectUnavailable(error: unknown, what: string): void {
   if (!StoreUnavailableError.isInstance(error) || !(error.cause instanceof Error)) {
     throw new Error(
@@ -152,9 +144,9 @@ function failureChecks(open: Open, dir: string): Array<[string, () => Promise<vo
         const key = randomKey();
         await store.get(key);
         connection.close();
-        expectUnavailable(await caught(() => store.get(key)), "get after close");
+        expectUnavailable(await rejection(store.get(key)), "get after close");
         expectUnavailable(
-          await caught(() => store.set(key, { value: "v", expiresAt: Date.now() + HOUR })),
+          await rejection(store.set(key, { value: "v", expiresAt: Date.now() + HOUR })),
           "set after close",
         );
       },
@@ -164,7 +156,7 @@ function failureChecks(open: Open, dir: string): Array<[string, () => Promise<vo
       async () => {
         const connection = open(":memory:", 0);
         try {
-          const error = await caught(() => new SqlStore(connection.executor).get(randomKey()));
+          const error = await rejection(new SqlStore(connection.executor).get(randomKey()));
           if (
             !StoreError.isInstance(error) ||
             error.code !== "ERR_STORE_BACKEND" ||
@@ -188,7 +180,7 @@ function failureChecks(open: Open, dir: string): Array<[string, () => Promise<vo
         try {
           await new SqlStore(holder.executor).migrate();
           holder.exec("BEGIN IMMEDIATE");
-          const error = await caught(() =>
+          const error = await rejection(
             new SqlStore(waiter.executor).set(randomKey(), {
               value: "v",
               expiresAt: Date.now() + HOUR,
@@ -213,7 +205,7 @@ function failureChecks(open: Open, dir: string): Array<[string, () => Promise<vo
         await store.set(key, { value: "kept", expiresAt: Date.now() + HOUR });
         await store.get(key); // prepares the statement the closed database finalizes
         connection.close();
-        expectUnavailable(await caught(() => store.get(key)), "get while closed");
+        expectUnavailable(await rejection(store.get(key)), "get while closed");
         if (connection.reopen === undefined) return; // Bun cannot reopen a Database.
         connection.reopen();
         try {
