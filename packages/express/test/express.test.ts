@@ -12,6 +12,7 @@ import {
 } from "../src/index.js";
 import {
   type AppData,
+  type AppSessions,
   close,
   cookieOf,
   FlakyStore,
@@ -26,8 +27,6 @@ const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map(close));
 });
-
-type Sessions = ReturnType<typeof makeSessions>;
 
 function routes(app: express5.Express, late: { error?: unknown }) {
   app.get("/inc", (req, res) => {
@@ -91,7 +90,7 @@ function routes(app: express5.Express, late: { error?: unknown }) {
 
 async function start(
   express: typeof express5,
-  sessions: Sessions = makeSessions(),
+  sessions: AppSessions = makeSessions(),
 ): Promise<{ base: string; late: { error?: unknown } }> {
   const app = express();
   const late: { error?: unknown } = {};

@@ -4,14 +4,14 @@ import type { BruteforceInfo } from "@tessera/session";
 import express5 from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { sessionMiddleware } from "../src/index.js";
-import { close, makeSessions, send } from "./helpers.js";
+import { type AppSessions, close, makeSessions, send } from "./helpers.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map(close));
 });
 
-async function start(sessions: ReturnType<typeof makeSessions>): Promise<string> {
+async function start(sessions: AppSessions): Promise<string> {
   const app = express5();
   app.use(sessionMiddleware(sessions));
   app.get("/who", (req, res) => {

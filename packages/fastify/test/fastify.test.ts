@@ -3,7 +3,15 @@ import { createSessions, SessionError } from "@tessera/session";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { FastifySessionError, fastifySessions, sessionOf } from "../src/index.js";
-import { type AppData, cookieOf, FlakyStore, keys, makeSessions, send } from "./helpers.js";
+import {
+  type AppData,
+  type AppSessions,
+  cookieOf,
+  FlakyStore,
+  keys,
+  makeSessions,
+  send,
+} from "./helpers.js";
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
@@ -11,7 +19,7 @@ afterEach(async () => {
 });
 
 async function start(
-  sessions: ReturnType<typeof makeSessions> = makeSessions(),
+  sessions: AppSessions = makeSessions(),
 ): Promise<{ base: string; late: { error?: unknown } }> {
   const app = Fastify();
   apps.push(app);

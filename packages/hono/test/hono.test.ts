@@ -1,11 +1,19 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { createSessions, type SessionData, SessionError, type Sessions } from "@tessera/session";
+import {
+  type AppData,
+  close,
+  cookieOf,
+  FlakyStore,
+  keys,
+  makeSessions,
+  send,
+} from "@tessera/test-kit";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SessionVariables, sessionMiddleware } from "../src/index.js";
-import { type AppData, close, cookieOf, FlakyStore, keys, makeSessions, send } from "./helpers.js";
 
 type Env = { Variables: SessionVariables<AppData> };
 

@@ -2,17 +2,24 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { BruteforceInfo } from "@tessera/session";
+import {
+  type AppData,
+  type AppSessions,
+  close,
+  cookieOf,
+  makeSessions,
+  send,
+} from "@tessera/test-kit";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HonoSessionOptions, type SessionVariables, sessionMiddleware } from "../src/index.js";
-import { type AppData, close, cookieOf, makeSessions, send } from "./helpers.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map(close));
 });
 
-function makeApp(sessions: ReturnType<typeof makeSessions>, options?: HonoSessionOptions) {
+function makeApp(sessions: AppSessions, options?: HonoSessionOptions) {
   const app = new Hono<{ Variables: SessionVariables<AppData> }>();
   app.use("*", sessionMiddleware(sessions as never, options));
   app.post("/login", async (c) => {
