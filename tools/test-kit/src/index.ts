@@ -14,11 +14,13 @@ export {
 export { thrownBy } from "./errors.js";
 export {
   describeScenarios,
+  expectLogoutClearsEveryChunk,
   type Late,
   NOT_MANAGERS,
   type NodeAdapter,
   type RouteIO,
   type ScenarioApp,
+  type Send,
   scenarioRoute,
 } from "./scenarios.js";
 export { serversPerTest, type TestServers } from "./servers.js";

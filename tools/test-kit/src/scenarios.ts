@@ -191,3 +191,21 @@ export function describeScenarios<App extends ScenarioApp>(adapter: NodeAdapter<
 
 /** Managers a session middleware must refuse at startup: none, an empty object, a `load` alone. */
 export const NOT_MANAGERS: unknown[][] = [[null], [{}], [{ load() {} }]];
+
+/** How a test sends a request: over real HTTP, or a Web handler's stand-in of the same shape. */
+export type Send = typeof send;
+
+/**
+ * Logs out a stateless session whose cookie is split into chunks and checks
+ * that the logout clears every chunk. The app serves `GET /big` (stores a
+ * value that needs two chunks) and `POST /logout`.
+ */
+export async function expectLogoutClearsEveryChunk(base: string, request: Send = send) {
+  const big = await request(base, "/big");
+  const chunks = big.setCookie.map((c) => c.slice(0, c.indexOf(";")));
+  expect(chunks.length).toBeGreaterThan(1);
+  expect(chunks.every((c) => /^__Host-sid\.\d=/.test(c))).toBe(true);
+  const out = await request(base, "/logout", { method: "POST", cookie: chunks.join("; ") });
+  const cleared = out.setCookie.filter((c) => /Max-Age=0/.test(c)).map((c) => c.split("=")[0]);
+  expect(cleared).toEqual(expect.arrayContaining(chunks.map((c) => c.split("=")[0])));
+}
