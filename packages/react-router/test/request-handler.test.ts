@@ -1,27 +1,19 @@
-import type { Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  close,
   cookieOf,
   createTesseraSessionStorage,
   FlakyStore,
   makeSessions,
   send,
+  serversPerTest,
   startApp,
 } from "./helpers.js";
 
 const NAME = "__Host-sid";
-let server: Server | undefined;
+const servers = serversPerTest();
 
-afterEach(async () => {
-  if (server !== undefined) await close(server);
-  server = undefined;
-});
-
-async function app(sessions = makeSessions()) {
-  const started = await startApp(createTesseraSessionStorage(sessions));
-  server = started.server;
-  return started.base;
+function app(sessions = makeSessions()) {
+  return servers.listen(startApp(createTesseraSessionStorage(sessions)));
 }
 
 describe("a React Router 7 app on @react-router/node over real HTTP", () => {

@@ -1,15 +1,18 @@
-import type { Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SvelteKitSessionError, sessionHandle } from "../src/index.js";
-import { close, cookieOf, FlakyStore, makeSessions, type Route, send, serve } from "./helpers.js";
+import {
+  cookieOf,
+  FlakyStore,
+  makeSessions,
+  type Route,
+  send,
+  serve,
+  serversPerTest,
+  thrownBy,
+} from "./helpers.js";
 
 const NAME = "__Host-sid";
-let server: Server | undefined;
-
-afterEach(async () => {
-  if (server !== undefined) await close(server);
-  server = undefined;
-});
+const servers = serversPerTest();
 
 const count: Route = async ({ locals }) => {
   const n = (locals.session.get("n") ?? 0) + 1;
@@ -54,10 +57,8 @@ const routes: Record<string, Route> = {
   },
 };
 
-async function app(sessions = makeSessions(), options = {}) {
-  const started = await serve(sessionHandle(sessions, options), routes);
-  server = started.server;
-  return started.base;
+function app(sessions = makeSessions(), options = {}) {
+  return servers.listen(serve(sessionHandle(sessions, options), routes));
 }
 
 describe("sessionHandle over real HTTP", () => {
@@ -119,12 +120,7 @@ describe("sessionHandle over real HTTP", () => {
       () => sessionHandle({} as never),
       () => sessionHandle(makeSessions(), { meta: "ip" as never }),
     ]) {
-      let caught: unknown;
-      try {
-        call();
-      } catch (error) {
-        caught = error;
-      }
+      const caught = thrownBy(call);
       expect(SvelteKitSessionError.isInstance(caught)).toBe(true);
       expect((caught as SvelteKitSessionError).code).toBe("ERR_SVELTEKIT_INVALID_OPTION");
     }
