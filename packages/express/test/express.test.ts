@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import { createSessions, SessionError } from "@tessera/session";
 import express5 from "express";
 import express4 from "express4";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ExpressSessionError,
   type RequestSession,
@@ -13,22 +13,18 @@ import {
 import {
   type AppData,
   type AppSessions,
-  close,
   cookieOf,
   expectLogoutClearsEveryChunk,
   FlakyStore,
   keys,
-  listen,
   makeSessions,
   rawRequest,
   send,
+  serversPerTest,
   thrownBy,
 } from "./helpers.js";
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(close));
-});
+const servers = serversPerTest();
 
 function routes(app: express5.Express, late: { error?: unknown }) {
   app.get("/inc", (req, res) => {
@@ -98,11 +94,7 @@ async function start(
   const late: { error?: unknown } = {};
   app.use(sessionMiddleware(sessions));
   routes(app, late);
-  const server = app.listen(0, "127.0.0.1");
-  servers.push(server);
-  await new Promise((r) => server.once("listening", r));
-  const { port } = server.address() as { port: number };
-  return { base: `http://127.0.0.1:${port}`, late };
+  return { base: await servers.listen(createServer(app)), late };
 }
 
 describe.each([
@@ -253,9 +245,7 @@ describe.each([
       seen.push(error);
       res.status(418).end();
     });
-    const server = createServer(app);
-    servers.push(server);
-    const base = await listen(server);
+    const base = await servers.listen(createServer(app));
     const cookie = cookieOf(await send(base, "/"), "__Host-sid")!;
     store.conflict = true;
     expect((await send(base, "/", { cookie })).status).toBe(418);
@@ -297,9 +287,9 @@ describe.each([
         next(error);
       },
     );
-    const server = createServer(app);
-    servers.push(server);
-    const r = await send(await listen(server), "/delete-account", { method: "POST" });
+    const r = await send(await servers.listen(createServer(app)), "/delete-account", {
+      method: "POST",
+    });
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe("/login?next=%2Fdelete-account");
   });
@@ -331,9 +321,7 @@ describe.each([
     });
     app.use("/admin", admin);
     routes(app, {});
-    const server = createServer(app);
-    servers.push(server);
-    const base = await listen(server);
+    const base = await servers.listen(createServer(app));
     const first = await send(base, "/admin/inc");
     expect(JSON.parse(first.body)).toEqual({ n: 1 });
     const cookie = cookieOf(first, "__Host-sid");
@@ -358,8 +346,7 @@ describe("Connect-style servers (plain node:http)", () => {
         res.end(String(session.get("n")));
       });
     });
-    servers.push(server);
-    const base = await listen(server);
+    const base = await servers.listen(server);
     const first = await send(base, "/");
     const cookie = cookieOf(first, "__Host-sid")!;
     expect(first.body).toBe("1");
@@ -383,11 +370,7 @@ describe("sessionOf", () => {
         code: ExpressSessionError.isInstance(refused) ? refused.code : refused,
       });
     });
-    const server = app.listen(0, "127.0.0.1");
-    servers.push(server);
-    await new Promise((r) => server.once("listening", r));
-    const { port } = server.address() as { port: number };
-    const r = await send(`http://127.0.0.1:${port}`, "/");
+    const r = await send(await servers.listen(createServer(app)), "/");
     expect(JSON.parse(r.body)).toEqual({ same: true, code: "ERR_EXPRESS_NO_SESSION" });
   });
 });
@@ -432,10 +415,7 @@ describe("req.session view", () => {
     app.get("/who", (req, res) => {
       res.json({ user: req.session.userId ?? null });
     });
-    const server = app.listen(0, "127.0.0.1");
-    servers.push(server);
-    await new Promise((r) => server.once("listening", r));
-    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const base = await servers.listen(createServer(app));
     const laptop = cookieOf(await send(base, "/login", { method: "POST" }), "__Host-sid")!;
     const phone = cookieOf(await send(base, "/login", { method: "POST" }), "__Host-sid")!;
     const r = await send(base, "/revoke-others", { method: "POST", cookie: phone });
@@ -459,10 +439,7 @@ describe("req.session view", () => {
       seen = req.session;
       res.send("ok");
     });
-    const server = app.listen(0, "127.0.0.1");
-    servers.push(server);
-    await new Promise((r) => server.once("listening", r));
-    await send(`http://127.0.0.1:${(server.address() as { port: number }).port}`, "/");
+    await send(await servers.listen(createServer(app)), "/");
     expect(seen).toBeDefined();
     expect(seen).toBe(loaded);
   });

@@ -1,9 +1,8 @@
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import { createSessions, type SessionData, SessionError, type Sessions } from "@tessera/session";
 import {
   type AppData,
-  close,
   cookieOf,
   expectLogoutClearsEveryChunk,
   FlakyStore,
@@ -11,10 +10,11 @@ import {
   makeSessions,
   type Send,
   send,
+  serversPerTest,
 } from "@tessera/test-kit";
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type SessionVariables, sessionMiddleware } from "../src/index.js";
 
 type Env = { Variables: SessionVariables<AppData> };
@@ -72,10 +72,7 @@ function makeApp(sessions: Sessions<AppData, SessionData> = makeSessions() as ne
   return { app, late };
 }
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(close));
-});
+const servers = serversPerTest();
 
 /** Wraps app.request() (Web runtime) in the same reply shape as the HTTP helper. */
 function webSend(app: Hono<Env>) {
@@ -112,14 +109,9 @@ const runtimes: Array<[string, Runtime]> = [
     "Node (@hono/node-server)",
     async (sessions) => {
       const { app, late } = makeApp(sessions);
-      const server = await new Promise<Server>((resolve) => {
-        const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
-          resolve(s as Server),
-        ) as Server;
-      });
-      servers.push(server);
-      const { port } = server.address() as { port: number };
-      return { base: `http://127.0.0.1:${port}`, send, late };
+      // @hono/node-server's server, which its `serve` listens with.
+      const base = await servers.listen(createAdaptorServer({ fetch: app.fetch }) as Server);
+      return { base, send, late };
     },
   ],
   [

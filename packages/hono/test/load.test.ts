@@ -1,23 +1,20 @@
 /** The request meta the adapter records with the session (bearer-token reading is in the harness matrix, for every adapter). */
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import type { BruteforceInfo } from "@tessera/session";
 import {
   type AppData,
   type AppSessions,
-  close,
   cookieOf,
   makeSessions,
   send,
+  serversPerTest,
 } from "@tessera/test-kit";
 import { Hono } from "hono";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type HonoSessionOptions, type SessionVariables, sessionMiddleware } from "../src/index.js";
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(close));
-});
+const servers = serversPerTest();
 
 function makeApp(sessions: AppSessions, options?: HonoSessionOptions) {
   const app = new Hono<{ Variables: SessionVariables<AppData> }>();
@@ -37,14 +34,9 @@ function makeApp(sessions: AppSessions, options?: HonoSessionOptions) {
   return app;
 }
 
-async function serveNode(app: Hono<{ Variables: SessionVariables<AppData> }>): Promise<string> {
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
-      resolve(s as Server),
-    ) as Server;
-  });
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+/** @hono/node-server's server (what its `serve` listens with) on 127.0.0.1. */
+function serveNode(app: Hono<{ Variables: SessionVariables<AppData> }>): Promise<string> {
+  return servers.listen(createAdaptorServer({ fetch: app.fetch }) as Server);
 }
 
 const BAD = `__Host-sid=${"A".repeat(43)}.k1.x`;

@@ -15,6 +15,7 @@ export { thrownBy } from "./errors.js";
 export {
   describeScenarios,
   expectLogoutClearsEveryChunk,
+  expectOutageAnswers503,
   type Late,
   NOT_MANAGERS,
   type NodeAdapter,

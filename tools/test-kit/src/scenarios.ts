@@ -209,3 +209,18 @@ export async function expectLogoutClearsEveryChunk(base: string, request: Send =
   const cleared = out.setCookie.filter((c) => /Max-Age=0/.test(c)).map((c) => c.split("=")[0]);
   expect(cleared).toEqual(expect.arrayContaining(chunks.map((c) => c.split("=")[0])));
 }
+
+/**
+ * Makes a session with a first request to `path`, takes `store` down, and
+ * checks the next request's answer as `httpFailure` gives it: 503,
+ * `Retry-After: 5`, no cookie. Leaves the store down; resolves the cookie.
+ */
+export async function expectOutageAnswers503(base: string, path: string, store: FlakyStore) {
+  const cookie = cookieOf(await send(base, path), SID)!;
+  store.down = true;
+  const down = await send(base, path, { cookie });
+  expect(down.status).toBe(503);
+  expect(down.headers["retry-after"]).toBe("5");
+  expect(down.setCookie).toEqual([]);
+  return cookie;
+}
