@@ -101,5 +101,12 @@ export function startApp(storage: TesseraSessionStorage<AppData, AppFlash>): Ser
   return createServer(createRequestListener({ build, mode: "production" }));
 }
 
-export { cookieOf, FlakyStore, send, serversPerTest, thrownBy } from "@tessera/test-kit";
+export {
+  cookieOf,
+  expectOutageAnswers503,
+  FlakyStore,
+  send,
+  serversPerTest,
+  thrownBy,
+} from "@tessera/test-kit";
 export { createTesseraSessionStorage };

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   cookieOf,
   createTesseraSessionStorage,
+  expectOutageAnswers503,
   FlakyStore,
   makeSessions,
   send,
@@ -55,12 +56,7 @@ describe("a React Router 7 app on @react-router/node over real HTTP", () => {
   it("answers a store outage with the core's 503 and sends no cookie", async () => {
     const store = new FlakyStore();
     const base = await app(makeSessions({ store }));
-    const cookie = cookieOf(await send(base, "/counter"), NAME);
-    store.down = true;
-    const down = await send(base, "/counter", { cookie });
-    expect(down.status).toBe(503);
-    expect(down.headers["retry-after"]).toBe("5");
-    expect(down.setCookie).toEqual([]);
+    const cookie = await expectOutageAnswers503(base, "/counter", store);
     store.down = false;
     expect(JSON.parse((await send(base, "/counter", { cookie })).body).n).toBe(2);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SvelteKitSessionError, sessionHandle } from "../src/index.js";
 import {
   cookieOf,
+  expectOutageAnswers503,
   FlakyStore,
   makeSessions,
   type Route,
@@ -97,12 +98,7 @@ describe("sessionHandle over real HTTP", () => {
   it("answers a store outage with 503 on load and on commit, and a lost write race with 409", async () => {
     const store = new FlakyStore();
     const base = await app(makeSessions({ store }));
-    const cookie = cookieOf(await send(base, "/count"), NAME);
-    store.down = true;
-    const loadDown = await send(base, "/count", { cookie });
-    expect(loadDown.status).toBe(503);
-    expect(loadDown.headers["retry-after"]).toBe("5");
-    expect(loadDown.setCookie).toEqual([]);
+    const cookie = await expectOutageAnswers503(base, "/count", store);
     const commitDown = await send(base, "/count");
     expect(commitDown.status).toBe(503);
     expect(commitDown.setCookie).toEqual([]);
