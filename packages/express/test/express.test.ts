@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
-import { createSessions, SessionError } from "@tessera/session";
+import { SessionError } from "@tessera/session";
 import express5 from "express";
 import express4 from "express4";
 import { describe, expect, it } from "vitest";
@@ -11,13 +11,13 @@ import {
   sessionOf,
 } from "../src/index.js";
 import {
-  type AppData,
   type AppSessions,
   cookieOf,
   expectLogoutClearsEveryChunk,
   FlakyStore,
-  keys,
+  INSECURE_COOKIES,
   makeSessions,
+  NOT_MANAGERS,
   rawRequest,
   send,
   serversPerTest,
@@ -150,7 +150,7 @@ describe.each([
   });
 
   it("logout of a chunked stateless session clears every chunk", async () => {
-    const { base } = await start(express, createSessions({ keys }));
+    const { base } = await start(express, makeSessions({ store: undefined }));
     await expectLogoutClearsEveryChunk(base);
   });
 
@@ -376,24 +376,21 @@ describe("sessionOf", () => {
 });
 
 describe("startup checks", () => {
-  it.each([
-    [{ name: "__Host-sid", domain: "example.com" }],
-    [{ name: "__Host-sid", path: "/app" }],
-    [{ sameSite: "none" }],
-  ])("refuses an insecure cookie configuration %j", (cookie) => {
-    expect(() =>
-      sessionMiddleware(
-        createSessions<AppData, { notice: string }>({ keys, cookie: cookie as never }),
-      ),
-    ).toThrow(SessionError);
+  it.each(INSECURE_COOKIES)("refuses an insecure cookie configuration %j", (cookie) => {
+    expect(() => sessionMiddleware(makeSessions({ cookie: cookie as never }))).toThrow(
+      SessionError,
+    );
   });
 
   it("always issues Secure: the configuration offers no way to turn it off", async () => {
-    const { base } = await start(express5, createSessions({ keys, cookie: { name: "sid" } }));
+    const { base } = await start(
+      express5,
+      makeSessions({ store: undefined, cookie: { name: "sid" } }),
+    );
     expect((await send(base, "/inc")).setCookie[0]).toMatch(/; Secure/);
   });
 
-  it.each([[null], [{}], [{ load() {} }]])("refuses %j as the session manager", (bad) => {
+  it.each(NOT_MANAGERS)("refuses %j as the session manager", (bad) => {
     expect(() => sessionMiddleware(bad as never)).toThrow(
       expect.objectContaining({ code: "ERR_EXPRESS_INVALID_OPTION" }),
     );

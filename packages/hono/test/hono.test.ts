@@ -1,13 +1,16 @@
 import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
-import { createSessions, type SessionData, SessionError, type Sessions } from "@tessera/session";
+import { SessionError } from "@tessera/session";
 import {
   type AppData,
+  type AppFlash,
+  type AppSessions,
   cookieOf,
   expectLogoutClearsEveryChunk,
   FlakyStore,
-  keys,
+  INSECURE_COOKIES,
   makeSessions,
+  NOT_MANAGERS,
   type Send,
   send,
   serversPerTest,
@@ -17,9 +20,9 @@ import { stream } from "hono/streaming";
 import { describe, expect, it } from "vitest";
 import { type SessionVariables, sessionMiddleware } from "../src/index.js";
 
-type Env = { Variables: SessionVariables<AppData> };
+type Env = { Variables: SessionVariables<AppData, AppFlash> };
 
-function makeApp(sessions: Sessions<AppData, SessionData> = makeSessions() as never) {
+function makeApp(sessions: AppSessions = makeSessions()) {
   const app = new Hono<Env>();
   const late: { error?: unknown } = {};
   app.use("*", sessionMiddleware(sessions));
@@ -98,7 +101,7 @@ function webSend(app: Hono<Env>) {
   };
 }
 
-type Runtime = (sessions?: Sessions<AppData, SessionData>) => Promise<{
+type Runtime = (sessions?: AppSessions) => Promise<{
   base: string;
   send: Send;
   late: { error?: unknown };
@@ -132,7 +135,7 @@ describe.each(runtimes)("%s", (_name, start) => {
   });
 
   it("logout of a chunked stateless session clears every chunk", async () => {
-    const { base, send } = await start(createSessions({ keys }));
+    const { base, send } = await start(makeSessions({ store: undefined }));
     await expectLogoutClearsEveryChunk(base, send);
   });
 
@@ -154,7 +157,7 @@ describe.each(runtimes)("%s", (_name, start) => {
 
   it("answers 409 and stores nothing when every write loses the race", async () => {
     const store = new FlakyStore();
-    const { base, send } = await start(makeSessions({ store, maxRetries: 1 }) as never);
+    const { base, send } = await start(makeSessions({ store, maxRetries: 1 }));
     const cookie = cookieOf(await send(base, "/inc"), "__Host-sid")!;
     store.conflict = true;
     const r = await send(base, "/inc", { cookie });
@@ -183,18 +186,15 @@ describe("re-authentication pattern", () => {
 });
 
 describe("startup checks", () => {
-  it.each([[null], [{}], [{ load() {} }]])("refuses %j as the session manager", (bad) => {
+  it.each(NOT_MANAGERS)("refuses %j as the session manager", (bad) => {
     expect(() => sessionMiddleware(bad as never)).toThrow(
       expect.objectContaining({ code: "ERR_HONO_INVALID_OPTION" }),
     );
   });
 
-  it.each([[{ name: "__Host-sid", domain: "example.com" }], [{ sameSite: "none" }]])(
-    "refuses an insecure cookie configuration %j at startup",
-    (cookie) => {
-      expect(() => createSessions({ keys, cookie: cookie as never })).toThrow(
-        expect.objectContaining({ code: "ERR_SESSION_INVALID_OPTION" }),
-      );
-    },
-  );
+  it.each(INSECURE_COOKIES)("refuses an insecure cookie configuration %j at startup", (cookie) => {
+    expect(() => makeSessions({ cookie: cookie as never })).toThrow(
+      expect.objectContaining({ code: "ERR_SESSION_INVALID_OPTION" }),
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import type { BruteforceInfo } from "@tessera/session";
 import {
   type AppData,
+  type AppFlash,
   type AppSessions,
   cookieOf,
   makeSessions,
@@ -17,8 +18,8 @@ import { type HonoSessionOptions, type SessionVariables, sessionMiddleware } fro
 const servers = serversPerTest();
 
 function makeApp(sessions: AppSessions, options?: HonoSessionOptions) {
-  const app = new Hono<{ Variables: SessionVariables<AppData> }>();
-  app.use("*", sessionMiddleware(sessions as never, options));
+  const app = new Hono<{ Variables: SessionVariables<AppData, AppFlash> }>();
+  app.use("*", sessionMiddleware(sessions, options));
   app.post("/login", async (c) => {
     await c.get("session").login("u_1");
     return c.text("in");
@@ -35,7 +36,7 @@ function makeApp(sessions: AppSessions, options?: HonoSessionOptions) {
 }
 
 /** @hono/node-server's server (what its `serve` listens with) on 127.0.0.1. */
-function serveNode(app: Hono<{ Variables: SessionVariables<AppData> }>): Promise<string> {
+function serveNode(app: Hono<{ Variables: SessionVariables<AppData, AppFlash> }>): Promise<string> {
   return servers.listen(createAdaptorServer({ fetch: app.fetch }) as Server);
 }
 
@@ -90,8 +91,8 @@ describe("load meta on @hono/node-server", () => {
   });
 
   it.each([-1, 1.5, "1", 33])("rejects trustProxy %s", (hops) => {
-    expect(() =>
-      sessionMiddleware(makeSessions() as never, { trustProxy: hops as number }),
-    ).toThrow(expect.objectContaining({ code: "ERR_HONO_INVALID_OPTION" }));
+    expect(() => sessionMiddleware(makeSessions(), { trustProxy: hops as number })).toThrow(
+      expect.objectContaining({ code: "ERR_HONO_INVALID_OPTION" }),
+    );
   });
 });

@@ -16,6 +16,7 @@ export {
   describeScenarios,
   expectLogoutClearsEveryChunk,
   expectOutageAnswers503,
+  INSECURE_COOKIES,
   type Late,
   NOT_MANAGERS,
   type NodeAdapter,

@@ -192,6 +192,17 @@ export function describeScenarios<App extends ScenarioApp>(adapter: NodeAdapter<
 /** Managers a session middleware must refuse at startup: none, an empty object, a `load` alone. */
 export const NOT_MANAGERS: unknown[][] = [[null], [{}], [{ load() {} }]];
 
+/**
+ * Cookie settings `createSessions` refuses at startup, so no adapter can
+ * serve them: a `__Host-` cookie with a Domain or a Path other than `/`
+ * (RFC 6265bis §4.1.3.2), and `SameSite=None`.
+ */
+export const INSECURE_COOKIES: unknown[][] = [
+  [{ name: "__Host-sid", domain: "example.com" }],
+  [{ name: "__Host-sid", path: "/app" }],
+  [{ sameSite: "none" }],
+];
+
 /** How a test sends a request: over real HTTP, or a Web handler's stand-in of the same shape. */
 export type Send = typeof send;
 
