@@ -14,11 +14,11 @@ export {
 export { thrownBy } from "./errors.js";
 export {
   describeScenarios,
+  describeStartupChecks,
   expectLogoutClearsEveryChunk,
   expectOutageAnswers503,
   INSECURE_COOKIES,
   type Late,
-  NOT_MANAGERS,
   type NodeAdapter,
   type RouteIO,
   type ScenarioApp,

@@ -1,3 +1,4 @@
+import { SessionError } from "@tessera/session";
 import { describe, expect, it } from "vitest";
 import { cookieOf, type Reply, send } from "../../../scripts/http-test-kit.js";
 import { type AppSession, type AppSessions, FlakyStore, makeSessions } from "./sessions.js";
@@ -190,7 +191,7 @@ export function describeScenarios<App extends ScenarioApp>(adapter: NodeAdapter<
 }
 
 /** Managers a session middleware must refuse at startup: none, an empty object, a `load` alone. */
-export const NOT_MANAGERS: unknown[][] = [[null], [{}], [{ load() {} }]];
+const NOT_MANAGERS: unknown[][] = [[null], [{}], [{ load() {} }]];
 
 /**
  * Cookie settings `createSessions` refuses at startup, so no adapter can
@@ -202,6 +203,31 @@ export const INSECURE_COOKIES: unknown[][] = [
   [{ name: "__Host-sid", path: "/app" }],
   [{ sameSite: "none" }],
 ];
+
+/**
+ * The startup checks every synchronous session middleware shares: `mount`
+ * (the adapter given a manager) throws `code` for what is not a manager, and
+ * no manager with an insecure cookie setting can be built to give it
+ * (`createSessions` throws a SessionError, `ERR_SESSION_INVALID_OPTION`).
+ *
+ * @example
+ * ```ts
+ * describeStartupChecks("ERR_KOA_INVALID_OPTION", (sessions) => sessionMiddleware(sessions));
+ * ```
+ */
+export function describeStartupChecks(code: string, mount: (sessions: AppSessions) => unknown) {
+  describe("startup checks every middleware shares", () => {
+    it.each(NOT_MANAGERS)("refuses %j as the session manager", (bad) => {
+      expect(() => mount(bad as never)).toThrow(expect.objectContaining({ code }));
+    });
+
+    it.each(INSECURE_COOKIES)("refuses an insecure cookie configuration %j", (cookie) => {
+      const build = () => mount(makeSessions({ cookie: cookie as never }));
+      expect(build).toThrow(SessionError);
+      expect(build).toThrow(expect.objectContaining({ code: "ERR_SESSION_INVALID_OPTION" }));
+    });
+  });
+}
 
 /** How a test sends a request: over real HTTP, or a Web handler's stand-in of the same shape. */
 export type Send = typeof send;
