@@ -1,17 +1,6 @@
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
-import {
-  type AppSessions,
-  cookieOf,
-  describeScenarios,
-  describeStartupChecks,
-  FlakyStore,
-  type Late,
-  makeSessions,
-  scenarioRoute,
-  send,
-  serversPerTest,
-} from "@tessera/test-kit";
+import * as kit from "@tessera/test-kit";
 import {
   appendResponseHeader,
   createApp,
@@ -25,15 +14,15 @@ import {
 import { describe, expect, it } from "vitest";
 import { sessionOf, withSession } from "../src/index.js";
 
-const servers = serversPerTest();
+const servers = kit.serversPerTest();
 
 function serve(app: ReturnType<typeof createApp>): Promise<string> {
   return servers.listen(createServer(toNodeListener(app)));
 }
 
 /** The kit's scenario app, plus h3's own response kinds, over real HTTP on 127.0.0.1. */
-async function start(sessions: AppSessions = makeSessions()) {
-  const late: Late = {};
+async function start(sessions = kit.makeSessions()) {
+  const late: kit.Late = {};
   const app = createApp();
   app.use(
     withSession(sessions, async (event) => {
@@ -50,7 +39,7 @@ async function start(sessions: AppSessions = makeSessions()) {
           return sendStream(event, Readable.from(["a", "b", "c"]));
       }
       // sendRedirect writes the response inside the handler.
-      return scenarioRoute(route, s, late, {
+      return kit.scenarioRoute(route, s, late, {
         redirect: (location) => sendRedirect(event, location, 302),
         appendSetCookie: (line) => appendResponseHeader(event, "set-cookie", line),
         bug: (message) => createError({ statusCode: 500, message }),
@@ -60,7 +49,7 @@ async function start(sessions: AppSessions = makeSessions()) {
   return { base: await serve(app), late };
 }
 
-describeScenarios({
+kit.describeScenarios({
   name: "h3",
   start,
   startLogin(sessions, options) {
@@ -80,6 +69,8 @@ describeScenarios({
   routeErrorHandled(reply) {
     expect(reply.body).not.toContain("route bug");
   },
+  invalidOption: "ERR_H3_INVALID_OPTION",
+  mount: (sessions) => withSession(sessions, () => "ok"),
 });
 
 describe("h3 1.x on node:http", () => {
@@ -89,16 +80,16 @@ describe("h3 1.x on node:http", () => {
     ["/stream", 200, 7],
   ] as const)("adds the cookie before h3 sends %s", async (path, status, n) => {
     const { base } = await start();
-    const r = await send(base, path);
+    const r = await kit.send(base, path);
     expect([r.status, r.headers["cache-control"]]).toEqual([status, "no-store"]);
     if (path === "/stream") expect(r.body).toBe("abc");
-    const cookie = cookieOf(r, "__Host-sid")!;
-    expect(JSON.parse((await send(base, "/read", { cookie })).body).n).toBe(n);
+    const cookie = kit.cookieOf(r, "__Host-sid")!;
+    expect(JSON.parse((await kit.send(base, "/read", { cookie })).body).n).toBe(n);
   });
 
   it("answers 503 when the store fails during a commit the handler's sendRedirect started", async () => {
-    const store = new FlakyStore();
-    const sessions = makeSessions({ store });
+    const store = new kit.FlakyStore();
+    const sessions = kit.makeSessions({ store });
     const app = createApp();
     app.use(
       withSession(sessions, async (event) => {
@@ -107,7 +98,7 @@ describe("h3 1.x on node:http", () => {
         return sendRedirect(event, "/next");
       }),
     );
-    const r = await send(await serve(app), "/");
+    const r = await kit.send(await serve(app), "/");
     expect(r.status).toBe(503);
     expect(r.headers.location).toBeUndefined();
     expect(r.setCookie).toEqual([]);
@@ -117,7 +108,7 @@ describe("h3 1.x on node:http", () => {
 
 describe("h3's Web handler (Nitro's Web presets)", () => {
   it("sets the cookie on a returned value and before sendRedirect's headers", async () => {
-    const sessions = makeSessions();
+    const sessions = kit.makeSessions();
     const app = createApp()
       .use(
         "/inc",
@@ -147,20 +138,18 @@ describe("h3's Web handler (Nitro's Web presets)", () => {
 describe("sessionOf", () => {
   it("refuses an event the wrapper did not load with that manager", () => {
     const event = { context: {} } as H3Event;
-    expect(() => sessionOf(event, makeSessions())).toThrow(
+    expect(() => sessionOf(event, kit.makeSessions())).toThrow(
       expect.objectContaining({ code: "ERR_H3_NO_SESSION" }),
     );
   });
 });
 
-describeStartupChecks("ERR_H3_INVALID_OPTION", (sessions) => withSession(sessions, () => "ok"));
-
 describe("startup checks", () => {
   it("refuses a handler or a meta option that is not a function", () => {
-    expect(() => withSession(makeSessions(), "ok" as never)).toThrow(
+    expect(() => withSession(kit.makeSessions(), "ok" as never)).toThrow(
       expect.objectContaining({ code: "ERR_H3_INVALID_OPTION" }),
     );
-    expect(() => withSession(makeSessions(), () => "ok", { meta: "ip" as never })).toThrow(
+    expect(() => withSession(kit.makeSessions(), () => "ok", { meta: "ip" as never })).toThrow(
       expect.objectContaining({ code: "ERR_H3_INVALID_OPTION" }),
     );
   });

@@ -1,23 +1,14 @@
 import { createServer } from "node:http";
-import {
-  type AppSessions,
-  describeScenarios,
-  describeStartupChecks,
-  type Late,
-  makeSessions,
-  scenarioRoute,
-  send,
-  serversPerTest,
-} from "@tessera/test-kit";
+import * as kit from "@tessera/test-kit";
 import Koa from "koa";
 import { describe, expect, it } from "vitest";
 import { KoaSessionError, sessionMiddleware, sessionOf } from "../src/index.js";
 
-const servers = serversPerTest();
+const servers = kit.serversPerTest();
 
 /** The kit's scenario app over real HTTP on 127.0.0.1; `errors` collects what Koa's error event saw. */
-async function start(sessions: AppSessions = makeSessions()) {
-  const late: Late = {};
+async function start(sessions = kit.makeSessions()) {
+  const late: kit.Late = {};
   const errors: unknown[] = [];
   const app = new Koa().use(sessionMiddleware(sessions));
   app.silent = true;
@@ -36,7 +27,7 @@ async function start(sessions: AppSessions = makeSessions()) {
         ctx.res.end("raw");
         return;
     }
-    const body = await scenarioRoute(route, s, late, {
+    const body = await kit.scenarioRoute(route, s, late, {
       redirect: (location) => ctx.redirect(location),
       appendSetCookie: (line) => ctx.set("set-cookie", line),
     });
@@ -46,7 +37,7 @@ async function start(sessions: AppSessions = makeSessions()) {
   return { base: await servers.listen(createServer(app.callback())), late, errors };
 }
 
-describeScenarios({
+kit.describeScenarios({
   name: "Koa",
   start,
   startLogin(sessions, options) {
@@ -60,12 +51,14 @@ describeScenarios({
   routeErrorHandled(_reply, { errors }) {
     expect((errors[0] as Error).message).toBe("route bug");
   },
+  invalidOption: "ERR_KOA_INVALID_OPTION",
+  mount: (sessions) => sessionMiddleware(sessions),
 });
 
 describe("Koa 3 on node:http", () => {
   it("reports a cookie it could not send when the app bypassed Koa's response", async () => {
     const { base, errors } = await start();
-    const r = await send(base, "/raw");
+    const r = await kit.send(base, "/raw");
     expect(r.body).toBe("raw");
     expect(r.setCookie).toEqual([]);
     await new Promise((r) => setTimeout(r, 10));
@@ -77,17 +70,15 @@ describe("Koa 3 on node:http", () => {
 describe("sessionOf", () => {
   it("refuses a context the middleware did not load with that manager", () => {
     const ctx = new Koa().createContext({ headers: {}, socket: {} } as never, {} as never);
-    expect(() => sessionOf(ctx, makeSessions())).toThrow(
+    expect(() => sessionOf(ctx, kit.makeSessions())).toThrow(
       expect.objectContaining({ code: "ERR_KOA_NO_SESSION" }),
     );
   });
 });
 
-describeStartupChecks("ERR_KOA_INVALID_OPTION", (sessions) => sessionMiddleware(sessions));
-
 describe("startup checks", () => {
   it("refuses a meta option that is not a function", () => {
-    expect(() => sessionMiddleware(makeSessions(), { meta: "ip" as never })).toThrow(
+    expect(() => sessionMiddleware(kit.makeSessions(), { meta: "ip" as never })).toThrow(
       expect.objectContaining({ code: "ERR_KOA_INVALID_OPTION" }),
     );
   });

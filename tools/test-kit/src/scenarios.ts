@@ -89,6 +89,10 @@ export interface NodeAdapter<App extends ScenarioApp> {
   ): Promise<string>;
   /** Checks what the framework made of a route's own error, given its 500 `reply`. */
   routeErrorHandled(reply: Reply, app: App): void;
+  /** The code the adapter refuses a bad option with at startup, e.g. `ERR_KOA_INVALID_OPTION`. */
+  invalidOption: string;
+  /** The adapter given `sessions`, as an app mounts it (for {@link describeStartupChecks}). */
+  mount(sessions: AppSessions): unknown;
 }
 
 const SID = "__Host-sid";
@@ -96,7 +100,8 @@ const SID = "__Host-sid";
 /**
  * The scenarios every Node framework adapter passes the same way: the
  * session's life over real HTTP, the commit's end, the failures the
- * manager's `httpFailure` answers, a route's own error, and the load meta.
+ * manager's `httpFailure` answers, a route's own error, the load meta, and
+ * {@link describeStartupChecks}.
  */
 export function describeScenarios<App extends ScenarioApp>(adapter: NodeAdapter<App>): void {
   const json = async (base: string, path: string, cookie: string) =>
@@ -188,6 +193,8 @@ export function describeScenarios<App extends ScenarioApp>(adapter: NodeAdapter<
       }
     });
   });
+
+  describeStartupChecks(adapter.invalidOption, adapter.mount);
 }
 
 /** Managers a session middleware must refuse at startup: none, an empty object, a `load` alone. */
