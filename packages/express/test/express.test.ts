@@ -11,7 +11,6 @@ import {
   sessionOf,
 } from "../src/index.js";
 import {
-  type AppSessions,
   cookieOf,
   describeStartupChecks,
   expectLogoutClearsEveryChunk,
@@ -87,7 +86,7 @@ function routes(app: express5.Express, late: { error?: unknown }) {
 
 async function start(
   express: typeof express5,
-  sessions: AppSessions = makeSessions(),
+  sessions = makeSessions(),
 ): Promise<{ base: string; late: { error?: unknown } }> {
   const app = express();
   const late: { error?: unknown } = {};

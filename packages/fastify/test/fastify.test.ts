@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { FastifySessionError, fastifySessions, sessionOf } from "../src/index.js";
 import {
-  type AppSessions,
   cookieOf,
   expectLogoutClearsEveryChunk,
   FlakyStore,
@@ -20,7 +19,7 @@ afterEach(async () => {
 });
 
 async function start(
-  sessions: AppSessions = makeSessions(),
+  sessions = makeSessions(),
 ): Promise<{ base: string; late: { error?: unknown } }> {
   const app = Fastify();
   apps.push(app);
