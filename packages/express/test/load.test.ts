@@ -1,27 +1,21 @@
 /** The client IP reaches brute-force counting (device details and bearer-token reading are in the harness matrix, for every adapter). */
-import type { Server } from "node:http";
+import { createServer } from "node:http";
 import type { BruteforceInfo } from "@tessera/session";
 import express5 from "express";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sessionMiddleware } from "../src/index.js";
-import { close, makeSessions, send } from "./helpers.js";
+import { type AppSessions, makeSessions, send, serversPerTest } from "./helpers.js";
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(close));
-});
+const servers = serversPerTest();
 
-async function start(sessions: ReturnType<typeof makeSessions>): Promise<string> {
+async function start(sessions: AppSessions): Promise<string> {
   const app = express5();
   app.use(sessionMiddleware(sessions));
   app.get("/who", (req, res) => {
     req.session.set("n", (req.session.get("n") ?? 0) + 1);
     res.json({ user: req.session.userId ?? null, n: req.session.get("n") });
   });
-  const server = app.listen(0, "127.0.0.1");
-  servers.push(server);
-  await new Promise((r) => server.once("listening", r));
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return servers.listen(createServer(app));
 }
 
 describe("load meta", () => {

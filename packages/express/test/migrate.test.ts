@@ -1,28 +1,22 @@
-import type { Server } from "node:http";
+import { createServer } from "node:http";
 import { RedisStore } from "connect-redis";
 import express from "express";
 import expressSession from "express-session";
 import { createClient } from "redis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireService } from "../../../scripts/test-env.js";
 import {
   type LegacySessionStore,
   type MigrateFromExpressSessionOptions,
   sessionMiddleware,
 } from "../src/index.js";
-import { close, cookieOf, makeSessions, send } from "./helpers.js";
+import { cookieOf, makeSessions, send, serversPerTest } from "./helpers.js";
 
 const OLD_SECRET = "the old express-session secret";
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(close));
-});
+const servers = serversPerTest();
 
 async function serve(app: express.Express): Promise<string> {
-  const server = app.listen(0, "127.0.0.1");
-  servers.push(server);
-  await new Promise((r) => server.once("listening", r));
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return servers.listen(createServer(app));
 }
 
 const DAY = 86_400_000;

@@ -3,14 +3,14 @@ import type { BruteforceInfo } from "@tessera/session";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { fastifySessions } from "../src/index.js";
-import { makeSessions, send } from "./helpers.js";
+import { type AppSessions, makeSessions, send } from "./helpers.js";
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-async function start(sessions: ReturnType<typeof makeSessions>): Promise<string> {
+async function start(sessions: AppSessions): Promise<string> {
   const app = Fastify();
   apps.push(app);
   await app.register(fastifySessions, { sessions });

@@ -1,20 +1,25 @@
 /** The request meta the adapter records with the session (bearer-token reading is in the harness matrix, for every adapter). */
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import type { BruteforceInfo } from "@tessera/session";
+import {
+  type AppData,
+  type AppFlash,
+  type AppSessions,
+  cookieOf,
+  makeSessions,
+  send,
+  serversPerTest,
+} from "@tessera/test-kit";
 import { Hono } from "hono";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type HonoSessionOptions, type SessionVariables, sessionMiddleware } from "../src/index.js";
-import { type AppData, close, cookieOf, makeSessions, send } from "./helpers.js";
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(close));
-});
+const servers = serversPerTest();
 
-function makeApp(sessions: ReturnType<typeof makeSessions>, options?: HonoSessionOptions) {
-  const app = new Hono<{ Variables: SessionVariables<AppData> }>();
-  app.use("*", sessionMiddleware(sessions as never, options));
+function makeApp(sessions: AppSessions, options?: HonoSessionOptions) {
+  const app = new Hono<{ Variables: SessionVariables<AppData, AppFlash> }>();
+  app.use("*", sessionMiddleware(sessions, options));
   app.post("/login", async (c) => {
     await c.get("session").login("u_1");
     return c.text("in");
@@ -30,14 +35,9 @@ function makeApp(sessions: ReturnType<typeof makeSessions>, options?: HonoSessio
   return app;
 }
 
-async function serveNode(app: Hono<{ Variables: SessionVariables<AppData> }>): Promise<string> {
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () =>
-      resolve(s as Server),
-    ) as Server;
-  });
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+/** @hono/node-server's server (what its `serve` listens with) on 127.0.0.1. */
+function serveNode(app: Hono<{ Variables: SessionVariables<AppData, AppFlash> }>): Promise<string> {
+  return servers.listen(createAdaptorServer({ fetch: app.fetch }) as Server);
 }
 
 const BAD = `__Host-sid=${"A".repeat(43)}.k1.x`;
@@ -91,8 +91,8 @@ describe("load meta on @hono/node-server", () => {
   });
 
   it.each([-1, 1.5, "1", 33])("rejects trustProxy %s", (hops) => {
-    expect(() =>
-      sessionMiddleware(makeSessions() as never, { trustProxy: hops as number }),
-    ).toThrow(expect.objectContaining({ code: "ERR_HONO_INVALID_OPTION" }));
+    expect(() => sessionMiddleware(makeSessions(), { trustProxy: hops as number })).toThrow(
+      expect.objectContaining({ code: "ERR_HONO_INVALID_OPTION" }),
+    );
   });
 });

@@ -1,14 +1,10 @@
 import { parseSetCookie } from "@tessera/cookie";
-import { createSessions, type SessionsOptions } from "@tessera/session";
+import { createSessions, type Session, type SessionsOptions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore, type SessionStore } from "@tessera/store";
 import { ResponseCookies } from "next/dist/server/web/spec-extension/cookies.js";
 import type { CookieJar, JarCookie } from "../src/lib/cookie-header.js";
-import {
-  bindNextSessions,
-  type NextSessionsOptions,
-  type RequestScope,
-} from "../src/next-sessions.js";
+import * as Next from "../src/next-sessions.js";
 
 export const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 
@@ -26,7 +22,7 @@ export interface Data {
 /** A manager on a MemoryStore, both on the test's clock, with a store call counter. */
 export function setup(
   options: Partial<SessionsOptions> = {},
-  nextOptions: NextSessionsOptions = {},
+  nextOptions: Next.NextSessionsOptions = {},
 ) {
   const time = clock();
   const memory = new MemoryStore({ now: time.now, sweepIntervalMs: 0 });
@@ -52,8 +48,8 @@ export function setup(
     ...options,
   } as SessionsOptions);
   const request = new RequestScopeFake();
-  const next = bindNextSessions(sessions, nextOptions, request.scope);
-  return { time, memory, calls, sessions, request, next };
+  const next = Next.bindNextSessions(sessions, nextOptions, request.scope);
+  return { time, memory, calls, sessions, request, next, ...browse(request, next) };
 }
 
 /** A stateless manager (the whole session in its cookies) on the test's clock, with a browser. */
@@ -64,8 +60,37 @@ export function setupStateless() {
     now: time.now,
   });
   const request = new RequestScopeFake();
-  const next = bindNextSessions(sessions, {}, request.scope);
-  return { time, sessions, request, next, browser: new Browser() };
+  const next = Next.bindNextSessions(sessions, {}, request.scope);
+  return { time, sessions, request, next, ...browse(request, next) };
+}
+
+/**
+ * A browser on `next`: each call is one request that carries the browser's
+ * cookies; `act` keeps what the action's response set, also when it threw
+ * (a `redirect()` after a logout still clears the cookie).
+ */
+function browse<Data extends object, Flash extends object>(
+  request: RequestScopeFake,
+  next: Next.NextSessions<Data, Flash>,
+) {
+  const browser = new Browser();
+  return {
+    browser,
+    /** A Server Action: `action` runs in `withSession`, the browser keeps the cookies set. */
+    async act<T>(action: (session: Session<Data, Flash>) => T | Promise<T>): Promise<T> {
+      request.begin(browser.header());
+      try {
+        return await next.withSession(action);
+      } finally {
+        browser.apply(request.jar.setCookie());
+      }
+    },
+    /** A Server Component render: `getSession` for the browser's cookies. */
+    read(): Promise<Next.ReadonlySession<Data, Flash>> {
+      request.begin(browser.header());
+      return next.getSession();
+    },
+  };
 }
 
 /**
@@ -79,7 +104,7 @@ export class RequestScopeFake {
   header = "";
   userAgent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0";
   jar = new FakeJar("");
-  scope: RequestScope = {
+  scope: Next.RequestScope = {
     headers: async () => new Headers({ cookie: this.header, "user-agent": this.userAgent }),
     cookies: async () => this.jar,
     cache: (fn) => fn,

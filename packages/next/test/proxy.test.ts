@@ -3,7 +3,7 @@ import { randomToken } from "@tessera/signing";
 import { StoreUnavailableError } from "@tessera/store";
 import { NextResponse } from "next/server.js";
 import { describe, expect, it } from "vitest";
-import { Browser, setup, setupStateless } from "./helpers.js";
+import { setup, setupStateless } from "./helpers.js";
 
 const MIN = 60 * 1000;
 
@@ -24,12 +24,9 @@ function page(header: string): Request {
 
 async function signedIn(options: Parameters<typeof setup>[0] = {}) {
   const ctx = setup(options);
-  const browser = new Browser();
-  ctx.request.begin("theme=dark");
-  await ctx.next.withSession((session) => session.login("alice"));
-  browser.cookies.set("theme", "dark");
-  browser.apply(ctx.request.jar.setCookie());
-  return { ...ctx, browser };
+  ctx.browser.cookies.set("theme", "dark");
+  await ctx.act((session) => session.login("alice"));
+  return ctx;
 }
 
 describe("proxy (middleware)", () => {
@@ -94,14 +91,12 @@ describe("proxy (middleware)", () => {
   });
 
   it("forwards re-sealed stateless chunks in place of the old ones", async () => {
-    const { time, request, next, browser } = setupStateless();
+    const { time, request, next, browser, act } = setupStateless();
     const blob = [randomToken(1024), randomToken(1024), randomToken(1024)].join("");
-    request.begin("");
-    await next.withSession(async (session) => {
+    await act(async (session) => {
       await session.login("alice");
       session.set("blob", blob);
     });
-    browser.apply(request.jar.setCookie());
 
     time.advance(2 * MIN);
     const response = await next.proxy(page(`x=1; ${browser.header()}`));

@@ -1,6 +1,5 @@
-import { createSessions } from "@tessera/session";
-import { createKeyring, randomToken } from "@tessera/signing";
-import { MemoryStore, StoreUnavailableError } from "@tessera/store";
+import { StoreUnavailableError } from "@tessera/store";
+import { makeSessions, thrownBy } from "@tessera/test-kit";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { NextSessionError } from "../src/errors.js";
 import { createNextSessions } from "../src/index.js";
@@ -40,16 +39,8 @@ describe("route (Route Handlers)", () => {
 });
 
 describe("createNextSessions", () => {
-  const keys = createKeyring([{ id: "k1", secret: randomToken(32) }]);
-
   it("refuses a bearer-token manager with a typed error naming the option", () => {
-    const bearer = createSessions({ keys, store: new MemoryStore(), tokenMode: "authorization" });
-    let caught: unknown;
-    try {
-      createNextSessions(bearer);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => createNextSessions(makeSessions({ tokenMode: "authorization" })));
     expect(NextSessionError.isInstance(caught)).toBe(true);
     expect(caught).toMatchObject({ code: "ERR_NEXT_INVALID_OPTION" });
     expect((caught as Error).message).toContain("tokenMode");
@@ -57,14 +48,14 @@ describe("createNextSessions", () => {
 
   it("refuses something that is not a manager, and a meta that is not a function", () => {
     expect(() => createNextSessions({} as never)).toThrow(/sessions is invalid/);
-    const sessions = createSessions({ keys, store: new MemoryStore() });
+    const sessions = makeSessions();
     expect(() => createNextSessions(sessions, { meta: "ip" as never })).toThrow(
       /option meta is invalid/,
     );
   });
 
   it("records the meta the app derives from the request headers", async () => {
-    const sessions = createSessions({ keys, store: new MemoryStore() });
+    const sessions = makeSessions();
     const request = new RequestScopeFake();
     const next = bindNextSessions(
       sessions,

@@ -1,19 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { Browser, setup } from "./helpers.js";
+import { setup } from "./helpers.js";
 
 describe("getSession (Server Components)", () => {
   it("reads the session of the request's cookie, typed from createSessions<Data>()", async () => {
-    const { request, next } = setup();
-    const browser = new Browser();
-    request.begin("");
-    await next.withSession(async (session) => {
+    const { act, read } = setup();
+    await act(async (session) => {
       await session.login("alice");
       session.set("count", 3);
     });
-    browser.apply(request.jar.setCookie());
 
-    request.begin(browser.header());
-    const session = await next.getSession();
+    const session = await read();
     expect(session.userId).toBe("alice");
     const count: number | undefined = session.get("count");
     expect(count).toBe(3);
@@ -31,16 +27,12 @@ describe("getSession (Server Components)", () => {
   });
 
   it("never writes, even when the session is due for a touch", async () => {
-    const { request, next, calls, time } = setup({ cookie: { persistent: true } });
-    const browser = new Browser();
-    request.begin("");
-    await next.withSession((session) => session.login("alice"));
-    browser.apply(request.jar.setCookie());
+    const { request, calls, time, act, read } = setup({ cookie: { persistent: true } });
+    await act((session) => session.login("alice"));
     const before = { ...calls };
 
     time.advance(10 * 60 * 1000);
-    request.begin(browser.header());
-    const session = await next.getSession();
+    const session = await read();
     expect(session.userId).toBe("alice");
     expect(calls).toEqual(before);
     expect(request.jar.setCookie()).toEqual([]);
@@ -50,11 +42,8 @@ describe("getSession (Server Components)", () => {
   });
 
   it("refuses a session cookie sent twice although cookies() shows only one of them", async () => {
-    const { request, next, sessions } = setup();
-    const browser = new Browser();
-    request.begin("");
-    await next.withSession((session) => session.login("alice"));
-    browser.apply(request.jar.setCookie());
+    const { request, next, sessions, browser, act } = setup();
+    await act((session) => session.login("alice"));
     const mine = browser.header();
 
     // A sibling subdomain tosses its own copy in front of the victim's.
@@ -78,15 +67,11 @@ describe("getSession (Server Components)", () => {
   });
 
   it("gives a CSRF token for a stored session only", async () => {
-    const { request, next, sessions } = setup();
-    request.begin("");
-    expect(await (await next.getSession()).csrfToken()).toBeUndefined();
+    const { sessions, browser, act, read } = setup();
+    expect(await (await read()).csrfToken()).toBeUndefined();
 
-    const browser = new Browser();
-    await next.withSession((session) => session.login("alice"));
-    browser.apply(request.jar.setCookie());
-    request.begin(browser.header());
-    const token = await (await next.getSession()).csrfToken();
+    await act((session) => session.login("alice"));
+    const token = await (await read()).csrfToken();
     expect(token).toEqual(expect.any(String));
     const full = await sessions.load(browser.header());
     expect(await full.verifyCsrf(token)).toBe(true);

@@ -1,10 +1,8 @@
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import { createRequestListener } from "@react-router/node";
-import { createSessions, type SessionsOptions } from "@tessera/session";
-import { createKeyring, randomToken } from "@tessera/signing";
-import { MemoryStore, StoreUnavailableError } from "@tessera/store";
+import type { SessionsOptions } from "@tessera/session";
+import { makeSessions as makeKitSessions } from "@tessera/test-kit";
 import type { ServerBuild } from "react-router";
-import { FlakyStore as KitFlakyStore, listen } from "../../../scripts/http-test-kit.js";
 import { createTesseraSessionStorage, type TesseraSessionStorage } from "../src/index.js";
 
 export interface AppData {
@@ -16,21 +14,9 @@ export interface AppFlash {
   notice: string;
 }
 
-export const keys = createKeyring([{ id: "k1", secret: randomToken(32) }]);
-
+/** The kit's manager with this app's exact data keys, which React Router's types follow. */
 export function makeSessions(options: Partial<SessionsOptions> = {}) {
-  return createSessions<AppData, AppFlash>({
-    keys,
-    store: new MemoryStore(),
-    ...options,
-  } as SessionsOptions);
-}
-
-/** MemoryStore behind the kit's `down` and `conflict` switches. */
-export class FlakyStore extends KitFlakyStore<MemoryStore> {
-  constructor() {
-    super(new MemoryStore(), () => new StoreUnavailableError("connect ECONNREFUSED 10.1.2.3:6379"));
-  }
+  return makeKitSessions<AppData, AppFlash>(options);
 }
 
 type Handler = (args: { request: Request }) => Promise<Response> | Response;
@@ -63,11 +49,15 @@ function serverBuild(routes: Record<string, { loader?: Handler; action?: Handler
 /**
  * A React Router app on its Node server (`@react-router/node`) written the
  * way its docs write one, over `storage`: a counter, login (with a flash
- * message), logout, and a page that sends `commitHeaders`.
+ * message), logout, and a page that sends `commitHeaders`; not yet listening
+ * (`serversPerTest().listen` starts it).
  */
-export async function startApp(storage: TesseraSessionStorage<AppData, AppFlash>) {
+export function startApp(storage: TesseraSessionStorage<AppData, AppFlash>): Server {
   const { getSession, commitSession, destroySession } = storage;
   const cookieOf = (request: Request) => request.headers.get("Cookie");
+  /** A 303 back to the counter that sends `setCookie`, as a form action answers. */
+  const backToCounter = (setCookie: string) =>
+    new Response(null, { status: 303, headers: { Location: "/counter", "Set-Cookie": setCookie } });
   const build = serverBuild({
     counter: {
       async loader({ request }) {
@@ -88,19 +78,12 @@ export async function startApp(storage: TesseraSessionStorage<AppData, AppFlash>
         await session.tessera.login(user, { carryOver: ["n"] });
         session.set("user", user);
         session.flash("notice", `welcome ${user}`);
-        return new Response(null, {
-          status: 303,
-          headers: { Location: "/counter", "Set-Cookie": await commitSession(session) },
-        });
+        return backToCounter(await commitSession(session));
       },
     },
     logout: {
       async action({ request }) {
-        const session = await getSession(cookieOf(request));
-        return new Response(null, {
-          status: 303,
-          headers: { Location: "/counter", "Set-Cookie": await destroySession(session) },
-        });
+        return backToCounter(await destroySession(await getSession(cookieOf(request))));
       },
     },
     headers: {
@@ -115,9 +98,15 @@ export async function startApp(storage: TesseraSessionStorage<AppData, AppFlash>
       },
     },
   });
-  const server = createServer(createRequestListener({ build, mode: "production" }));
-  return { server, base: await listen(server) };
+  return createServer(createRequestListener({ build, mode: "production" }));
 }
 
-export { close, cookieOf, send } from "../../../scripts/http-test-kit.js";
+export {
+  cookieOf,
+  expectOutageAnswers503,
+  FlakyStore,
+  send,
+  serversPerTest,
+  thrownBy,
+} from "@tessera/test-kit";
 export { createTesseraSessionStorage };

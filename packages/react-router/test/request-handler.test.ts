@@ -1,27 +1,20 @@
-import type { Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  close,
   cookieOf,
   createTesseraSessionStorage,
+  expectOutageAnswers503,
   FlakyStore,
   makeSessions,
   send,
+  serversPerTest,
   startApp,
 } from "./helpers.js";
 
 const NAME = "__Host-sid";
-let server: Server | undefined;
+const servers = serversPerTest();
 
-afterEach(async () => {
-  if (server !== undefined) await close(server);
-  server = undefined;
-});
-
-async function app(sessions = makeSessions()) {
-  const started = await startApp(createTesseraSessionStorage(sessions));
-  server = started.server;
-  return started.base;
+function app(sessions = makeSessions()) {
+  return servers.listen(startApp(createTesseraSessionStorage(sessions)));
 }
 
 describe("a React Router 7 app on @react-router/node over real HTTP", () => {
@@ -63,12 +56,7 @@ describe("a React Router 7 app on @react-router/node over real HTTP", () => {
   it("answers a store outage with the core's 503 and sends no cookie", async () => {
     const store = new FlakyStore();
     const base = await app(makeSessions({ store }));
-    const cookie = cookieOf(await send(base, "/counter"), NAME);
-    store.down = true;
-    const down = await send(base, "/counter", { cookie });
-    expect(down.status).toBe(503);
-    expect(down.headers["retry-after"]).toBe("5");
-    expect(down.setCookie).toEqual([]);
+    const cookie = await expectOutageAnswers503(base, "/counter", store);
     store.down = false;
     expect(JSON.parse((await send(base, "/counter", { cookie })).body).n).toBe(2);
   });

@@ -7,6 +7,7 @@ import {
   type AppFlash,
   createTesseraSessionStorage,
   makeSessions,
+  thrownBy,
 } from "./helpers.js";
 
 /** The `name=value` part of a Set-Cookie string, to send back as a Cookie header. */
@@ -23,12 +24,7 @@ describe("createTesseraSessionStorage", () => {
       expect.objectContaining({ code: "ERR_REACT_ROUTER_INVALID_OPTION" }),
     );
     const bearer = makeSessions({ tokenMode: "authorization" });
-    let caught: unknown;
-    try {
-      createTesseraSessionStorage(bearer);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => createTesseraSessionStorage(bearer));
     expect(ReactRouterSessionError.isInstance(caught)).toBe(true);
     expect((caught as Error).message).toMatch(/tokenMode "authorization"/);
   });

@@ -1,15 +1,19 @@
-import type { Server } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SvelteKitSessionError, sessionHandle } from "../src/index.js";
-import { close, cookieOf, FlakyStore, makeSessions, type Route, send, serve } from "./helpers.js";
+import {
+  cookieOf,
+  expectOutageAnswers503,
+  FlakyStore,
+  makeSessions,
+  type Route,
+  send,
+  serve,
+  serversPerTest,
+  thrownBy,
+} from "./helpers.js";
 
 const NAME = "__Host-sid";
-let server: Server | undefined;
-
-afterEach(async () => {
-  if (server !== undefined) await close(server);
-  server = undefined;
-});
+const servers = serversPerTest();
 
 const count: Route = async ({ locals }) => {
   const n = (locals.session.get("n") ?? 0) + 1;
@@ -54,10 +58,8 @@ const routes: Record<string, Route> = {
   },
 };
 
-async function app(sessions = makeSessions(), options = {}) {
-  const started = await serve(sessionHandle(sessions, options), routes);
-  server = started.server;
-  return started.base;
+function app(sessions = makeSessions(), options = {}) {
+  return servers.listen(serve(sessionHandle(sessions, options), routes));
 }
 
 describe("sessionHandle over real HTTP", () => {
@@ -96,12 +98,7 @@ describe("sessionHandle over real HTTP", () => {
   it("answers a store outage with 503 on load and on commit, and a lost write race with 409", async () => {
     const store = new FlakyStore();
     const base = await app(makeSessions({ store }));
-    const cookie = cookieOf(await send(base, "/count"), NAME);
-    store.down = true;
-    const loadDown = await send(base, "/count", { cookie });
-    expect(loadDown.status).toBe(503);
-    expect(loadDown.headers["retry-after"]).toBe("5");
-    expect(loadDown.setCookie).toEqual([]);
+    const cookie = await expectOutageAnswers503(base, "/count", store);
     const commitDown = await send(base, "/count");
     expect(commitDown.status).toBe(503);
     expect(commitDown.setCookie).toEqual([]);
@@ -119,12 +116,7 @@ describe("sessionHandle over real HTTP", () => {
       () => sessionHandle({} as never),
       () => sessionHandle(makeSessions(), { meta: "ip" as never }),
     ]) {
-      let caught: unknown;
-      try {
-        call();
-      } catch (error) {
-        caught = error;
-      }
+      const caught = thrownBy(call);
       expect(SvelteKitSessionError.isInstance(caught)).toBe(true);
       expect((caught as SvelteKitSessionError).code).toBe("ERR_SVELTEKIT_INVALID_OPTION");
     }
