@@ -140,6 +140,13 @@ export const inputChecks: readonly ConformanceCheck[] = [
           `touch(key ${label})`,
         );
         await rejectsWith(() => s.delete(bad), "ERR_STORE_INVALID_KEY", `delete(key ${label})`);
+        // The key to keep is a key too: Memcached's store once ignored a bad one.
+        if (!supportsUserIndex(s)) continue;
+        await rejectsWith(
+          () => s.deleteByUser(c.userId(), { exceptKey: bad }),
+          "ERR_STORE_INVALID_KEY",
+          `deleteByUser(exceptKey ${label})`,
+        );
       }
       const k = c.key();
       for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5]) {
