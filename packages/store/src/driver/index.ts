@@ -6,11 +6,14 @@ export { utf8ByteLength } from "../lib/utf8.js";
 export { CheckedStore } from "./checked-store.js";
 export { isStoreKey, RecentlySeen, storeEntry } from "./entries.js";
 export {
+  bindingOption,
   clockOption,
   integerOption,
   MAX_TIMEOUT_MS,
+  maxValueBytesOption,
   objectOption,
   optionError,
   stringOption,
+  timeoutOption,
 } from "./options.js";
 export { backendCall, withTimeout } from "./timeout.js";
