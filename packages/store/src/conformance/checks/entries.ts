@@ -3,6 +3,7 @@ import {
   type ConformanceCheck,
   check,
   conflict,
+  creates,
   DAY,
   holds,
   later,
@@ -77,11 +78,7 @@ export const entryChecks: readonly ConformanceCheck[] = [
       await c.store.delete(k);
       await c.store.delete(c.key());
       const expiresAt = later();
-      written(
-        await c.store.set(k, { value: "again", expiresAt }, { expectVersion: 0 }),
-        1,
-        "re-create",
-      );
+      await creates(c.store, k, { value: "again", expiresAt }, "re-create");
       await holds(c.store, k, { value: "again", expiresAt, version: 1 }, "get after re-create");
     },
   ),
@@ -95,9 +92,10 @@ export const entryChecks: readonly ConformanceCheck[] = [
       await holds(c.store, k, { value: "short-lived", expiresAt, version: 1 }, "get before expiry");
       await c.sleepUntil(expiresAt + c.options.expiryToleranceMs);
       isNull(await c.store.get(k), `get ${Date.now() - expiresAt} ms after expiresAt`);
-      written(
-        await c.store.set(k, { value: "reborn", expiresAt: later() }, { expectVersion: 0 }),
-        1,
+      await creates(
+        c.store,
+        k,
+        { value: "reborn", expiresAt: later() },
         "expectVersion 0 on an expired key (expired counts as absent)",
       );
     },
@@ -135,11 +133,7 @@ export const entryChecks: readonly ConformanceCheck[] = [
     const k = c.key();
     await c.store.touch(k, later());
     isNull(await c.store.get(k), "get after touch(missing)");
-    written(
-      await c.store.set(k, { value: "v", expiresAt: later() }, { expectVersion: 0 }),
-      1,
-      "create after touch",
-    );
+    await creates(c.store, k, { value: "v", expiresAt: later() }, "create after touch");
   }),
 
   check("touch: expiresAt at or before now deletes the entry", async (c) => {

@@ -1,12 +1,20 @@
 import { equal, isNull } from "../lib/assert.js";
-import { type ConformanceCheck, check, conflict, holds, later, written } from "../lib/define.js";
+import {
+  type ConformanceCheck,
+  check,
+  conflict,
+  creates,
+  holds,
+  later,
+  written,
+} from "../lib/define.js";
 
 /** The checks of versioned writes and of concurrent writers. */
 export const versionChecks: readonly ConformanceCheck[] = [
   check("versions: expectVersion 0 creates only", async (c) => {
     const k = c.key();
     const expiresAt = later();
-    written(await c.store.set(k, { value: "first", expiresAt }, { expectVersion: 0 }), 1, "create");
+    await creates(c.store, k, { value: "first", expiresAt }, "create");
     conflict(
       await c.store.set(k, { value: "second", expiresAt }, { expectVersion: 0 }),
       "create on an existing key",

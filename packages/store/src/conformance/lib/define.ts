@@ -1,4 +1,10 @@
-import type { SessionStore, SetResult, StoreEntry, UserIndexedStore } from "../../contract.js";
+import type {
+  SessionStore,
+  SetResult,
+  StoreEntry,
+  StoreEntryInput,
+  UserIndexedStore,
+} from "../../contract.js";
 import { supportsUserIndex } from "../../supports-user-index.js";
 import { ConformanceError, type ExpectedEntry, ensure, entryIs } from "./assert.js";
 import type { CheckContext } from "./context.js";
@@ -56,6 +62,16 @@ export function written(result: SetResult, version: number, what: string): void 
     result.ok === true && result.version === version,
     `${what}: expected { ok: true, version: ${version} }, got ${JSON.stringify(result)}`,
   );
+}
+
+/** A create-only write (`expectVersion: 0`) of `input` under `key` that must succeed at version 1. */
+export async function creates(
+  store: SessionStore,
+  key: string,
+  input: StoreEntryInput,
+  what: string,
+): Promise<void> {
+  written(await store.set(key, input, { expectVersion: 0 }), 1, what);
 }
 
 /** Reads `key` back: the store must hold exactly `expected` under it. */
