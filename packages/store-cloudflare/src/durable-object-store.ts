@@ -32,8 +32,6 @@ export class DurableObjectStore extends CheckedStore {
   readonly name: string;
   /** How many objects the sessions are spread over. */
   readonly shards: number;
-  /** The largest value accepted, in UTF-8 bytes. */
-  readonly maxValueBytes: number;
   /** The per-request timeout in milliseconds. */
   readonly timeoutMs: number;
   readonly #objects: Objects;
@@ -43,7 +41,6 @@ export class DurableObjectStore extends CheckedStore {
     super(resolved.maxValueBytes);
     this.name = resolved.name;
     this.shards = resolved.shards;
-    this.maxValueBytes = resolved.maxValueBytes;
     this.timeoutMs = resolved.timeoutMs;
     this.#objects = new Objects(resolved);
   }

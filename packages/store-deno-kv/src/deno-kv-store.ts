@@ -57,8 +57,6 @@ function lifetime(expiresAt: number, now: number): { expireIn?: number } {
 export class DenoKvStore extends CheckedStore {
   /** The key prefix in use. */
   readonly prefix: readonly string[];
-  /** The largest value accepted, in UTF-8 bytes. */
-  readonly maxValueBytes: number;
   /** The per-call timeout in milliseconds. */
   readonly timeoutMs: number;
   readonly #space: Keyspace;
@@ -69,7 +67,6 @@ export class DenoKvStore extends CheckedStore {
     const resolved = resolveOptions(options);
     super(resolved.maxValueBytes);
     this.prefix = resolved.prefix;
-    this.maxValueBytes = resolved.maxValueBytes;
     this.timeoutMs = resolved.timeoutMs;
     this.#space = new Keyspace(resolved);
   }

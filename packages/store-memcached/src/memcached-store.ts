@@ -68,8 +68,8 @@ export class MemcachedStore extends CheckedStore {
 
   constructor(options: MemcachedStoreOptions) {
     const resolved = resolveOptions(options);
-    // Values are bounded by the whole item's size instead (see #checkSize).
-    super(Number.MAX_SAFE_INTEGER);
+    // A value can be no larger than a whole item; #checkSize counts the rest of it.
+    super(resolved.maxItemBytes);
     this.#client = resolved.client;
     this.#prefix = resolved.prefix;
     this.#maxItemBytes = resolved.maxItemBytes;

@@ -31,12 +31,16 @@ import {
  * ```
  */
 export abstract class CheckedStore implements Contract.SessionStore, Contract.UserIndex {
-  readonly #maxValueBytes: number;
+  /**
+   * The largest `entry.value` `set` accepts, in UTF-8 bytes; a larger one
+   * rejects with `ERR_STORE_VALUE_TOO_LARGE` before the backend is asked.
+   */
+  readonly maxValueBytes: number;
   #closed = false;
 
   /** @param maxValueBytes - The largest `entry.value` `set` accepts, in UTF-8 bytes. */
   protected constructor(maxValueBytes: number) {
-    this.#maxValueBytes = maxValueBytes;
+    this.maxValueBytes = maxValueBytes;
   }
 
   /**
@@ -70,7 +74,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
   ): Promise<Contract.SetResult> {
     this.assertOpen();
     validateKey(key);
-    validateEntry(entry, this.#maxValueBytes);
+    validateEntry(entry, this.maxValueBytes);
     return this.setEntry(key, entry, validateSetOptions(options));
   }
 
