@@ -51,9 +51,8 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * const entry = await store.get(key); // { value, expiresAt, userId?, version } | null
    * ```
    */
-  async get(key: string): Promise<Contract.StoreEntry | null> {
-    this.assertOpen();
-    return this.getEntry(validateKey(key));
+  get(key: string): Promise<Contract.StoreEntry | null> {
+    return this.#checked(() => this.getEntry(validateKey(key)));
   }
 
   /**
@@ -67,15 +66,16 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * if (!result.ok) console.log("someone else wrote first");
    * ```
    */
-  async set(
+  set(
     key: string,
     entry: Contract.StoreEntryInput,
     options?: Contract.SetOptions,
   ): Promise<Contract.SetResult> {
-    this.assertOpen();
-    validateKey(key);
-    validateEntry(entry, this.maxValueBytes);
-    return this.setEntry(key, entry, validateSetOptions(options));
+    return this.#checked(() => {
+      validateKey(key);
+      validateEntry(entry, this.maxValueBytes);
+      return this.setEntry(key, entry, validateSetOptions(options));
+    });
   }
 
   /**
@@ -87,10 +87,11 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * await store.touch(key, Date.now() + 30 * 60_000);
    * ```
    */
-  async touch(key: string, expiresAt: number): Promise<void> {
-    this.assertOpen();
-    validateKey(key);
-    return this.touchEntry(key, validateExpiresAt(expiresAt));
+  touch(key: string, expiresAt: number): Promise<void> {
+    return this.#checked(() => {
+      validateKey(key);
+      return this.touchEntry(key, validateExpiresAt(expiresAt));
+    });
   }
 
   /**
@@ -101,9 +102,8 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * await store.delete(key);
    * ```
    */
-  async delete(key: string): Promise<void> {
-    this.assertOpen();
-    return this.deleteEntry(validateKey(key));
+  delete(key: string): Promise<void> {
+    return this.#checked(() => this.deleteEntry(validateKey(key)));
   }
 
   /**
@@ -114,9 +114,8 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * for (const { key, entry } of await store.listByUser("u1")) console.log(key, entry.expiresAt);
    * ```
    */
-  async listByUser(userId: string): Promise<Contract.UserSession[]> {
-    this.assertOpen();
-    return this.listUserEntries(validateUserId(userId));
+  listByUser(userId: string): Promise<Contract.UserSession[]> {
+    return this.#checked(() => this.listUserEntries(validateUserId(userId)));
   }
 
   /**
@@ -128,11 +127,12 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * await store.deleteByUser("u1", { exceptKey: currentKey });
    * ```
    */
-  async deleteByUser(userId: string, options?: Contract.DeleteByUserOptions): Promise<number> {
-    this.assertOpen();
-    validateUserId(userId);
-    const except = options?.exceptKey;
-    return this.deleteUserEntries(userId, except === undefined ? undefined : validateKey(except));
+  deleteByUser(userId: string, options?: Contract.DeleteByUserOptions): Promise<number> {
+    return this.#checked(() => {
+      validateUserId(userId);
+      const except = options?.exceptKey;
+      return this.deleteUserEntries(userId, except === undefined ? undefined : validateKey(except));
+    });
   }
 
   /**
@@ -149,6 +149,20 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
     if (this.#closed) return;
     this.#closed = true;
     await this.release();
+  }
+
+  /**
+   * Runs a method's checks and its operation once the store is open; a
+   * throw becomes the returned promise's rejection, never a synchronous one.
+   * No `async` wrapper: the operation's own promise is returned as it is.
+   */
+  #checked<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      this.assertOpen();
+      return run();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** True once `close()` has been called. */
