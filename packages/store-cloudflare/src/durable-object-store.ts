@@ -1,19 +1,5 @@
-import {
-  type DeleteByUserOptions,
-  type SessionStore,
-  type SetOptions,
-  type SetResult,
-  StoreClosedError,
-  type StoreEntry,
-  type StoreEntryInput,
-  type UserIndex,
-  type UserSession,
-  validateEntry,
-  validateExpiresAt,
-  validateKey,
-  validateSetOptions,
-  validateUserId,
-} from "@tessera/store";
+import type { SetResult, StoreEntry, StoreEntryInput, UserSession } from "@tessera/store";
+import { CheckedStore } from "@tessera/store/driver";
 import { type DurableObjectStoreOptions, resolveOptions } from "./lib/options.js";
 import type { Call } from "./lib/protocol.js";
 import { entryOf, malformed, Objects } from "./lib/transport.js";
@@ -41,22 +27,20 @@ export type { DurableObjectStoreOptions } from "./lib/options.js";
  * await store.set(key, { value: "e30", expiresAt: Date.now() + 60_000 }, { expectVersion: 0 });
  * ```
  */
-export class DurableObjectStore implements SessionStore, UserIndex {
+export class DurableObjectStore extends CheckedStore {
   /** The objects' family name. */
   readonly name: string;
   /** How many objects the sessions are spread over. */
   readonly shards: number;
-  /** The largest value accepted, in UTF-8 bytes. */
-  readonly maxValueBytes: number;
   /** The per-request timeout in milliseconds. */
   readonly timeoutMs: number;
   readonly #objects: Objects;
 
   constructor(options: DurableObjectStoreOptions) {
     const resolved = resolveOptions(options);
+    super(resolved.maxValueBytes);
     this.name = resolved.name;
     this.shards = resolved.shards;
-    this.maxValueBytes = resolved.maxValueBytes;
     this.timeoutMs = resolved.timeoutMs;
     this.#objects = new Objects(resolved);
   }
@@ -69,9 +53,7 @@ export class DurableObjectStore implements SessionStore, UserIndex {
    * const entry = await store.get(key); // { value, expiresAt, userId?, version } | null
    * ```
    */
-  async get(key: string): Promise<StoreEntry | null> {
-    this.#open();
-    validateKey(key);
+  protected override async getEntry(key: string): Promise<StoreEntry | null> {
     const result = await this.#objects.forKey(key, "get", { key });
     if (result === null) return null;
     const entry = entryOf(result);
@@ -90,11 +72,11 @@ export class DurableObjectStore implements SessionStore, UserIndex {
    * if (!result.ok) console.log("someone else wrote first");
    * ```
    */
-  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
-    this.#open();
-    validateKey(key);
-    validateEntry(entry, this.maxValueBytes);
-    const expectVersion = validateSetOptions(options);
+  protected override async setEntry(
+    key: string,
+    entry: StoreEntryInput,
+    expectVersion: number | undefined,
+  ): Promise<SetResult> {
     const call: Omit<Call, "now"> = { key, value: entry.value, expiresAt: entry.expiresAt };
     if (entry.userId !== undefined) call.userId = entry.userId;
     if (expectVersion !== undefined) call.expectVersion = expectVersion;
@@ -115,10 +97,7 @@ export class DurableObjectStore implements SessionStore, UserIndex {
    * await store.touch(key, Date.now() + 30 * 60_000);
    * ```
    */
-  async touch(key: string, expiresAt: number): Promise<void> {
-    this.#open();
-    validateKey(key);
-    validateExpiresAt(expiresAt);
+  protected override async touchEntry(key: string, expiresAt: number): Promise<void> {
     await this.#objects.forKey(key, "touch", { key, expiresAt });
   }
 
@@ -130,9 +109,7 @@ export class DurableObjectStore implements SessionStore, UserIndex {
    * await store.delete(key);
    * ```
    */
-  async delete(key: string): Promise<void> {
-    this.#open();
-    validateKey(key);
+  protected override async deleteEntry(key: string): Promise<void> {
     await this.#objects.forKey(key, "delete", { key });
   }
 
@@ -144,9 +121,7 @@ export class DurableObjectStore implements SessionStore, UserIndex {
    * for (const { key, entry } of await store.listByUser("u1")) console.log(key, entry.expiresAt);
    * ```
    */
-  async listByUser(userId: string): Promise<UserSession[]> {
-    this.#open();
-    validateUserId(userId);
+  protected override async listUserEntries(userId: string): Promise<UserSession[]> {
     const answers = await this.#objects.everyShard("list", { userId });
     const out: UserSession[] = [];
     for (const answer of answers) {
@@ -171,11 +146,10 @@ export class DurableObjectStore implements SessionStore, UserIndex {
    * await store.deleteByUser("u1", { exceptKey: currentKey }); // "log out everywhere else"
    * ```
    */
-  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
-    this.#open();
-    validateUserId(userId);
-    const except = options?.exceptKey;
-    if (except !== undefined) validateKey(except);
+  protected override async deleteUserEntries(
+    userId: string,
+    except: string | undefined,
+  ): Promise<number> {
     const call: Omit<Call, "now"> = { userId };
     if (except !== undefined) call.exceptKey = except;
     const answers = await this.#objects.everyShard("deleteByUser", call);
@@ -189,20 +163,8 @@ export class DurableObjectStore implements SessionStore, UserIndex {
     return total;
   }
 
-  /**
-   * Marks the store closed: every later call rejects with `StoreClosedError`.
-   * The objects keep their sessions.
-   *
-   * @example
-   * ```ts
-   * await store.close();
-   * ```
-   */
-  async close(): Promise<void> {
+  /** On `close()`: requests not yet sent reject too. The objects keep their sessions. */
+  protected override release(): void {
     this.#objects.closed = true;
-  }
-
-  #open(): void {
-    if (this.#objects.closed) throw new StoreClosedError();
   }
 }

@@ -1,20 +1,5 @@
-import {
-  type DeleteByUserOptions,
-  type SessionStore,
-  type SetOptions,
-  type SetResult,
-  StoreClosedError,
-  type StoreEntry,
-  type StoreEntryInput,
-  type UserIndex,
-  type UserSession,
-  validateEntry,
-  validateExpiresAt,
-  validateKey,
-  validateSetOptions,
-  validateUserId,
-} from "@tessera/store";
-import { RecentlySeen, storeEntry } from "@tessera/store/driver";
+import type { SetResult, StoreEntry, StoreEntryInput, UserSession } from "@tessera/store";
+import { CheckedStore, RecentlySeen, storeEntry } from "@tessera/store/driver";
 import { contention, Keyspace, MAX_ATTEMPTS, type Read } from "./lib/keyspace.js";
 import { type DenoKvStoreOptions, resolveOptions } from "./lib/options.js";
 import { encodeHead, type Head, splitValue } from "./lib/record.js";
@@ -69,11 +54,9 @@ function lifetime(expiresAt: number, now: number): { expireIn?: number } {
  * await store.set(key, { value: "e30", expiresAt: Date.now() + 60_000 }, { expectVersion: 0 });
  * ```
  */
-export class DenoKvStore implements SessionStore, UserIndex {
+export class DenoKvStore extends CheckedStore {
   /** The key prefix in use. */
   readonly prefix: readonly string[];
-  /** The largest value accepted, in UTF-8 bytes. */
-  readonly maxValueBytes: number;
   /** The per-call timeout in milliseconds. */
   readonly timeoutMs: number;
   readonly #space: Keyspace;
@@ -82,8 +65,8 @@ export class DenoKvStore implements SessionStore, UserIndex {
 
   constructor(options: DenoKvStoreOptions) {
     const resolved = resolveOptions(options);
+    super(resolved.maxValueBytes);
     this.prefix = resolved.prefix;
-    this.maxValueBytes = resolved.maxValueBytes;
     this.timeoutMs = resolved.timeoutMs;
     this.#space = new Keyspace(resolved);
   }
@@ -98,9 +81,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
    * const entry = await store.get(key); // { value, expiresAt, userId?, version } | null
    * ```
    */
-  async get(key: string): Promise<StoreEntry | null> {
-    this.#open();
-    validateKey(key);
+  protected override async getEntry(key: string): Promise<StoreEntry | null> {
     const read = await this.#space.readFull(key);
     if (read.kind === "malformed") throw read.error;
     if (read.kind !== "live") {
@@ -124,11 +105,11 @@ export class DenoKvStore implements SessionStore, UserIndex {
    * if (!result.ok) console.log("someone else wrote first");
    * ```
    */
-  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
-    this.#open();
-    validateKey(key);
-    validateEntry(entry, this.maxValueBytes);
-    const expected = validateSetOptions(options);
+  protected override async setEntry(
+    key: string,
+    entry: StoreEntryInput,
+    expected: number | undefined,
+  ): Promise<SetResult> {
     const { value, expiresAt, userId } = entry;
     let pieces: Uint8Array[] | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -194,10 +175,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
    * await store.touch(key, Date.now() + 30 * 60_000);
    * ```
    */
-  async touch(key: string, expiresAt: number): Promise<void> {
-    this.#open();
-    validateKey(key);
-    validateExpiresAt(expiresAt);
+  protected override async touchEntry(key: string, expiresAt: number): Promise<void> {
     this.#seen.forget(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.#space.readFull(key);
@@ -233,9 +211,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
    * await store.delete(key);
    * ```
    */
-  async delete(key: string): Promise<void> {
-    this.#open();
-    validateKey(key);
+  protected override async deleteEntry(key: string): Promise<void> {
     this.#seen.forget(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const read = await this.#space.readHead(key);
@@ -259,9 +235,7 @@ export class DenoKvStore implements SessionStore, UserIndex {
    * for (const { key, entry } of await store.listByUser("u1")) console.log(key, entry.expiresAt);
    * ```
    */
-  async listByUser(userId: string): Promise<UserSession[]> {
-    this.#open();
-    validateUserId(userId);
+  protected override async listUserEntries(userId: string): Promise<UserSession[]> {
     const keys = await this.#space.indexed(userId);
     const reads = await Promise.all(keys.map((key) => this.#space.readFull(key)));
     const out: UserSession[] = [];
@@ -285,32 +259,22 @@ export class DenoKvStore implements SessionStore, UserIndex {
    * await store.deleteByUser("u1", { exceptKey: currentKey });
    * ```
    */
-  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
-    this.#open();
-    validateUserId(userId);
-    const except = options?.exceptKey;
-    if (except !== undefined) validateKey(except);
+  protected override async deleteUserEntries(
+    userId: string,
+    except: string | undefined,
+  ): Promise<number> {
     const keys = (await this.#space.indexed(userId)).filter((key) => key !== except);
     const deleted = await Promise.all(keys.map((key) => this.#revoke(userId, key)));
     return deleted.filter(Boolean).length;
   }
 
   /**
-   * Marks the store closed: every later call rejects with `StoreClosedError`.
-   * The KV database stays open; it is yours to `close()`.
-   *
-   * @example
-   * ```ts
-   * await store.close();
-   * ```
+   * On `close()`: KV calls in flight stop at their next step, and the heads
+   * seen are forgotten. The KV database stays open; it is yours to `close()`.
    */
-  async close(): Promise<void> {
+  protected override release(): void {
     this.#space.closed = true;
     this.#seen.clear();
-  }
-
-  #open(): void {
-    if (this.#space.closed) throw new StoreClosedError();
   }
 
   #remember(key: string, stamp: string, head: Head): void {

@@ -1,24 +1,15 @@
+import type { SetResult, StoreEntry, StoreEntryInput, UserSession } from "@tessera/store";
+import { StoreError } from "@tessera/store";
 import {
-  type DeleteByUserOptions,
-  type SessionStore,
-  type SetOptions,
-  type SetResult,
-  StoreClosedError,
-  type StoreEntry,
-  type StoreEntryInput,
-  StoreError,
-  StoreUnavailableError,
-  type UserIndex,
-  type UserSession,
-  validateEntry,
-  validateExpiresAt,
-  validateSetOptions,
-  validateUserId,
-} from "@tessera/store";
-import { RecentlySeen, storeEntry, withTimeout } from "@tessera/store/driver";
+  backendCall,
+  CheckedStore,
+  RecentlySeen,
+  storeEntry,
+  utf8ByteLength,
+} from "@tessera/store/driver";
 import type { CasToken, MemcachedClient } from "./client.js";
 import { toExptime } from "./lib/exptime.js";
-import { encodeSessionItem, type SessionItem, utf8Length } from "./lib/item.js";
+import { encodeSessionItem, type SessionItem } from "./lib/item.js";
 import { indexKey, memcachedKey } from "./lib/keys.js";
 import { type MemcachedStoreOptions, resolveOptions } from "./lib/options.js";
 import { contention, ITEM_OVERHEAD_BYTES, MAX_ATTEMPTS, UserIndexItems } from "./lib/user-index.js";
@@ -67,17 +58,18 @@ function copy(item: SessionItem): StoreEntry {
  * await store.set(key, { value: "e30", expiresAt: Date.now() + 60_000 }, { expectVersion: 0 });
  * ```
  */
-export class MemcachedStore implements SessionStore, UserIndex {
+export class MemcachedStore extends CheckedStore {
   readonly #client: MemcachedClient;
   readonly #prefix: string;
   readonly #maxItemBytes: number;
   readonly #timeoutMs: number;
   readonly #index: UserIndexItems;
-  #closed = false;
   readonly #seen = new RecentlySeen<Remembered>(MAX_REMEMBERED);
 
   constructor(options: MemcachedStoreOptions) {
     const resolved = resolveOptions(options);
+    // A value can be no larger than a whole item; #checkSize counts the rest of it.
+    super(resolved.maxItemBytes);
     this.#client = resolved.client;
     this.#prefix = resolved.prefix;
     this.#maxItemBytes = resolved.maxItemBytes;
@@ -98,8 +90,7 @@ export class MemcachedStore implements SessionStore, UserIndex {
    * const entry = await store.get(key);
    * ```
    */
-  async get(key: string): Promise<StoreEntry | null> {
-    this.#open();
+  protected override async getEntry(key: string): Promise<StoreEntry | null> {
     const full = memcachedKey(this.#prefix, key);
     const hit = await this.#call("get", (c) => c.gets(full));
     const judged = await this.#index.judge(hit, Date.now());
@@ -116,11 +107,12 @@ export class MemcachedStore implements SessionStore, UserIndex {
    * const result = await store.set(key, { value, expiresAt, userId }, { expectVersion: 3 });
    * ```
    */
-  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
-    this.#open();
+  protected override async setEntry(
+    key: string,
+    entry: StoreEntryInput,
+    expected: number | undefined,
+  ): Promise<SetResult> {
     const full = memcachedKey(this.#prefix, key);
-    validateEntry(entry, Number.MAX_SAFE_INTEGER);
-    const expected = validateSetOptions(options);
     const { value, expiresAt, userId } = entry;
     this.#checkSize(full, value, userId);
     const ownerKey = userId === undefined ? undefined : indexKey(this.#prefix, userId);
@@ -197,10 +189,8 @@ export class MemcachedStore implements SessionStore, UserIndex {
    * await store.touch(key, Date.now() + 1_800_000);
    * ```
    */
-  async touch(key: string, expiresAt: number): Promise<void> {
-    this.#open();
+  protected override async touchEntry(key: string, expiresAt: number): Promise<void> {
     const full = memcachedKey(this.#prefix, key);
-    validateExpiresAt(expiresAt);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = Date.now();
       const hit = await this.#call("get", (c) => c.gets(full));
@@ -240,8 +230,7 @@ export class MemcachedStore implements SessionStore, UserIndex {
    * await store.delete(key);
    * ```
    */
-  async delete(key: string): Promise<void> {
-    this.#open();
+  protected override async deleteEntry(key: string): Promise<void> {
     const full = memcachedKey(this.#prefix, key);
     this.#seen.forget(full);
     await this.#call("delete", (c) => c.delete(full));
@@ -255,9 +244,7 @@ export class MemcachedStore implements SessionStore, UserIndex {
    * for (const { key, entry } of await store.listByUser("u1")) console.log(key, entry.expiresAt);
    * ```
    */
-  async listByUser(userId: string): Promise<UserSession[]> {
-    this.#open();
-    validateUserId(userId);
+  protected override async listUserEntries(userId: string): Promise<UserSession[]> {
     return (await this.#index.members(userId)).map(({ key, item }) => ({ key, entry: copy(item) }));
   }
 
@@ -272,10 +259,10 @@ export class MemcachedStore implements SessionStore, UserIndex {
    * await store.deleteByUser("u1", { exceptKey: currentKey });
    * ```
    */
-  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
-    this.#open();
-    validateUserId(userId);
-    const except = options.exceptKey;
+  protected override async deleteUserEntries(
+    userId: string,
+    except: string | undefined,
+  ): Promise<number> {
     const victims = (await this.#index.members(userId)).filter((m) => m.key !== except);
     const outcomes = await Promise.all(
       victims.map(({ key }) =>
@@ -292,17 +279,8 @@ export class MemcachedStore implements SessionStore, UserIndex {
     return outcomes.filter((o) => o === "stored").length;
   }
 
-  /**
-   * Marks the store closed; later calls reject with `StoreClosedError`. The
-   * client is not closed: it belongs to the caller.
-   *
-   * @example
-   * ```ts
-   * await store.close();
-   * ```
-   */
-  async close(): Promise<void> {
-    this.#closed = true;
+  /** On `close()`: forgets the CAS tokens seen. The client is not closed: it belongs to the caller. */
+  protected override release(): void {
     this.#seen.clear();
   }
 
@@ -310,14 +288,10 @@ export class MemcachedStore implements SessionStore, UserIndex {
     this.#seen.remember(full, { cas, version: item.version, expiresAt: item.expiresAt });
   }
 
-  #open(): void {
-    if (this.#closed) throw new StoreClosedError();
-  }
-
   #checkSize(full: string, value: string, userId: string | undefined): void {
     const bytes =
-      utf8Length(value) +
-      (userId === undefined ? 0 : utf8Length(userId)) +
+      utf8ByteLength(value) +
+      (userId === undefined ? 0 : utf8ByteLength(userId)) +
       HEADER_BYTES +
       full.length +
       ITEM_OVERHEAD_BYTES;
@@ -331,17 +305,8 @@ export class MemcachedStore implements SessionStore, UserIndex {
 
   /** One backend call, bounded by `timeoutMs`; transport failures become `StoreUnavailableError`. */
   async #call<T>(what: string, op: (client: MemcachedClient) => Promise<T>): Promise<T> {
-    this.#open();
-    const ms = this.#timeoutMs;
-    try {
-      return await withTimeout(
-        () => op(this.#client),
-        ms,
-        () => new StoreUnavailableError(`Memcached ${what} timed out after ${ms} ms`),
-      );
-    } catch (error) {
-      if (StoreError.isInstance(error)) throw error;
-      throw new StoreUnavailableError(`Memcached ${what} failed`, { cause: error });
-    }
+    // A set or touch that loops stops at its next call once the store is closed.
+    this.assertOpen();
+    return backendCall(`Memcached ${what}`, this.#timeoutMs, () => op(this.#client));
   }
 }

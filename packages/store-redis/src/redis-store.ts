@@ -1,21 +1,6 @@
-import {
-  type DeleteByUserOptions,
-  type SessionStore,
-  type SetOptions,
-  type SetResult,
-  StoreClosedError,
-  type StoreEntry,
-  type StoreEntryInput,
-  StoreError,
-  type UserIndexedStore,
-  type UserSession,
-  validateEntry,
-  validateExpiresAt,
-  validateKey,
-  validateSetOptions,
-  validateUserId,
-} from "@tessera/store";
-import { storeEntry } from "@tessera/store/driver";
+import type { SetResult, StoreEntry, StoreEntryInput, UserSession } from "@tessera/store";
+import { StoreError } from "@tessera/store";
+import { CheckedStore, storeEntry } from "@tessera/store/driver";
 import type { RedisExecutor } from "./executor.js";
 import { command, runScript, type Wait } from "./lib/call.js";
 import { type RedisStoreOptions, resolveOptions } from "./lib/options.js";
@@ -50,6 +35,8 @@ function integer(reply: unknown, what: string): number {
  * `EVALSHA` each (plus one `EVAL` the first time a node lacks the script).
  * Writes are atomic Lua scripts: the version check, the value, its
  * `PEXPIREAT` and the owner's index change together or not at all.
+ * `close()` only marks the store closed: calls in flight still settle (or
+ * time out, each on its own timer), and the client stays yours to `quit()`.
  *
  * @example
  * ```ts
@@ -63,23 +50,21 @@ function integer(reply: unknown, what: string): number {
  * await store.set("k1", { value: "{}", expiresAt: Date.now() + 60_000 }, { expectVersion: 0 });
  * ```
  */
-export class RedisStore implements SessionStore, UserIndexedStore {
+export class RedisStore extends CheckedStore {
   /** The key prefix in use. */
   readonly prefix: string;
   /** The per-call timeout in milliseconds. */
   readonly commandTimeout: number;
   readonly #client: RedisExecutor;
-  readonly #maxValueBytes: number;
   readonly #tags: readonly string[];
   readonly #wait: Wait | undefined;
-  #closed = false;
 
   constructor(options: RedisStoreOptions) {
     const resolved = resolveOptions(options);
+    super(resolved.maxValueBytes);
     this.#client = resolved.client;
     this.prefix = resolved.prefix;
     this.commandTimeout = resolved.commandTimeout;
-    this.#maxValueBytes = resolved.maxValueBytes;
     this.#tags = shardTags(resolved.shards);
     this.#wait = resolved.wait;
   }
@@ -87,10 +72,6 @@ export class RedisStore implements SessionStore, UserIndexedStore {
   /** `<prefix>{<tag>}:` of the shard that holds `key`. */
   #base(key: string): string {
     return `${this.prefix}{${this.#tags[fnv1a(key) % this.#tags.length]}}:`;
-  }
-
-  #open(): void {
-    if (this.#closed) throw new StoreClosedError();
   }
 
   /**
@@ -123,9 +104,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    * const entry = await store.get(key); // { value, expiresAt, userId?, version } | null
    * ```
    */
-  async get(key: string): Promise<StoreEntry | null> {
-    this.#open();
-    validateKey(key);
+  protected override async getEntry(key: string): Promise<StoreEntry | null> {
     const redisKey = this.#base(key) + key;
     const reply = await command(
       this.#client,
@@ -153,11 +132,11 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    * if (!result.ok) console.log("someone else wrote first");
    * ```
    */
-  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
-    this.#open();
-    validateKey(key);
-    validateEntry(entry, this.#maxValueBytes);
-    const expected = validateSetOptions(options);
+  protected override async setEntry(
+    key: string,
+    entry: StoreEntryInput,
+    expected: number | undefined,
+  ): Promise<SetResult> {
     const redisKey = this.#base(key) + key;
     const reply = await runScript(
       this.#client,
@@ -190,10 +169,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    * await store.touch(key, Date.now() + 30 * 60_000);
    * ```
    */
-  async touch(key: string, expiresAt: number): Promise<void> {
-    this.#open();
-    validateKey(key);
-    validateExpiresAt(expiresAt);
+  protected override async touchEntry(key: string, expiresAt: number): Promise<void> {
     const redisKey = this.#base(key) + key;
     await runScript(
       this.#client,
@@ -213,9 +189,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    * await store.delete(key);
    * ```
    */
-  async delete(key: string): Promise<void> {
-    this.#open();
-    validateKey(key);
+  protected override async deleteEntry(key: string): Promise<void> {
     const base = this.#base(key);
     const redisKey = base + key;
     await runScript(
@@ -237,9 +211,7 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    * for (const { key, entry } of await store.listByUser("u1")) console.log(key, entry.expiresAt);
    * ```
    */
-  async listByUser(userId: string): Promise<UserSession[]> {
-    this.#open();
-    validateUserId(userId);
+  protected override async listUserEntries(userId: string): Promise<UserSession[]> {
     const replies = await this.#everyShard(SCRIPTS.list, userId, [], undefined);
     const out: UserSession[] = [];
     for (const reply of replies) {
@@ -268,28 +240,11 @@ export class RedisStore implements SessionStore, UserIndexedStore {
    * await store.deleteByUser("u1", { exceptKey: currentKey });
    * ```
    */
-  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
-    this.#open();
-    validateUserId(userId);
-    const except = options.exceptKey;
-    if (except !== undefined) validateKey(except);
+  protected override async deleteUserEntries(
+    userId: string,
+    except: string | undefined,
+  ): Promise<number> {
     const replies = await this.#everyShard(SCRIPTS.deleteUser, userId, [except ?? ""], this.#wait);
     return replies.reduce<number>((sum, reply) => sum + integer(reply, "deleteByUser script"), 0);
-  }
-
-  /**
-   * Marks the store closed: every later call rejects with
-   * `StoreClosedError`. Calls already in flight still settle (or time out,
-   * each on its own timer). The client stays open;
-   * it is yours to `quit()`.
-   *
-   * @example
-   * ```ts
-   * await store.close();
-   * await client.quit();
-   * ```
-   */
-  async close(): Promise<void> {
-    this.#closed = true;
   }
 }

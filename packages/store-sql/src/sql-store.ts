@@ -1,22 +1,6 @@
-import {
-  type DeleteByUserOptions,
-  type SessionStore,
-  type SetOptions,
-  type SetResult,
-  StoreClosedError,
-  type StoreEntry,
-  type StoreEntryInput,
-  StoreError,
-  StoreUnavailableError,
-  type UserIndex,
-  type UserSession,
-  validateEntry,
-  validateExpiresAt,
-  validateKey,
-  validateSetOptions,
-  validateUserId,
-} from "@tessera/store";
-import { clockOption, integerOption, withTimeout } from "@tessera/store/driver";
+import type { SetResult, StoreEntry, StoreEntryInput, UserSession } from "@tessera/store";
+import { StoreClosedError, StoreError, StoreUnavailableError } from "@tessera/store";
+import { backendCall, CheckedStore, clockOption, integerOption } from "@tessera/store/driver";
 import type { Dialect, Query } from "./dialects/dialect.js";
 import type { SqlDialect, SqlExecutor, SqlResult } from "./executor.js";
 import { isUnavailableError } from "./is-unavailable-error.js";
@@ -104,32 +88,33 @@ export interface SqlStoreOptions {
  * await store.set(key, { value: "e30", expiresAt: Date.now() + 3_600_000 }, { expectVersion: 0 });
  * ```
  */
-export class SqlStore implements SessionStore, UserIndex {
+export class SqlStore extends CheckedStore {
   /** The executor's dialect. */
   readonly dialect: SqlDialect;
   readonly #executor: SqlExecutor;
   readonly #sql: Dialect;
-  readonly #maxValueBytes: number;
   readonly #batchSize: number;
   readonly #timeoutMs: number;
   readonly #now: () => number;
   readonly #onPruneError: ((error: StoreError) => void) | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #pruning = false;
-  #closed = false;
 
   constructor(executor: SqlExecutor, options: SqlStoreOptions = {}) {
-    this.#executor = checkExecutor(executor);
-    this.dialect = executor.dialect;
-    this.#batchSize = integerOption(
+    const checked = checkExecutor(executor);
+    const batchSize = integerOption(
       "pruneBatchSize",
       options.pruneBatchSize,
       DEFAULT_BATCH_SIZE,
       1,
       100_000,
     );
-    this.#sql = buildDialect(this.dialect, options.table, this.#batchSize);
-    this.#maxValueBytes = maxValueBytesOption(options.maxValueBytes, this.dialect);
+    const sql = buildDialect(checked.dialect, options.table, batchSize);
+    super(maxValueBytesOption(options.maxValueBytes, checked.dialect));
+    this.#executor = checked;
+    this.dialect = checked.dialect;
+    this.#batchSize = batchSize;
+    this.#sql = sql;
     this.#timeoutMs = secondsOption("queryTimeout", options.queryTimeout);
     this.#now = clockOption(options.now);
     this.#onPruneError = options.onPruneError;
@@ -155,18 +140,18 @@ export class SqlStore implements SessionStore, UserIndex {
   }
 
   /** {@inheritDoc @tessera/store#SessionStore.get} */
-  async get(key: string): Promise<StoreEntry | null> {
-    validateKey(key);
+  protected override async getEntry(key: string): Promise<StoreEntry | null> {
     const { rows } = await this.#run(this.#sql.get(key, this.#now()));
     const row = rows[0];
     return row === undefined ? null : readEntry(row, this.#sql.decode);
   }
 
   /** {@inheritDoc @tessera/store#SessionStore.set} */
-  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
-    validateKey(key);
-    validateEntry(entry, this.#maxValueBytes);
-    const expected = validateSetOptions(options);
+  protected override async setEntry(
+    key: string,
+    entry: StoreEntryInput,
+    expected: number | undefined,
+  ): Promise<SetResult> {
     const sql = this.#sql;
     const now = this.#now();
     if (entry.expiresAt <= now) return this.#deleteByExpiry(key, expected, now);
@@ -189,9 +174,7 @@ export class SqlStore implements SessionStore, UserIndex {
   }
 
   /** {@inheritDoc @tessera/store#SessionStore.touch} */
-  async touch(key: string, expiresAt: number): Promise<void> {
-    validateKey(key);
-    validateExpiresAt(expiresAt);
+  protected override async touchEntry(key: string, expiresAt: number): Promise<void> {
     const now = this.#now();
     await this.#run(
       expiresAt <= now ? this.#sql.delete(key) : this.#sql.touch(key, expiresAt, now),
@@ -199,25 +182,25 @@ export class SqlStore implements SessionStore, UserIndex {
   }
 
   /** {@inheritDoc @tessera/store#SessionStore.delete} */
-  async delete(key: string): Promise<void> {
-    validateKey(key);
+  protected override async deleteEntry(key: string): Promise<void> {
     await this.#run(this.#sql.delete(key));
   }
 
   /** {@inheritDoc @tessera/store#UserIndex.listByUser} */
-  async listByUser(userId: string): Promise<UserSession[]> {
-    validateUserId(userId);
+  protected override async listUserEntries(userId: string): Promise<UserSession[]> {
     const sql = this.#sql;
     const { rows } = await this.#run(sql.listByUser(sql.encode(userId), this.#now()));
     return rows.map((row) => ({ key: String(row["key"]), entry: readEntry(row, sql.decode) }));
   }
 
   /** {@inheritDoc @tessera/store#UserIndex.deleteByUser} */
-  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
-    validateUserId(userId);
-    const except = options.exceptKey === undefined ? "" : validateKey(options.exceptKey);
+  protected override async deleteUserEntries(
+    userId: string,
+    except: string | undefined,
+  ): Promise<number> {
     const sql = this.#sql;
-    const { affected } = await this.#run(sql.deleteByUser(sql.encode(userId), except, this.#now()));
+    const query = sql.deleteByUser(sql.encode(userId), except ?? "", this.#now());
+    const { affected } = await this.#run(query);
     return affected;
   }
 
@@ -236,28 +219,21 @@ export class SqlStore implements SessionStore, UserIndex {
     for (;;) {
       const { affected } = await this.#run(this.#sql.prune(this.#now()));
       total += affected;
-      if (affected < this.#batchSize || this.#closed) return total;
+      if (affected < this.#batchSize || this.closed) return total;
     }
   }
 
   /**
-   * Stops the background pruner; afterwards every method rejects with
-   * `StoreClosedError`. Does NOT end the database client: it is yours.
-   *
-   * @example
-   * ```ts
-   * await store.close();
-   * await pool.end();
-   * ```
+   * On `close()`: stops the background pruner. Does NOT end the database
+   * client: it is yours (`await store.close(); await pool.end();`).
    */
-  async close(): Promise<void> {
-    this.#closed = true;
+  protected override release(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
   }
 
   async #backgroundPrune(): Promise<void> {
-    if (this.#pruning || this.#closed) return;
+    if (this.#pruning || this.closed) return;
     this.#pruning = true;
     try {
       await this.prune();
@@ -321,18 +297,17 @@ export class SqlStore implements SessionStore, UserIndex {
   }
 
   async #run(query: Query): Promise<SqlResult> {
-    if (this.#closed) throw new StoreClosedError();
-    try {
-      const run = () => this.#executor.query(query.sql, query.params);
-      const ms = this.#timeoutMs;
-      return await (ms > 0 ? withTimeout(run, ms, () => queryTimeout(ms)) : run());
-    } catch (error) {
-      throw this.#wrap(error);
-    }
+    // migrate and prune too; a prune loop stops at its next statement once closed.
+    this.assertOpen();
+    return backendCall(
+      "session store query",
+      this.#timeoutMs,
+      () => this.#executor.query(query.sql, query.params),
+      (error) => this.#wrap(error),
+    );
   }
 
   #wrap(error: unknown): StoreError {
-    if (StoreError.isInstance(error)) return error;
     if (isUnavailableError(error) || this.#executor.isUnavailable?.(error) === true) {
       return new StoreUnavailableError(`${this.dialect} session store unavailable`, {
         cause: error,
@@ -342,10 +317,4 @@ export class SqlStore implements SessionStore, UserIndex {
       cause: error,
     });
   }
-}
-
-function queryTimeout(ms: number): StoreError {
-  return new StoreUnavailableError(`session store query timed out after ${ms} ms`, {
-    cause: Object.assign(new Error(`query timeout (${ms} ms)`), { code: "ETIMEDOUT" }),
-  });
 }

@@ -1,26 +1,10 @@
 export type { MemoryStoreOptions } from "./memory-options.js";
 
-import type {
-  DeleteByUserOptions,
-  SessionStore,
-  SetOptions,
-  SetResult,
-  StoreEntry,
-  StoreEntryInput,
-  UserIndex,
-  UserSession,
-} from "./contract.js";
+import type { SetResult, StoreEntry, StoreEntryInput, UserSession } from "./contract.js";
+import { CheckedStore } from "./driver/checked-store.js";
 import { storeEntry } from "./driver/entries.js";
-import { StoreClosedError } from "./errors.js";
 import { ExpiryHeap } from "./lib/expiry-heap.js";
 import { type MemoryStoreOptions, resolveMemoryOptions } from "./memory-options.js";
-import {
-  validateEntry,
-  validateExpiresAt,
-  validateKey,
-  validateSetOptions,
-  validateUserId,
-} from "./validate.js";
 
 const CONFLICT: SetResult = Object.freeze({ ok: false, conflict: true }) as SetResult;
 
@@ -57,21 +41,19 @@ function copyOf(record: MemoryRecord): StoreEntry {
  * await store.close();
  * ```
  */
-export class MemoryStore implements SessionStore, UserIndex {
+export class MemoryStore extends CheckedStore {
   private readonly records = new Map<string, MemoryRecord>();
   private readonly users = new Map<string, Set<string>>();
   private readonly heap = new ExpiryHeap();
   private readonly maxEntries: number;
-  private readonly maxValueBytes: number;
   private readonly lru: boolean;
   private readonly now: () => number;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
     const { maxEntries, maxValueBytes, sweepIntervalMs, now } = resolveMemoryOptions(options);
+    super(maxValueBytes);
     this.maxEntries = maxEntries;
-    this.maxValueBytes = maxValueBytes;
     this.lru = maxEntries !== Number.POSITIVE_INFINITY;
     this.now = now;
     if (sweepIntervalMs > 0) {
@@ -118,9 +100,7 @@ export class MemoryStore implements SessionStore, UserIndex {
    * const entry = await store.get(key);
    * ```
    */
-  async get(key: string): Promise<StoreEntry | null> {
-    this.assertOpen();
-    validateKey(key);
+  protected override async getEntry(key: string): Promise<StoreEntry | null> {
     const now = this.now();
     this.expireDue(now);
     const record = this.records.get(key);
@@ -142,11 +122,11 @@ export class MemoryStore implements SessionStore, UserIndex {
    * const result = await store.set(key, { value, expiresAt, userId }, { expectVersion: 0 });
    * ```
    */
-  async set(key: string, entry: StoreEntryInput, options?: SetOptions): Promise<SetResult> {
-    this.assertOpen();
-    validateKey(key);
-    validateEntry(entry, this.maxValueBytes);
-    const expected = validateSetOptions(options);
+  protected override async setEntry(
+    key: string,
+    entry: StoreEntryInput,
+    expected: number | undefined,
+  ): Promise<SetResult> {
     const { value, expiresAt } = entry;
     const userId = entry.userId;
     const now = this.now();
@@ -195,10 +175,7 @@ export class MemoryStore implements SessionStore, UserIndex {
    * await store.touch(key, Date.now() + 1_800_000);
    * ```
    */
-  async touch(key: string, expiresAt: number): Promise<void> {
-    this.assertOpen();
-    validateKey(key);
-    validateExpiresAt(expiresAt);
+  protected override async touchEntry(key: string, expiresAt: number): Promise<void> {
     const now = this.now();
     this.expireDue(now);
     const record = this.records.get(key);
@@ -220,9 +197,7 @@ export class MemoryStore implements SessionStore, UserIndex {
    * await store.delete(key);
    * ```
    */
-  async delete(key: string): Promise<void> {
-    this.assertOpen();
-    validateKey(key);
+  protected override async deleteEntry(key: string): Promise<void> {
     const record = this.records.get(key);
     if (record !== undefined) {
       this.remove(key, record);
@@ -238,9 +213,7 @@ export class MemoryStore implements SessionStore, UserIndex {
    * const sessions = await store.listByUser("user-42");
    * ```
    */
-  async listByUser(userId: string): Promise<UserSession[]> {
-    this.assertOpen();
-    validateUserId(userId);
+  protected override async listUserEntries(userId: string): Promise<UserSession[]> {
     const now = this.now();
     this.expireDue(now);
     const keys = this.users.get(userId);
@@ -262,11 +235,10 @@ export class MemoryStore implements SessionStore, UserIndex {
    * await store.deleteByUser("user-42", { exceptKey: currentKey });
    * ```
    */
-  async deleteByUser(userId: string, options: DeleteByUserOptions = {}): Promise<number> {
-    this.assertOpen();
-    validateUserId(userId);
-    const except = options.exceptKey;
-    if (except !== undefined) validateKey(except);
+  protected override async deleteUserEntries(
+    userId: string,
+    except: string | undefined,
+  ): Promise<number> {
     const now = this.now();
     this.expireDue(now);
     const keys = this.users.get(userId);
@@ -282,27 +254,13 @@ export class MemoryStore implements SessionStore, UserIndex {
     return deleted;
   }
 
-  /**
-   * Stops the sweep timer and drops every entry; later calls reject with
-   * `StoreClosedError`. Idempotent.
-   *
-   * @example
-   * ```ts
-   * await store.close();
-   * ```
-   */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  /** On `close()`: stops the sweep timer and drops every entry. */
+  protected override release(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.records.clear();
     this.users.clear();
     this.heap.clear();
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new StoreClosedError();
   }
 
   /**

@@ -1,10 +1,10 @@
-import { MIN_VALUE_BYTES } from "@tessera/store";
 import {
+  bindingOption,
   clockOption,
   integerOption,
-  MAX_TIMEOUT_MS,
-  objectOption,
+  maxValueBytesOption,
   stringOption,
+  timeoutOption,
 } from "@tessera/store/driver";
 import type { DurableObjectNamespaceLike } from "../cloudflare.js";
 import { MAX_VALUE_BYTES_LIMIT } from "./protocol.js";
@@ -80,11 +80,10 @@ const NAME = /^[\x20-\x7e]{1,64}$/;
 
 /** Checks every option; throws `ERR_STORE_INVALID_OPTION` naming the first bad one. */
 export function resolveOptions(options: DurableObjectStoreOptions): ResolvedOptions {
-  objectOption("options", options, [], "expected an object with a namespace");
   return {
-    namespace: objectOption<DurableObjectNamespaceLike>(
+    namespace: bindingOption<DurableObjectNamespaceLike>(
+      options,
       "namespace",
-      options.namespace,
       ["idFromName", "get"],
       "expected the Durable Object namespace binding of SessionStoreObject, e.g. env.SESSIONS",
     ),
@@ -97,14 +96,8 @@ export function resolveOptions(options: DurableObjectStoreOptions): ResolvedOpti
       "expected 1-64 printable ASCII characters",
     ),
     shards: integerOption("shards", options.shards, DEFAULT_SHARDS, 1, MAX_SHARDS),
-    maxValueBytes: integerOption(
-      "maxValueBytes",
-      options.maxValueBytes,
-      MIN_VALUE_BYTES,
-      1,
-      MAX_VALUE_BYTES_LIMIT,
-    ),
-    timeoutMs: integerOption("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
+    maxValueBytes: maxValueBytesOption(options.maxValueBytes, MAX_VALUE_BYTES_LIMIT),
+    timeoutMs: timeoutOption("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS),
     now: clockOption(options.now),
   };
 }

@@ -5,7 +5,7 @@ import {
   type StoreErrorCode,
   StoreUnavailableError,
 } from "@tessera/store";
-import { storeEntry, withTimeout } from "@tessera/store/driver";
+import { backendCall, storeEntry } from "@tessera/store/driver";
 import type { DurableObjectNamespaceLike, DurableObjectStubLike } from "../cloudflare.js";
 import type { ResolvedOptions } from "./options.js";
 import { type Call, type Op, ORIGIN, PATH } from "./protocol.js";
@@ -96,8 +96,7 @@ export class Objects {
   async #call(shard: number, op: Op, call: Omit<Call, "now">): Promise<unknown> {
     if (this.closed) throw new StoreClosedError();
     const body = JSON.stringify({ ...call, now: this.#now() } satisfies Call);
-    let response: Response;
-    try {
+    const response = await backendCall(`Durable Object ${op} request`, this.#timeoutMs, () => {
       // A stub per call: stubs may not outlive the request that made them.
       const stub: DurableObjectStubLike = this.#namespace.get(
         this.#namespace.idFromName(`${this.#name}:${shard}`),
@@ -107,21 +106,18 @@ export class Objects {
         body,
         headers: { "content-type": "application/json" },
       });
-      response = await this.#bounded(op, () => stub.fetch(request));
-    } catch (error) {
-      if (StoreError.isInstance(error)) throw error;
-      throw new StoreUnavailableError(`Durable Object ${op} request failed`, { cause: error });
-    }
-    let answer: { result?: unknown; error?: { code?: unknown; message?: unknown } };
-    try {
-      answer = (await this.#bounded(op, () => response.json())) as typeof answer;
-    } catch (error) {
-      if (StoreError.isInstance(error)) throw error;
+      return stub.fetch(request);
+    });
+    const answer = (await backendCall(
+      `Durable Object ${op}`,
+      this.#timeoutMs,
+      () => response.json(),
       // Not our object's JSON (the runtime's own error page, an overloaded object).
-      throw new StoreUnavailableError(`Durable Object ${op} answered ${response.status}`, {
-        cause: error,
-      });
-    }
+      (error) =>
+        new StoreUnavailableError(`Durable Object ${op} answered ${response.status}`, {
+          cause: error,
+        }),
+    )) as { result?: unknown; error?: { code?: unknown; message?: unknown } };
     if (
       response.status === 200 &&
       answer !== null &&
@@ -135,14 +131,5 @@ export class Objects {
       throw new StoreError(code as StoreErrorCode, String(answer.error?.message ?? code));
     }
     throw new StoreUnavailableError(`Durable Object ${op} answered ${response.status}`);
-  }
-
-  #bounded<T>(op: Op, run: () => Promise<T>): Promise<T> {
-    const ms = this.#timeoutMs;
-    return withTimeout(
-      run,
-      ms,
-      () => new StoreUnavailableError(`Durable Object ${op} timed out after ${ms} ms`),
-    );
   }
 }

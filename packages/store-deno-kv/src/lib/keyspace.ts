@@ -1,5 +1,5 @@
-import { StoreClosedError, StoreError, StoreUnavailableError } from "@tessera/store";
-import { isStoreKey, withTimeout } from "@tessera/store/driver";
+import { StoreClosedError, StoreError } from "@tessera/store";
+import { backendCall, isStoreKey } from "@tessera/store/driver";
 import type { KvAtomicLike, KvEntryMaybeLike, KvKey, KvLike } from "../kv.js";
 import type { ResolvedOptions } from "./options.js";
 import {
@@ -173,21 +173,7 @@ export class Keyspace {
   /** One KV call, bounded by `timeoutMs`; any KV failure becomes `StoreUnavailableError`. */
   async #call<T>(what: string, op: (kv: KvLike) => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreClosedError();
-    const ms = this.#timeoutMs;
-    let timedOut = false;
-    try {
-      return await withTimeout(
-        () => op(this.#kv),
-        ms,
-        () => {
-          timedOut = true;
-          return new StoreUnavailableError(`Deno KV ${what} timed out after ${ms} ms`);
-        },
-      );
-    } catch (error) {
-      if (timedOut) throw error;
-      throw new StoreUnavailableError(`Deno KV ${what} failed`, { cause: error });
-    }
+    return backendCall(`Deno KV ${what}`, this.#timeoutMs, () => op(this.#kv));
   }
 }
 

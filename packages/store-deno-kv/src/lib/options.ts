@@ -1,5 +1,9 @@
-import { MIN_VALUE_BYTES } from "@tessera/store";
-import { integerOption, MAX_TIMEOUT_MS, objectOption, optionError } from "@tessera/store/driver";
+import {
+  bindingOption,
+  maxValueBytesOption,
+  optionError,
+  timeoutOption,
+} from "@tessera/store/driver";
 import type { KvLike } from "../kv.js";
 import { MAX_PIECES, PIECE_BYTES } from "./record.js";
 
@@ -70,22 +74,15 @@ function prefixOption(value: readonly string[] | undefined): readonly string[] {
 
 /** Checks every option; throws `ERR_STORE_INVALID_OPTION` naming the first bad one. */
 export function resolveOptions(options: DenoKvStoreOptions): ResolvedOptions {
-  objectOption("options", options, [], "expected an object with a kv");
   return {
-    kv: objectOption<KvLike>(
+    kv: bindingOption<KvLike>(
+      options,
       "kv",
-      options.kv,
       ["get", "getMany", "list", "atomic"],
       "expected a Deno.Kv from Deno.openKv()",
     ),
     prefix: prefixOption(options.prefix),
-    maxValueBytes: integerOption(
-      "maxValueBytes",
-      options.maxValueBytes,
-      MIN_VALUE_BYTES,
-      1,
-      MAX_VALUE_BYTES_LIMIT,
-    ),
-    timeoutMs: integerOption("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
+    maxValueBytes: maxValueBytesOption(options.maxValueBytes, MAX_VALUE_BYTES_LIMIT),
+    timeoutMs: timeoutOption("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS),
   };
 }

@@ -1,5 +1,8 @@
 import { StoreError } from "@tessera/store";
 
+/** @internal UTF-8 length of a string without allocating it: the store package's one count. */
+export { utf8ByteLength as utf8Length } from "@tessera/store/driver";
+
 /** A session item as kept in Memcached: the entry plus its owner's index generation. */
 export interface SessionItem {
   value: string;
@@ -101,22 +104,4 @@ export function decodeIndexItem(bytes: Uint8Array): IndexItem {
     if (typeof expiry === "number" && Number.isSafeInteger(expiry)) members[key] = expiry;
   }
   return { generation: g, members };
-}
-
-/** @internal UTF-8 length of a string without allocating it. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
 }

@@ -1,4 +1,4 @@
-import { integerOption, MAX_TIMEOUT_MS, objectOption, stringOption } from "@tessera/store/driver";
+import { bindingOption, integerOption, stringOption, timeoutOption } from "@tessera/store/driver";
 import type { MemcachedClient } from "../client.js";
 
 /**
@@ -57,11 +57,10 @@ const PREFIX = /^[\x21-\x7e]{0,100}$/;
  * one. A `null` option takes its default, as it always has.
  */
 export function resolveOptions(options: MemcachedStoreOptions): ResolvedOptions {
-  objectOption("options", options, [], "expected an object");
   return {
-    client: objectOption<MemcachedClient>(
+    client: bindingOption<MemcachedClient>(
+      options,
       "client",
-      options.client,
       ["gets", "cas"],
       "expected a MemcachedClient (e.g. memjsClient(client))",
     ),
@@ -79,12 +78,6 @@ export function resolveOptions(options: MemcachedStoreOptions): ResolvedOptions 
       1024,
       Number.MAX_SAFE_INTEGER,
     ),
-    timeoutMs: integerOption(
-      "timeoutMs",
-      options.timeoutMs ?? undefined,
-      DEFAULT_TIMEOUT_MS,
-      1,
-      MAX_TIMEOUT_MS,
-    ),
+    timeoutMs: timeoutOption("timeoutMs", options.timeoutMs ?? undefined, DEFAULT_TIMEOUT_MS),
   };
 }

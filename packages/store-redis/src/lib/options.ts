@@ -1,4 +1,4 @@
-import { integerOption, objectOption, optionError, stringOption } from "@tessera/store/driver";
+import { bindingOption, integerOption, optionError, stringOption } from "@tessera/store/driver";
 import type { RedisExecutor } from "../executor.js";
 import type { Wait } from "./call.js";
 
@@ -121,10 +121,9 @@ function durabilityOption(
  * one. A `null` prefix takes the default, as it always has.
  */
 export function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
-  objectOption("options", options, [], "expected an object with a client");
-  const client = objectOption<RedisExecutor>(
+  const client = bindingOption<RedisExecutor>(
+    options,
     "client",
-    options.client,
     ["send", "isReplyError"],
     "expected fromNodeRedis(client), fromNodeRedisCluster(cluster) or fromIoredis(client)",
   );

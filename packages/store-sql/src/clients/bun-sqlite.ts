@@ -1,4 +1,4 @@
-import { StoreError } from "@tessera/store";
+import { objectOption } from "@tessera/store/driver";
 import type { SqlExecutor, SqlParam } from "../executor.js";
 
 /**
@@ -42,12 +42,7 @@ function isBunSqliteUnavailable(error: unknown): boolean {
  * ```
  */
 export function bunSqliteExecutor(db: BunSqliteDatabase): SqlExecutor {
-  if (typeof (db as { query?: unknown } | null)?.query !== "function") {
-    throw new StoreError(
-      "ERR_STORE_INVALID_OPTION",
-      "bunSqliteExecutor(db): db must be a bun:sqlite Database",
-    );
-  }
+  objectOption("bunSqliteExecutor(db)", db, ["query"], "expected a bun:sqlite Database");
   return {
     dialect: "sqlite",
     async query(sql, params) {

@@ -1,4 +1,4 @@
-import { StoreError } from "@tessera/store";
+import { objectOption } from "@tessera/store/driver";
 import type { SqlExecutor, SqlParam } from "../executor.js";
 
 /**
@@ -82,12 +82,7 @@ function isD1Unavailable(error: unknown): boolean {
  * ```
  */
 export function d1Executor(db: D1DatabaseLike): SqlExecutor {
-  if (typeof (db as { prepare?: unknown } | null)?.prepare !== "function") {
-    throw new StoreError(
-      "ERR_STORE_INVALID_OPTION",
-      "d1Executor(db): db must be a D1 database binding (env.DB)",
-    );
-  }
+  objectOption("d1Executor(db)", db, ["prepare"], "expected a D1 database binding (env.DB)");
   return {
     dialect: "sqlite",
     async query(sql, params) {

@@ -1,4 +1,5 @@
 import { StoreError } from "@tessera/store";
+import { objectOption } from "@tessera/store/driver";
 import type { SqlExecutor, SqlParam } from "../executor.js";
 
 /**
@@ -88,12 +89,7 @@ interface Prepared {
  * ```
  */
 export function nodeSqliteExecutor(db: NodeSqliteDatabase): SqlExecutor {
-  if (typeof (db as { prepare?: unknown } | null)?.prepare !== "function") {
-    throw new StoreError(
-      "ERR_STORE_INVALID_OPTION",
-      "nodeSqliteExecutor(db): db must be a node:sqlite DatabaseSync",
-    );
-  }
+  objectOption("nodeSqliteExecutor(db)", db, ["prepare"], "expected a node:sqlite DatabaseSync");
   const statements = new Map<string, Prepared>();
   let decoder: TextDecoder | undefined;
 

@@ -1,5 +1,5 @@
 import type { SqlParam, SqlResult } from "../executor.js";
-import { indexName, quote, type TableName } from "../lib/identifier.js";
+import { indexName, quote, quoteTable, type TableName } from "../lib/identifier.js";
 
 /** One statement and its bound parameters. */
 export interface Query {
@@ -64,7 +64,7 @@ export function identity(text: string): string {
   return text;
 }
 
-export function never(): boolean {
+function never(): boolean {
   return false;
 }
 
@@ -125,15 +125,30 @@ export function bindStatements(sql: Statements): Pick<Dialect, keyof Statements>
   };
 }
 
-/** `CREATE INDEX IF NOT EXISTS` on expires_at (pruning) and user_id (the user index). */
-export function indexDdl(
-  table: TableName,
-  quoted: string,
+/**
+ * The rest of a dialect whose upsert reports the new version with
+ * `RETURNING` and whose create-only insert never fails on a duplicate
+ * (`ON CONFLICT ... WHERE`): PostgreSQL and SQLite. Its DDL is `createTable`
+ * and `CREATE INDEX IF NOT EXISTS` on expires_at (pruning) and user_id (the
+ * user index); `text` maps text to its stored form and back.
+ */
+export function returningDialect(
   dialect: "postgres" | "sqlite",
-): string[] {
-  const q = (name: string) => quote(name, dialect);
-  return [
-    `CREATE INDEX IF NOT EXISTS ${q(indexName(table, "_expires_at_idx"))} ON ${quoted} ("expires_at")`,
-    `CREATE INDEX IF NOT EXISTS ${q(indexName(table, "_user_id_idx"))} ON ${quoted} ("user_id")`,
-  ];
+  table: TableName,
+  createTable: string,
+  sql: Statements,
+  text: Pick<Dialect, "encode" | "decode"> = { encode: identity, decode: identity },
+): Dialect {
+  const quoted = quoteTable(table, dialect);
+  const index = (suffix: string, column: string) =>
+    `CREATE INDEX IF NOT EXISTS ${quote(indexName(table, suffix), dialect)} ON ${quoted} ("${column}")`;
+  return {
+    ddl: [createTable, index("_expires_at_idx", "expires_at"), index("_user_id_idx", "user_id")],
+    ...bindStatements(sql),
+    upsertVersion: (result) => Number(result.rows[0]?.["version"]),
+    createRetriesOnDuplicate: false,
+    isDuplicateKey: never,
+    encode: text.encode,
+    decode: text.decode,
+  };
 }

@@ -1,6 +1,6 @@
 import { quoteTable, type TableName } from "../lib/identifier.js";
 import { decodePgText, encodePgText } from "../lib/pg-text.js";
-import { bindStatements, type Dialect, indexDdl, never, type Statements } from "./dialect.js";
+import { type Dialect, returningDialect, type Statements } from "./dialect.js";
 
 /**
  * PostgreSQL (9.5+ for `ON CONFLICT`). Keys use the "C" collation: byte-wise,
@@ -30,16 +30,12 @@ export function postgresDialect(table: TableName, batchSize: number): Dialect {
     // SKIP LOCKED lets several app instances prune side by side.
     prune: `DELETE FROM ${t} WHERE "key" IN (SELECT "key" FROM ${t} WHERE "expires_at" <= $1 LIMIT ${batchSize} FOR UPDATE SKIP LOCKED) AND "expires_at" <= $1`,
   };
-  return {
-    ddl: [
-      `CREATE TABLE IF NOT EXISTS ${t} ("key" VARCHAR(128) COLLATE "C" NOT NULL PRIMARY KEY, "value" TEXT NOT NULL, "expires_at" BIGINT NOT NULL, "user_id" TEXT NULL, "version" INTEGER NOT NULL)`,
-      ...indexDdl(table, t, "postgres"),
-    ],
-    ...bindStatements(sql),
-    upsertVersion: (result) => Number(result.rows[0]?.["version"]),
-    createRetriesOnDuplicate: false,
-    isDuplicateKey: never,
-    encode: encodePgText,
-    decode: decodePgText,
-  };
+  return returningDialect(
+    "postgres",
+    table,
+    `CREATE TABLE IF NOT EXISTS ${t} ("key" VARCHAR(128) COLLATE "C" NOT NULL PRIMARY KEY, "value" TEXT NOT NULL, "expires_at" BIGINT NOT NULL, "user_id" TEXT NULL, "version" INTEGER NOT NULL)`,
+    sql,
+    // PostgreSQL cannot store U+0000 in TEXT.
+    { encode: encodePgText, decode: decodePgText },
+  );
 }

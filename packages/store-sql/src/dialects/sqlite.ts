@@ -1,12 +1,5 @@
 import { quoteTable, type TableName } from "../lib/identifier.js";
-import {
-  bindStatements,
-  type Dialect,
-  identity,
-  indexDdl,
-  never,
-  type Statements,
-} from "./dialect.js";
+import { type Dialect, returningDialect, type Statements } from "./dialect.js";
 
 /**
  * SQLite (3.35+ for `RETURNING`; better-sqlite3 bundles a newer one). Text
@@ -33,16 +26,10 @@ export function sqliteDialect(table: TableName, batchSize: number): Dialect {
     // SQLite runs one writer at a time, so no row can be revived mid-statement.
     prune: `DELETE FROM ${t} WHERE "key" IN (SELECT "key" FROM ${t} WHERE "expires_at" <= ? LIMIT ${batchSize})`,
   };
-  return {
-    ddl: [
-      `CREATE TABLE IF NOT EXISTS ${t} ("key" TEXT NOT NULL PRIMARY KEY, "value" TEXT NOT NULL, "expires_at" INTEGER NOT NULL, "user_id" TEXT NULL, "version" INTEGER NOT NULL)`,
-      ...indexDdl(table, t, "sqlite"),
-    ],
-    ...bindStatements(sql),
-    upsertVersion: (result) => Number(result.rows[0]?.["version"]),
-    createRetriesOnDuplicate: false,
-    isDuplicateKey: never,
-    encode: identity,
-    decode: identity,
-  };
+  return returningDialect(
+    "sqlite",
+    table,
+    `CREATE TABLE IF NOT EXISTS ${t} ("key" TEXT NOT NULL PRIMARY KEY, "value" TEXT NOT NULL, "expires_at" INTEGER NOT NULL, "user_id" TEXT NULL, "version" INTEGER NOT NULL)`,
+    sql,
+  );
 }

@@ -1,4 +1,5 @@
 import { StoreError } from "../errors.js";
+import { MIN_VALUE_BYTES } from "../limits.js";
 
 /**
  * The largest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days);
@@ -117,4 +118,58 @@ export function clockOption(value: unknown): () => number {
     throw optionError("now", typeof value, "expected a function returning epoch milliseconds");
   }
   return value as () => number;
+}
+
+/**
+ * The first check of a driver's constructor: `options` is an object, and its
+ * member `name` (the client or binding the store talks through) has every
+ * named method. Returns that member typed; throws {@link optionError} naming
+ * `options` or `name`.
+ *
+ * @example
+ * ```ts
+ * const kv = bindingOption<KvLike>(options, "kv", ["get", "atomic"], "expected a Deno.Kv");
+ * ```
+ */
+export function bindingOption<T extends object>(
+  options: unknown,
+  name: string,
+  methods: readonly string[],
+  expected: string,
+): T {
+  const checked = objectOption<Record<string, unknown>>(
+    "options",
+    options,
+    [],
+    `expected an object with a ${name}`,
+  );
+  return objectOption<T>(name, checked[name], methods, expected);
+}
+
+/**
+ * A per-call timeout in milliseconds: `fallback` when `value` is `undefined`,
+ * else an integer from 1 to {@link MAX_TIMEOUT_MS}; anything else throws
+ * {@link optionError}.
+ *
+ * @example
+ * ```ts
+ * const timeoutMs = timeoutOption("timeoutMs", options.timeoutMs, 2000);
+ * ```
+ */
+export function timeoutOption(name: string, value: unknown, fallback: number): number {
+  return integerOption(name, value, fallback, 1, MAX_TIMEOUT_MS);
+}
+
+/**
+ * The `maxValueBytes` option: {@link MIN_VALUE_BYTES} (the contract's 64 KiB)
+ * when `value` is `undefined`, else an integer from 1 to `limit`, the most the
+ * backend holds; anything else throws {@link optionError}.
+ *
+ * @example
+ * ```ts
+ * const maxValueBytes = maxValueBytesOption(options.maxValueBytes, 640_000);
+ * ```
+ */
+export function maxValueBytesOption(value: unknown, limit: number): number {
+  return integerOption("maxValueBytes", value, MIN_VALUE_BYTES, 1, limit);
 }

@@ -1,3 +1,5 @@
+import { StoreError, StoreUnavailableError } from "../errors.js";
+
 /**
  * Runs `run()` and settles with its result, or rejects with `onTimeout()`
  * once `ms` milliseconds have passed, whichever comes first. One plain
@@ -51,4 +53,39 @@ export function withTimeout<T>(
       },
     );
   });
+}
+
+/**
+ * One backend call under the error policy every driver shares: bounded by
+ * `ms` (0: unbounded), a `StoreError` it throws (the driver's own verdict, or
+ * the timeout) passes through as it is, and any other failure becomes
+ * `StoreUnavailableError` keeping it as `cause` (or what `failure` makes of
+ * it, for a driver that tells an outage from a refusal).
+ *
+ * @param what - Names the call in messages: `"Memcached get"` gives
+ *   "Memcached get timed out after 1000 ms" and "Memcached get failed".
+ * @param ms - The bound, 0 or 1 to `MAX_TIMEOUT_MS`.
+ * @param run - Starts the backend call.
+ * @param failure - Turns a failure that is not a `StoreError` into one.
+ *
+ * @example
+ * ```ts
+ * const hit = await backendCall("Memcached get", 1000, () => client.gets(key));
+ * ```
+ */
+export async function backendCall<T>(
+  what: string,
+  ms: number,
+  run: () => PromiseLike<T> | T,
+  failure: (error: unknown) => StoreError = (error) =>
+    new StoreUnavailableError(`${what} failed`, { cause: error }),
+): Promise<T> {
+  try {
+    return await (ms > 0
+      ? withTimeout(run, ms, () => new StoreUnavailableError(`${what} timed out after ${ms} ms`))
+      : run());
+  } catch (error) {
+    if (StoreError.isInstance(error)) throw error;
+    throw failure(error);
+  }
 }

@@ -1,6 +1,11 @@
 /**
  * UTF-8 length of `value` without allocating (TextEncoder would copy it).
  * A lone surrogate counts 3 bytes, as TextEncoder writes U+FFFD for it.
+ *
+ * @example
+ * ```ts
+ * utf8ByteLength("é€😀"); // 2 + 3 + 4 = 9
+ * ```
  */
 export function utf8ByteLength(value: string): number {
   let bytes = 0;

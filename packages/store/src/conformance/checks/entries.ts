@@ -1,5 +1,14 @@
-import { ensure, entryIs, equal, isNull } from "../lib/assert.js";
-import { type ConformanceCheck, check, conflict, DAY, later, written } from "../lib/define.js";
+import { ensure, equal, isNull } from "../lib/assert.js";
+import {
+  type ConformanceCheck,
+  check,
+  conflict,
+  creates,
+  DAY,
+  holds,
+  later,
+  written,
+} from "../lib/define.js";
 
 /** The checks of get, set, touch and delete on one entry. */
 export const entryChecks: readonly ConformanceCheck[] = [
@@ -12,14 +21,14 @@ export const entryChecks: readonly ConformanceCheck[] = [
     const userId = c.userId();
     const expiresAt = later();
     written(await c.store.set(k, { value: "hello", expiresAt, userId }), 1, "first set");
-    entryIs(await c.store.get(k), { value: "hello", expiresAt, userId, version: 1 }, "get");
+    await holds(c.store, k, { value: "hello", expiresAt, userId, version: 1 }, "get");
   }),
 
   check("set/get: an entry without userId comes back without one", async (c) => {
     const k = c.key();
     const expiresAt = later();
     written(await c.store.set(k, { value: "anonymous", expiresAt }), 1, "set");
-    entryIs(await c.store.get(k), { value: "anonymous", expiresAt, version: 1 }, "get");
+    await holds(c.store, k, { value: "anonymous", expiresAt, version: 1 }, "get");
   }),
 
   check(
@@ -32,7 +41,7 @@ export const entryChecks: readonly ConformanceCheck[] = [
       written(await c.store.set(k, { value: "one", expiresAt: e1, userId: u1 }), 1, "set #1");
       written(await c.store.set(k, { value: "two", expiresAt: e2, userId: u2 }), 2, "set #2");
       written(await c.store.set(k, { value: "three", expiresAt: e1 }), 3, "set #3");
-      entryIs(await c.store.get(k), { value: "three", expiresAt: e1, version: 3 }, "get");
+      await holds(c.store, k, { value: "three", expiresAt: e1, version: 3 }, "get");
     },
   ),
 
@@ -46,8 +55,9 @@ export const entryChecks: readonly ConformanceCheck[] = [
     first.version = 99;
     first.expiresAt = 0;
     first.userId = "intruder";
-    entryIs(
-      await c.store.get(k),
+    await holds(
+      c.store,
+      k,
       { value: "original", expiresAt, userId: "owner", version: 1 },
       "get again",
     );
@@ -68,16 +78,8 @@ export const entryChecks: readonly ConformanceCheck[] = [
       await c.store.delete(k);
       await c.store.delete(c.key());
       const expiresAt = later();
-      written(
-        await c.store.set(k, { value: "again", expiresAt }, { expectVersion: 0 }),
-        1,
-        "re-create",
-      );
-      entryIs(
-        await c.store.get(k),
-        { value: "again", expiresAt, version: 1 },
-        "get after re-create",
-      );
+      await creates(c.store, k, { value: "again", expiresAt }, "re-create");
+      await holds(c.store, k, { value: "again", expiresAt, version: 1 }, "get after re-create");
     },
   ),
 
@@ -87,16 +89,13 @@ export const entryChecks: readonly ConformanceCheck[] = [
       const k = c.key();
       const expiresAt = c.inMs(c.options.ttlMs);
       await c.store.set(k, { value: "short-lived", expiresAt });
-      entryIs(
-        await c.store.get(k),
-        { value: "short-lived", expiresAt, version: 1 },
-        "get before expiry",
-      );
+      await holds(c.store, k, { value: "short-lived", expiresAt, version: 1 }, "get before expiry");
       await c.sleepUntil(expiresAt + c.options.expiryToleranceMs);
       isNull(await c.store.get(k), `get ${Date.now() - expiresAt} ms after expiresAt`);
-      written(
-        await c.store.set(k, { value: "reborn", expiresAt: later() }, { expectVersion: 0 }),
-        1,
+      await creates(
+        c.store,
+        k,
+        { value: "reborn", expiresAt: later() },
         "expectVersion 0 on an expired key (expired counts as absent)",
       );
     },
@@ -112,8 +111,9 @@ export const entryChecks: readonly ConformanceCheck[] = [
     const extended = start + 3 * ttl;
     await c.store.touch(k, extended);
     await c.sleepUntil(start + 2 * ttl + c.options.expiryToleranceMs);
-    entryIs(
-      await c.store.get(k),
+    await holds(
+      c.store,
+      k,
       { value: "kept", expiresAt: extended, userId, version: 2 },
       "get after the original expiry (touch must extend and must not bump the version)",
     );
@@ -126,18 +126,14 @@ export const entryChecks: readonly ConformanceCheck[] = [
     await c.store.set(k, { value: "v", expiresAt: Date.now() + 10 * DAY });
     const sooner = later();
     await c.store.touch(k, sooner);
-    entryIs(await c.store.get(k), { value: "v", expiresAt: sooner, version: 1 }, "get after touch");
+    await holds(c.store, k, { value: "v", expiresAt: sooner, version: 1 }, "get after touch");
   }),
 
   check("touch: on a missing key is a no-op and creates nothing", async (c) => {
     const k = c.key();
     await c.store.touch(k, later());
     isNull(await c.store.get(k), "get after touch(missing)");
-    written(
-      await c.store.set(k, { value: "v", expiresAt: later() }, { expectVersion: 0 }),
-      1,
-      "create after touch",
-    );
+    await creates(c.store, k, { value: "v", expiresAt: later() }, "create after touch");
   }),
 
   check("touch: expiresAt at or before now deletes the entry", async (c) => {
@@ -195,11 +191,12 @@ export const entryChecks: readonly ConformanceCheck[] = [
       const k = c.key();
       const expiresAt = Date.now() + 60 * DAY;
       await c.store.set(k, { value: "remember me", expiresAt });
-      entryIs(await c.store.get(k), { value: "remember me", expiresAt, version: 1 }, "get");
+      await holds(c.store, k, { value: "remember me", expiresAt, version: 1 }, "get");
       const further = Date.now() + 90 * DAY;
       await c.store.touch(k, further);
-      entryIs(
-        await c.store.get(k),
+      await holds(
+        c.store,
+        k,
         { value: "remember me", expiresAt: further, version: 1 },
         "get after touch",
       );

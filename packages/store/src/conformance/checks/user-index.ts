@@ -4,6 +4,7 @@ import {
   type ConformanceCheck,
   check,
   later,
+  listsOnly,
   USER_INDEX_DECLARED,
   userIndexCheck,
 } from "../lib/define.js";
@@ -89,12 +90,7 @@ export const userIndexChecks: readonly ConformanceCheck[] = [
       isNull(await s.get(s3), "s3 after deleteByUser");
       equal((await s.get(s2))?.value, s2, "s2 (the exception) after deleteByUser");
       equal((await s.get(v1))?.value, "v1", "another user's entry after deleteByUser");
-      const left = await s.listByUser(u);
-      equal(
-        left.length === 1 && left[0]?.key === s2,
-        true,
-        "listByUser after deleteByUser holds only s2",
-      );
+      listsOnly(await s.listByUser(u), s2, "listByUser after deleteByUser");
       equal(await s.deleteByUser(u), 1, "deleteByUser(u) without exception");
       isNull(await s.get(s2), "s2 after deleteByUser without exception");
       equal(await s.deleteByUser(u), 0, "deleteByUser on a user with no sessions");
@@ -110,12 +106,7 @@ export const userIndexChecks: readonly ConformanceCheck[] = [
     await s.set(long, { value: "long", expiresAt: later(), userId: u });
     equal((await s.listByUser(u)).length, 2, "entries listed before expiry");
     await c.sleepUntil(soon + c.options.expiryToleranceMs);
-    const listed = await s.listByUser(u);
-    equal(
-      listed.length === 1 && listed[0]?.key === long,
-      true,
-      "only the live entry is listed after expiry",
-    );
+    listsOnly(await s.listByUser(u), long, "listByUser after expiry (only the live entry)");
     equal(await s.deleteByUser(u), 1, "deleteByUser counts only live entries");
   }),
 ];

@@ -1,21 +1,25 @@
-import { entryIs, equal, isNull } from "../lib/assert.js";
-import { type ConformanceCheck, check, conflict, later, written } from "../lib/define.js";
+import { equal, isNull } from "../lib/assert.js";
+import {
+  type ConformanceCheck,
+  check,
+  conflict,
+  creates,
+  holds,
+  later,
+  written,
+} from "../lib/define.js";
 
 /** The checks of versioned writes and of concurrent writers. */
 export const versionChecks: readonly ConformanceCheck[] = [
   check("versions: expectVersion 0 creates only", async (c) => {
     const k = c.key();
     const expiresAt = later();
-    written(await c.store.set(k, { value: "first", expiresAt }, { expectVersion: 0 }), 1, "create");
+    await creates(c.store, k, { value: "first", expiresAt }, "create");
     conflict(
       await c.store.set(k, { value: "second", expiresAt }, { expectVersion: 0 }),
       "create on an existing key",
     );
-    entryIs(
-      await c.store.get(k),
-      { value: "first", expiresAt, version: 1 },
-      "get after the conflict",
-    );
+    await holds(c.store, k, { value: "first", expiresAt, version: 1 }, "get after the conflict");
   }),
 
   check(
@@ -37,7 +41,7 @@ export const versionChecks: readonly ConformanceCheck[] = [
         await c.store.set(k, { value: "future", expiresAt }, { expectVersion: 3 }),
         "future expectVersion",
       );
-      entryIs(await c.store.get(k), { value: "v2", expiresAt, version: 2 }, "get after conflicts");
+      await holds(c.store, k, { value: "v2", expiresAt, version: 2 }, "get after conflicts");
       await c.store.touch(k, expiresAt + 1000);
       written(
         await c.store.set(k, { value: "v3", expiresAt }, { expectVersion: 2 }),
@@ -75,7 +79,7 @@ export const versionChecks: readonly ConformanceCheck[] = [
       if (!r.ok) conflict(r, `loser ${i}`);
     });
     written(results[winners[0]!]!, 2, "the winner");
-    entryIs(await c.store.get(k), { value: `writer-${winners[0]}`, expiresAt, version: 2 }, "get");
+    await holds(c.store, k, { value: `writer-${winners[0]}`, expiresAt, version: 2 }, "get");
   }),
 
   check("concurrency: parallel creates with expectVersion 0, exactly one wins", async (c) => {
@@ -89,6 +93,6 @@ export const versionChecks: readonly ConformanceCheck[] = [
     );
     const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
     equal(winners.length, 1, `winners among ${n} parallel creates`);
-    entryIs(await c.store.get(k), { value: `creator-${winners[0]}`, expiresAt, version: 1 }, "get");
+    await holds(c.store, k, { value: `creator-${winners[0]}`, expiresAt, version: 1 }, "get");
   }),
 ];

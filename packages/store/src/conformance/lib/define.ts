@@ -1,6 +1,12 @@
-import type { SetResult, StoreEntry, UserIndexedStore } from "../../contract.js";
+import type {
+  SessionStore,
+  SetResult,
+  StoreEntry,
+  StoreEntryInput,
+  UserIndexedStore,
+} from "../../contract.js";
 import { supportsUserIndex } from "../../supports-user-index.js";
-import { ConformanceError, ensure } from "./assert.js";
+import { ConformanceError, type ExpectedEntry, ensure, entryIs } from "./assert.js";
 import type { CheckContext } from "./context.js";
 
 /**
@@ -55,6 +61,34 @@ export function written(result: SetResult, version: number, what: string): void 
   ensure(
     result.ok === true && result.version === version,
     `${what}: expected { ok: true, version: ${version} }, got ${JSON.stringify(result)}`,
+  );
+}
+
+/** A create-only write (`expectVersion: 0`) of `input` under `key` that must succeed at version 1. */
+export async function creates(
+  store: SessionStore,
+  key: string,
+  input: StoreEntryInput,
+  what: string,
+): Promise<void> {
+  written(await store.set(key, input, { expectVersion: 0 }), 1, what);
+}
+
+/** Reads `key` back: the store must hold exactly `expected` under it. */
+export async function holds(
+  store: SessionStore,
+  key: string,
+  expected: ExpectedEntry,
+  what: string,
+): Promise<void> {
+  entryIs(await store.get(key), expected, what);
+}
+
+/** `list` holds exactly one session, the one under `key`. */
+export function listsOnly(list: ReadonlyArray<{ key: string }>, key: string, what: string): void {
+  ensure(
+    list.length === 1 && list[0]?.key === key,
+    `${what}: expected only ${key}, got [${list.map((session) => session.key).join(", ")}]`,
   );
 }
 
