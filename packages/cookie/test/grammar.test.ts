@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COOKIE_OCTET, UNSAFE_OCTET } from "../src/lib/grammar.js";
+import { COOKIE_OCTET, DATE_DELIMITER, UNSAFE_OCTET } from "../src/lib/grammar.js";
 
 describe("UNSAFE_OCTET", () => {
   it("matches exactly the code units outside cookie-octet, and %", () => {
@@ -15,5 +15,34 @@ describe("UNSAFE_OCTET", () => {
     expect(UNSAFE_OCTET.test("abc")).toBe(false);
     expect(UNSAFE_OCTET.test("ab;c")).toBe(true);
     expect(UNSAFE_OCTET.test(`${"a".repeat(100)}\u00e9`)).toBe(true);
+  });
+});
+
+describe("the tables built from the RFC's ABNF", () => {
+  // Each table holds exactly the octets its RFC 6265bis rule lists.
+  it.each<[string, Uint8Array, (c: number) => boolean]>([
+    [
+      "cookie-octet (§4.1.1)",
+      COOKIE_OCTET,
+      (c) =>
+        c === 0x21 ||
+        (c >= 0x23 && c <= 0x2b) ||
+        (c >= 0x2d && c <= 0x3a) ||
+        (c >= 0x3c && c <= 0x5b) ||
+        (c >= 0x5d && c <= 0x7e),
+    ],
+    [
+      "the cookie-date delimiter (§5.1.1)",
+      DATE_DELIMITER,
+      (c) =>
+        c === 0x09 ||
+        (c >= 0x20 && c <= 0x2f) ||
+        (c >= 0x3b && c <= 0x40) ||
+        (c >= 0x5b && c <= 0x60) ||
+        (c >= 0x7b && c <= 0x7e),
+    ],
+  ])("%s", (_rule, table, accepts) => {
+    expect(table).toHaveLength(128);
+    for (let c = 0; c < 128; c++) expect(table[c], `0x${c.toString(16)}`).toBe(accepts(c) ? 1 : 0);
   });
 });
