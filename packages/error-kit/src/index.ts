@@ -1,10 +1,12 @@
-// The one source of the error shape every Tessera package shares. This
-// package is private: @tessera/cookie, @tessera/signing and @tessera/store
-// bundle it into their own build (cookie and store promise zero dependencies,
-// so they cannot depend on a published error package), and @tessera/store
-// re-exports `TesseraError` for every package above it. The bundled copies
-// recognise each other's errors through the mark below, as two copies of any
-// one package (ESM and CJS side by side) already must.
+// The one source of the error shape every Tessera package shares, and of the
+// error-handling helpers the Web-runtime packages repeated. This package is
+// private: @tessera/cookie, @tessera/signing and @tessera/store bundle it
+// into their own build (cookie and store promise zero dependencies, so they
+// cannot depend on a published error package), @tessera/session and
+// @tessera/tokens bundle the helpers they use, and @tessera/store re-exports
+// `TesseraError` for every package above it. The bundled copies recognise
+// each other's errors through the mark below, as two copies of any one
+// package (ESM and CJS side by side) already must.
 
 // Symbol.for, not Symbol(): two copies of a package (ESM and CJS, or two
 // versions in one tree) must still recognise each other's errors, so an
@@ -101,4 +103,28 @@ export function describe(value: unknown): string {
  */
 export function invalidMessage(what: string, value: unknown, expected: string): string {
   return `${what} is invalid: ${describe(value)} (expected ${expected})`;
+}
+
+/**
+ * `listener` (an application's event sink or hook) wrapped so that a throw
+ * from it is swallowed: a failing audit sink must not turn into a failed
+ * request. A no-op when there is no listener.
+ *
+ * @example
+ * ```ts
+ * const emit = quietListener(options.onEvent);
+ * emit({ type: "created" }); // never throws
+ * ```
+ */
+export function quietListener<Args extends unknown[]>(
+  listener: ((...args: Args) => unknown) | undefined,
+): (...args: Args) => void {
+  if (listener === undefined) return () => {};
+  return (...args) => {
+    try {
+      listener(...args);
+    } catch {
+      // The application's listener failed; the request it reports on goes on.
+    }
+  };
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { describeErrorClass, markedError } from "../../../scripts/error-class-kit.js";
 import { describeWebOnly } from "../../../scripts/source-scan.js";
-import { describe as describeValue, invalidMessage, TesseraError } from "../src/index.js";
+import {
+  describe as describeValue,
+  invalidMessage,
+  quietListener,
+  TesseraError,
+} from "../src/index.js";
 
 describeErrorClass({
   ErrorClass: TesseraError,
@@ -49,6 +54,25 @@ describe("invalidMessage", () => {
     expect(invalidMessage("option ttl", -1, "a positive integer")).toBe(
       "option ttl is invalid: -1 (expected a positive integer)",
     );
+  });
+});
+
+describe("quietListener", () => {
+  it("calls the listener with the arguments it is given", () => {
+    const seen: unknown[][] = [];
+    quietListener((...args: unknown[]) => seen.push(args))(1, "a");
+    expect(seen).toEqual([[1, "a"]]);
+  });
+
+  it("swallows what the listener throws, so a failing audit sink fails no request", () => {
+    const emit = quietListener(() => {
+      throw new Error("sink down");
+    });
+    expect(() => emit()).not.toThrow();
+  });
+
+  it("is a no-op without a listener", () => {
+    expect(quietListener(undefined)()).toBeUndefined();
   });
 });
 
