@@ -24,6 +24,8 @@ export interface ErrorClassCase<Code extends string> {
   readonly code: Code;
   /** Another package's Tessera error, which the class must not claim (default: one marked `ERR_ELSEWHERE_BROKEN`). */
   readonly foreign?: unknown;
+  /** False for a base class whose `name` follows the subclass's (TesseraError itself). */
+  readonly namesItself?: boolean;
   /** A class every error of this one is an instance of, and recognised by (defaults to `Error`). */
   readonly base?: (abstract new (
     ...args: never[]
@@ -60,6 +62,20 @@ export function describeErrorClass<Code extends string>(spec: ErrorClassCase<Cod
       expect("cause" in new ErrorClass(code, "bad")).toBe(false);
       expect(ErrorClass.codePrefix).toBe(spec.codePrefix);
     });
+
+    // A minifier that renames classes changes the class's own `name`; the
+    // error's name must not follow it, or logs show "a: ..." for the class.
+    if (spec.namesItself !== false) {
+      it("keeps its name where a minifier renames the class", () => {
+        const name = ErrorClass.name;
+        Object.defineProperty(ErrorClass, "name", { value: "a", configurable: true });
+        try {
+          expect(new ErrorClass(code, "x").name).toBe(name);
+        } finally {
+          Object.defineProperty(ErrorClass, "name", { value: name, configurable: true });
+        }
+      });
+    }
 
     // instanceof fails across two copies of the package (ESM and CJS side by side).
     it.each<[string, boolean, unknown]>([

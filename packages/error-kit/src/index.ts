@@ -18,7 +18,9 @@ const MARK = Symbol.for("@tessera/error");
  * the message), the underlying `cause`, and a static `isInstance` that works
  * across duplicate copies of a package. Each package's error class extends
  * it and sets `codePrefix`; `isInstance` on a class is true for errors whose
- * code starts with that prefix.
+ * code starts with that prefix. The error's `name` is its class's name; a
+ * subclass that declares `override readonly name = "WidgetError"` keeps it
+ * even where a minifier renames classes.
  *
  * @example
  * ```ts

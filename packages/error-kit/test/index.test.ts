@@ -15,6 +15,8 @@ describeErrorClass({
   // Every Tessera code starts with ERR_, so the base class claims them all;
   // a marked error without that prefix is no Tessera error.
   foreign: markedError("E_OTHER"),
+  // The base names an error after the class that built it.
+  namesItself: false,
 });
 
 describe("describe", () => {
