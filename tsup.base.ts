@@ -15,7 +15,9 @@ export function packageBuild(entry: Record<string, string>, overrides: Options =
   return {
     entry,
     format: ["esm", "cjs"],
-    dts: true,
+    // The private @tessera/error-kit is bundled into the code (it is a
+    // devDependency) and must be inlined into the declarations too.
+    dts: { resolve: ["@tessera/error-kit"] },
     clean: true,
     sourcemap: true,
     target: "es2022",

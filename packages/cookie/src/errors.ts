@@ -1,3 +1,7 @@
+import { TesseraError } from "@tessera/error-kit";
+
+export { describe } from "@tessera/error-kit";
+
 /**
  * Every reason {@link CookieError} can carry. The strings are stable: match on
  * them, not on messages.
@@ -34,16 +38,12 @@ export type CookieErrorCode =
   /** Any other option has the wrong type or value. */
   | "ERR_COOKIE_INVALID_OPTION";
 
-// The mark every Tessera error carries (the one `TesseraError` in
-// @tessera/store sets; this package sits below the store, so it sets the mark
-// itself). Symbol.for, not Symbol(): two copies of the package (ESM and CJS
-// builds loaded side by side) must still recognise each other's errors, so an
-// error is known by this mark and its code prefix, never by `instanceof`.
-const MARK = Symbol.for("@tessera/error");
-
 /**
  * The one error this package throws, always for programmer misuse (a bad name,
  * value or attribute handed to a serializer). Parsers never throw.
+ * `CookieError.isInstance` also recognises an error thrown by another copy of
+ * this package, where `instanceof` fails, and `TesseraError.isInstance` from
+ * `@tessera/store` recognises it as a Tessera error.
  *
  * @example
  * ```ts
@@ -54,52 +54,12 @@ const MARK = Symbol.for("@tessera/error");
  * }
  * ```
  */
-export class CookieError extends Error {
+export class CookieError extends TesseraError<CookieErrorCode> {
   /** What `isInstance` requires a code to start with, as on every Tessera error class. */
-  static readonly codePrefix: string = "ERR_COOKIE_";
-  /** Stable machine-readable reason. */
-  readonly code: CookieErrorCode;
+  static override readonly codePrefix: string = "ERR_COOKIE_";
 
   constructor(code: CookieErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    super(code, message, options);
     this.name = "CookieError";
-    this.code = code;
-    Object.defineProperty(this, MARK, { value: true });
   }
-
-  /**
-   * True for any `CookieError`, even one thrown by another copy of this
-   * package, where `instanceof` fails: a Tessera error whose code starts
-   * with `ERR_COOKIE_`.
-   *
-   * @example
-   * ```ts
-   * CookieError.isInstance(new CookieError("ERR_COOKIE_INVALID_NAME", "x")); // true
-   * ```
-   */
-  static isInstance(value: unknown): value is CookieError {
-    if (typeof value !== "object" || value === null) return false;
-    const code = (value as { code?: unknown }).code;
-    return (
-      (value as { [MARK]?: unknown })[MARK] === true &&
-      typeof code === "string" &&
-      code.startsWith(CookieError.codePrefix)
-    );
-  }
-}
-
-/** Shortens a bad value for an error message so a huge input cannot flood logs. */
-export function describe(value: unknown): string {
-  let text: string;
-  if (typeof value === "string") text = JSON.stringify(value);
-  else if (value instanceof Date) text = `Date(${value.getTime()})`;
-  else if (typeof value === "bigint" || typeof value === "symbol") text = String(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -25,4 +25,5 @@ export type H3SessionErrorCode = "ERR_H3_INVALID_OPTION" | "ERR_H3_NO_SESSION";
  */
 export class H3SessionError extends TesseraError<H3SessionErrorCode> {
   static override readonly codePrefix: string = "ERR_H3_";
+  override readonly name: string = "H3SessionError";
 }

@@ -30,4 +30,5 @@ export type KoaSessionErrorCode =
  */
 export class KoaSessionError extends TesseraError<KoaSessionErrorCode> {
   static override readonly codePrefix: string = "ERR_KOA_";
+  override readonly name: string = "KoaSessionError";
 }

@@ -35,4 +35,5 @@ export type ReactRouterSessionErrorCode =
  */
 export class ReactRouterSessionError extends TesseraError<ReactRouterSessionErrorCode> {
   static override readonly codePrefix: string = "ERR_REACT_ROUTER_";
+  override readonly name: string = "ReactRouterSessionError";
 }

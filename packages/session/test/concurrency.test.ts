@@ -36,13 +36,12 @@ describe("no lost updates: versioned writes merge keys, userId, authTime and cre
   });
 
   it("a delete in one request and a set of another key in another both apply", async () => {
-    const { request, jar, sessions } = setup();
+    const { request, jar, sessions, loadTwice } = setup();
     await request((s) => {
       s.set("cart", [1]);
       s.set("theme", "light");
     });
-    const a = await sessions.load(jar.header());
-    const b = await sessions.load(jar.header());
+    const [a, b] = await loadTwice();
     a.delete("cart");
     b.set("theme", "dark");
     await sessions.commit(a);
@@ -51,10 +50,9 @@ describe("no lost updates: versioned writes merge keys, userId, authTime and cre
   });
 
   it("a login elsewhere is never reverted by a merge", async () => {
-    const { request, jar, sessions } = setup();
+    const { request, jar, sessions, loadTwice } = setup();
     await request((s) => s.set("n", 1));
-    const a = await sessions.load(jar.header());
-    const b = await sessions.load(jar.header());
+    const [a, b] = await loadTwice();
     // b is the same session under the same key; a stale write must not drop fields written meanwhile
     b.set("theme", "dark");
     await sessions.commit(b);

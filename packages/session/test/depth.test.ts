@@ -1,6 +1,6 @@
 /** Nesting and size caps on session data, on write and on load, before any store call. */
 import { describe, expect, it } from "vitest";
-import { MIN, setup } from "./helpers.js";
+import { expectEvent, MIN, setup } from "./helpers.js";
 
 function nested(levels: number): unknown {
   let value: unknown = "leaf";
@@ -95,9 +95,7 @@ describe("a stored record that is too deep or too large is malformed on load, no
     const { session } = await request((s) => s.get("n"));
     expect(session.rejected).toBe("malformed");
     expect(session.get("n")).toBeUndefined();
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: "rejected", reason: "malformed", session: key }),
-    );
+    expectEvent(events, { type: "rejected", reason: "malformed", session: key });
   });
 
   it("a record within the caps still loads", async () => {

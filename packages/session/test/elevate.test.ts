@@ -4,7 +4,7 @@
  */
 import { hashToken } from "@tessera/signing";
 import { describe, expect, it } from "vitest";
-import { HOUR, MIN, setup } from "./helpers.js";
+import { expectEvent, HOUR, MIN, setup } from "./helpers.js";
 
 const internals = (s: unknown) => s as { token: string; key: string };
 
@@ -32,9 +32,7 @@ describe("elevate() and login() regenerate the id", () => {
     expect(session.authTime).toBe(authTime);
     expect(session.userId).toBe("u1");
     expect(session.get("cart")).toEqual([1]);
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: "regenerated", previous: oldKey }),
-    );
+    expectEvent(events, { type: "regenerated", previous: oldKey });
     const replay = await sessions.load(old.header());
     expect(replay.userId).toBeUndefined();
     expect(replay.rejected).toBe("unknown_id");

@@ -1,6 +1,7 @@
 import { parseSetCookie } from "@tessera/cookie";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore, type SessionStore } from "@tessera/store";
+import { expect } from "vitest";
 import {
   createSessions,
   type SealedSessionsOptions,
@@ -125,7 +126,11 @@ export function setup(
     from.apply(setCookies);
     return { session, result, setCookies };
   }
-  return { sessions, clock: c, events, spy, jar, keys, request };
+  /** Two concurrent requests' loads of the session in `from`, before either commits. */
+  async function loadTwice(from: Jar = jar) {
+    return [await sessions.load(from.header()), await sessions.load(from.header())] as const;
+  }
+  return { sessions, clock: c, events, spy, jar, keys, request, loadTwice };
 }
 
 /** The `SessionError` code `run` throws or rejects with, the error itself if another, or "no error". */
@@ -136,4 +141,12 @@ export async function errorCode(run: () => unknown): Promise<unknown> {
     return SessionError.isInstance(error) ? error.code : error;
   }
   return "no error";
+}
+
+/** Asserts that `events` holds an event with at least `fields` (any other fields may differ). */
+export function expectEvent(
+  events: readonly SessionEvent[],
+  fields: Record<string, unknown>,
+): void {
+  expect(events).toContainEqual(expect.objectContaining(fields));
 }

@@ -107,10 +107,9 @@ describe.each([
 
 describe("remember me and concurrent requests", () => {
   it("a setPersistent survives the merge with a concurrent write", async () => {
-    const { request, sessions, jar } = setup();
+    const { request, sessions, jar, loadTwice } = setup();
     await request((s) => s.login("u1"));
-    const a = await sessions.load(jar.header());
-    const b = await sessions.load(jar.header());
+    const [a, b] = await loadTwice();
     a.setPersistent(true);
     b.set("n", 1);
     await sessions.commit(b);

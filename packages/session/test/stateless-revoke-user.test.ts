@@ -8,7 +8,7 @@ import { MemoryStore, type SessionStore } from "@tessera/store";
 import { describe, expect, it } from "vitest";
 import { createPrimitives } from "../src/lib/primitives.js";
 import type { SessionRecord } from "../src/lib/record.js";
-import { clock, Jar, MIN, SEC, setup } from "./helpers.js";
+import { clock, expectEvent, Jar, MIN, SEC, setup } from "./helpers.js";
 
 const NAME = "__Host-sid";
 
@@ -58,17 +58,27 @@ function revocable() {
   return { ...t, inner, control: delayed.control };
 }
 
+/**
+ * The victim logs in, an attacker copies the cookie, and two minutes later
+ * a request with the copy loads and changes the session: `inflight`, not
+ * yet committed.
+ */
+async function stolenInFlight() {
+  const t = revocable();
+  await t.request((s) => s.login("victim"));
+  const stolen = t.jar.clone();
+  t.clock.advance(2 * MIN);
+  const inflight = await t.sessions.load(stolen.header());
+  inflight.set("n", 1);
+  return { ...t, stolen, inflight };
+}
+
 describe("stateless revokeUser against requests in flight", () => {
   // Regression: a request that loaded before revokeUser re-sealed the record on commit with a
   // newer lastSeenAt, and the re-issued cookie passed every later notBefore check.
   it("a request that loaded before revokeUser and commits after it clears the cookie instead of re-issuing it", async () => {
-    const { request, jar, sessions, clock, events } = revocable();
-    await request((s) => s.login("victim"));
-    const stolen = jar.clone();
-    clock.advance(2 * MIN);
-    const inflight = await sessions.load(stolen.header());
+    const { jar, sessions, events, stolen, inflight } = await stolenInFlight();
     expect(inflight.userId).toBe("victim");
-    inflight.set("n", 1);
     await sessions.revokeUser("victim");
     const setCookies = await sessions.commit(inflight);
     stolen.apply(setCookies);
@@ -76,24 +86,17 @@ describe("stateless revokeUser against requests in flight", () => {
     expect(stolen.cookies.size).toBe(0);
     expect(setCookies.every((line) => line.includes("Max-Age=0"))).toBe(true);
     expect(inflight.isDestroyed).toBe(true);
-    expect(events).toContainEqual(
-      expect.objectContaining({
-        type: "destroyed",
-        reason: "revoked",
-        session: expect.any(String),
-      }),
-    );
+    expectEvent(events, {
+      type: "destroyed",
+      reason: "revoked",
+      session: expect.any(String),
+    });
     // The victim's own copy is refused too.
     expect((await sessions.load(jar.header())).rejected).toBe("revoked");
   });
 
   it("a request that loaded before a logout elsewhere of the same session clears its cookie on commit", async () => {
-    const { request, jar, sessions, clock } = revocable();
-    await request((s) => s.login("victim"));
-    const stolen = jar.clone();
-    clock.advance(2 * MIN);
-    const inflight = await sessions.load(stolen.header());
-    inflight.set("n", 1);
+    const { request, sessions, stolen, inflight } = await stolenInFlight();
     await request((s) => s.logout());
     stolen.apply(await sessions.commit(inflight));
     expect(stolen.cookies.size).toBe(0);
@@ -101,12 +104,7 @@ describe("stateless revokeUser against requests in flight", () => {
 
   // Regression: the re-issued cookie of a request whose commit raced revokeUser stayed valid for hours.
   it("a cookie re-sealed while revokeUser was landing is refused on the next request", async () => {
-    const { request, jar, sessions, clock, control } = revocable();
-    await request((s) => s.login("victim"));
-    const stolen = jar.clone();
-    clock.advance(2 * MIN);
-    const inflight = await sessions.load(stolen.header());
-    inflight.set("n", 1);
+    const { sessions, clock, control, stolen, inflight } = await stolenInFlight();
     // The commit's own revocation read happens before revokeUser's write and answers after it.
     control.hold();
     const committing = sessions.commit(inflight);

@@ -1,3 +1,7 @@
+import { invalidMessage, TesseraError } from "@tessera/error-kit";
+
+export { describe } from "@tessera/error-kit";
+
 /**
  * Every reason {@link SigningError} can carry. The strings are stable: match on
  * them, not on messages.
@@ -26,17 +30,13 @@ export type SigningErrorCode =
   /** `globalThis.crypto` (Web Crypto) is not available in this runtime. */
   | "ERR_SIGNING_NO_WEB_CRYPTO";
 
-// The mark every Tessera error carries (the one `TesseraError` in
-// @tessera/store sets; this package sits below the store, so it sets the mark
-// itself). Symbol.for, not Symbol(): two copies of the package (ESM and CJS
-// builds loaded side by side) must still recognise each other's errors, so an
-// error is known by this mark and its code prefix, never by `instanceof`.
-const MARK = Symbol.for("@tessera/error");
-
 /**
  * The one error this package throws, always for programmer misuse (a short
  * secret, a bad option). Verifiers (`unsign`, `unseal`, `verifyJwt`, ...)
  * never throw on input: they return `null` or `{ ok: false, reason }`.
+ * `SigningError.isInstance` also recognises an error thrown by another copy
+ * of this package, where `instanceof` fails, and `TesseraError.isInstance`
+ * from `@tessera/store` recognises it as a Tessera error.
  *
  * @example
  * ```ts
@@ -47,61 +47,20 @@ const MARK = Symbol.for("@tessera/error");
  * }
  * ```
  */
-export class SigningError extends Error {
+export class SigningError extends TesseraError<SigningErrorCode> {
   /** What `isInstance` requires a code to start with, as on every Tessera error class. */
-  static readonly codePrefix: string = "ERR_SIGNING_";
-  /** Stable machine-readable reason. */
-  readonly code: SigningErrorCode;
+  static override readonly codePrefix: string = "ERR_SIGNING_";
 
   constructor(code: SigningErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    super(code, message, options);
     this.name = "SigningError";
-    this.code = code;
-    Object.defineProperty(this, MARK, { value: true });
   }
-
-  /**
-   * True for any `SigningError`, even one thrown by another copy of this
-   * package, where `instanceof` fails: a Tessera error whose code starts
-   * with `ERR_SIGNING_`.
-   *
-   * @example
-   * ```ts
-   * SigningError.isInstance(new SigningError("ERR_SIGNING_NO_KEY", "x")); // true
-   * ```
-   */
-  static isInstance(value: unknown): value is SigningError {
-    if (typeof value !== "object" || value === null) return false;
-    const code = (value as { code?: unknown }).code;
-    return (
-      (value as { [MARK]?: unknown })[MARK] === true &&
-      typeof code === "string" &&
-      code.startsWith(SigningError.codePrefix)
-    );
-  }
-}
-
-/** Shortens a bad value for an error message so a huge input cannot flood logs. */
-export function describe(value: unknown): string {
-  let text: string;
-  if (typeof value === "string") text = JSON.stringify(value);
-  else if (value instanceof Uint8Array) text = `Uint8Array(${value.length})`;
-  else if (typeof value === "bigint" || typeof value === "symbol") text = String(value);
-  else if (typeof value === "function") text = "function";
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Throws ERR_SIGNING_INVALID_OPTION naming the option and its bad value. */
 export function badOption(name: string, value: unknown, expected: string): never {
   throw new SigningError(
     "ERR_SIGNING_INVALID_OPTION",
-    `option ${name} is invalid: ${describe(value)} (expected ${expected})`,
+    invalidMessage(`option ${name}`, value, expected),
   );
 }

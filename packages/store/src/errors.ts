@@ -1,3 +1,10 @@
+import { TesseraError } from "@tessera/error-kit";
+
+// The shape every Tessera error shares is written once, in the private
+// @tessera/error-kit that this build bundles; this package exports it for
+// every package above it.
+export { TesseraError };
+
 /**
  * Stable codes of {@link StoreError}. Match on these, never on messages.
  *
@@ -29,63 +36,6 @@ export type StoreErrorCode =
 export interface StoreErrorOptions {
   /** The underlying error (a driver's socket error, a timeout), kept for diagnosis. */
   cause?: unknown;
-}
-
-// Symbol.for, not Symbol(): two copies of a package (ESM and CJS, or two
-// versions in one tree) must still recognise each other's errors, so an
-// error is recognised by this mark and its code, never by `instanceof`.
-const MARK = Symbol.for("@tessera/error");
-
-/**
- * The shape every Tessera error shares: a stable `code` to match on (never
- * the message), the underlying `cause`, and a static `isInstance` that works
- * across duplicate copies of a package. Each package's error class extends
- * it and sets `codePrefix`; `isInstance` on a class is true for errors whose
- * code starts with that prefix.
- *
- * @example
- * ```ts
- * class WidgetError extends TesseraError<"ERR_WIDGET_BROKEN"> {
- *   static override readonly codePrefix = "ERR_WIDGET_";
- * }
- * WidgetError.isInstance(new WidgetError("ERR_WIDGET_BROKEN", "broken")); // true
- * ```
- */
-export class TesseraError<Code extends string = string> extends Error {
-  /** What `isInstance` requires a code to start with; each subclass narrows it. */
-  static readonly codePrefix: string = "ERR_";
-  /** Stable machine-readable code. */
-  readonly code: Code;
-
-  constructor(code: Code, message: string, options: { cause?: unknown } = {}) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
-    this.name = new.target.name;
-    this.code = code;
-    Object.defineProperty(this, MARK, { value: true });
-  }
-
-  /**
-   * True for an error of this class, including one created by another copy
-   * of its package: a Tessera error whose code starts with the class's `codePrefix`.
-   *
-   * @example
-   * ```ts
-   * if (StoreError.isInstance(error)) console.log(error.code);
-   * ```
-   */
-  static isInstance<T>(
-    this: { readonly prototype: T; readonly codePrefix: string },
-    value: unknown,
-  ): value is T {
-    if (typeof value !== "object" || value === null) return false;
-    const code = (value as { code?: unknown }).code;
-    return (
-      (value as { [MARK]?: unknown })[MARK] === true &&
-      typeof code === "string" &&
-      // biome-ignore lint/complexity/noThisInStatic: the calling subclass's own prefix is the point
-      code.startsWith(this.codePrefix)
-    );
-  }
 }
 
 /**

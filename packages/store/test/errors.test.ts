@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { describeErrorClass, markedError } from "../../../scripts/error-class-kit.js";
 import {
   StoreClosedError,
   StoreError,
   StoreUnavailableError,
   TesseraError,
 } from "../src/errors.js";
+
+describeErrorClass({
+  ErrorClass: StoreError,
+  codePrefix: "ERR_STORE_",
+  code: "ERR_STORE_INVALID_KEY",
+  base: TesseraError,
+});
 
 describe("store errors", () => {
   it("keeps code, name and cause", () => {
@@ -30,9 +38,7 @@ describe("store errors", () => {
   });
 
   it("recognises an error from another copy of the package (Symbol.for brand)", () => {
-    const foreign = new Error("other copy");
-    Object.defineProperty(foreign, Symbol.for("@tessera/error"), { value: true });
-    Object.assign(foreign, { code: "ERR_STORE_UNAVAILABLE" });
+    const foreign = markedError("ERR_STORE_UNAVAILABLE");
     expect(StoreUnavailableError.isInstance(foreign)).toBe(true);
     expect(foreign instanceof StoreError).toBe(false);
   });

@@ -23,4 +23,5 @@ export type SvelteKitSessionErrorCode = "ERR_SVELTEKIT_INVALID_OPTION";
  */
 export class SvelteKitSessionError extends TesseraError<SvelteKitSessionErrorCode> {
   static override readonly codePrefix: string = "ERR_SVELTEKIT_";
+  override readonly name: string = "SvelteKitSessionError";
 }

@@ -1,3 +1,4 @@
+import { invalidMessage } from "@tessera/error-kit";
 import { TesseraError, userIdProblem } from "@tessera/store";
 
 /**
@@ -48,27 +49,11 @@ export class TokensError extends TesseraError<TokensErrorCode> {
   }
 }
 
-/** Shortens a bad value for an error message so a huge input cannot flood logs. */
-export function describe(value: unknown): string {
-  let text: string;
-  if (typeof value === "string") text = JSON.stringify(value);
-  else if (typeof value === "function") text = "function";
-  else if (typeof value === "bigint" || typeof value === "symbol") text = String(value);
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 /** Throws ERR_TOKENS_INVALID_OPTION naming the option and its bad value. */
 export function badOption(name: string, value: unknown, expected: string): never {
   throw new TokensError(
     "ERR_TOKENS_INVALID_OPTION",
-    `option ${name} is invalid: ${describe(value)} (expected ${expected})`,
+    invalidMessage(`option ${name}`, value, expected),
   );
 }
 
@@ -86,8 +71,5 @@ export function checkUserId(userId: unknown): string {
 
 /** Throws ERR_TOKENS_INVALID_ARGUMENT naming the argument and its bad value. */
 export function badArgument(name: string, value: unknown, expected: string): never {
-  throw new TokensError(
-    "ERR_TOKENS_INVALID_ARGUMENT",
-    `${name} is invalid: ${describe(value)} (expected ${expected})`,
-  );
+  throw new TokensError("ERR_TOKENS_INVALID_ARGUMENT", invalidMessage(name, value, expected));
 }

@@ -35,6 +35,23 @@ function parseTime(token: string): [number, number, number] | null {
   return [h[0], m[0], s[0]];
 }
 
+/** The value of `token`'s leading 1-2 (day) or 2-4 (year) digits, else -1. */
+function number(token: string, min: number, max: number): number {
+  return leadingDigits(token, 0, min, max)?.[0] ?? -1;
+}
+
+/** The month `token` starts with (0 for "jan"), else -1. */
+function monthOf(token: string): number {
+  return token.length >= 3 ? MONTHS.indexOf(token.slice(0, 3).toLowerCase()) : -1;
+}
+
+/** RFC 6265bis §5.1.1 step 2, after the time: day-of-month, month, year. */
+const FIELDS: ReadonlyArray<(token: string) => number> = [
+  (token) => number(token, 1, 2),
+  monthOf,
+  (token) => number(token, 2, 4),
+];
+
 /**
  * RFC 6265bis §5.1.1 cookie-date parsing: tokens split on delimiters, the first
  * token of each shape taken as time, day, month and year. Linear, regex-free.
@@ -42,9 +59,8 @@ function parseTime(token: string): [number, number, number] | null {
  */
 export function parseCookieDate(input: string): number {
   let time: [number, number, number] | null = null;
-  let day = -1;
-  let month = -1;
-  let year = -1;
+  // Day of month, month, year: -1 until a token fills it.
+  const found = [-1, -1, -1];
   const len = input.length;
   let i = 0;
   while (i < len) {
@@ -53,34 +69,24 @@ export function parseCookieDate(input: string): number {
     while (i < len && !isDelimiter(input.charCodeAt(i))) i++;
     if (start === i) continue;
     const token = input.slice(start, i);
+    // Each token fills the first field, in the RFC's order, that is still
+    // unset and that the token matches.
     if (time === null) {
-      const t = parseTime(token);
-      if (t !== null) {
-        time = t;
-        continue;
-      }
+      time = parseTime(token);
+      if (time !== null) continue;
     }
-    if (day === -1) {
-      const d = leadingDigits(token, 0, 1, 2);
-      if (d !== null) {
-        day = d[0];
-        continue;
-      }
-    }
-    if (month === -1 && token.length >= 3) {
-      const m = MONTHS.indexOf(token.slice(0, 3).toLowerCase());
-      if (m !== -1) {
-        month = m;
-        continue;
-      }
-    }
-    if (year === -1) {
-      const y = leadingDigits(token, 0, 2, 4);
-      if (y !== null) {
-        year = y[0];
+    for (let f = 0; f < FIELDS.length; f++) {
+      if (found[f] !== -1) continue;
+      const value = FIELDS[f]!(token);
+      if (value !== -1) {
+        found[f] = value;
+        break;
       }
     }
   }
+  const day = found[0]!;
+  const month = found[1]!;
+  let year = found[2]!;
   if (time === null || day === -1 || month === -1 || year === -1) return Number.NaN;
   if (year >= 70 && year <= 99) year += 1900;
   else if (year >= 0 && year <= 69) year += 2000;

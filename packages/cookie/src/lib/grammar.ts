@@ -10,6 +10,19 @@ function table(accept: (c: number) => boolean): Uint8Array {
   return t;
 }
 
+/**
+ * The table of an RFC 5234 alternation of `%x` values and ranges, written as
+ * the RFC writes it (`"%x21 / %x23-2B"`), so the table and its grammar read alike.
+ */
+function octets(abnf: string): Uint8Array {
+  const t = new Uint8Array(128);
+  for (const term of abnf.split("/")) {
+    const [low = "", high = low] = term.trim().slice(2).split("-");
+    t.fill(1, Number.parseInt(low, 16), Number.parseInt(high, 16) + 1);
+  }
+  return t;
+}
+
 const isAlnum = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
@@ -28,14 +41,7 @@ export const TCHAR: Uint8Array = table(
  *   cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
  *   ; US-ASCII characters excluding CTLs, whitespace, DQUOTE, comma, semicolon and backslash
  */
-export const COOKIE_OCTET: Uint8Array = table(
-  (c) =>
-    c === 0x21 ||
-    (c >= 0x23 && c <= 0x2b) ||
-    (c >= 0x2d && c <= 0x3a) ||
-    (c >= 0x3c && c <= 0x5b) ||
-    (c >= 0x5d && c <= 0x7e),
-);
+export const COOKIE_OCTET: Uint8Array = octets("%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E");
 
 /**
  * Matches a character outside cookie-octet, or "%": values without such a
@@ -65,14 +71,7 @@ export const LDH: Uint8Array = table((c) => isAlnum(c) || c === 0x2d);
  * RFC 6265bis §5.1.1 cookie-date:
  *   delimiter = %x09 / %x20-2F / %x3B-40 / %x5B-60 / %x7B-7E
  */
-export const DATE_DELIMITER: Uint8Array = table(
-  (c) =>
-    c === 0x09 ||
-    (c >= 0x20 && c <= 0x2f) ||
-    (c >= 0x3b && c <= 0x40) ||
-    (c >= 0x5b && c <= 0x60) ||
-    (c >= 0x7b && c <= 0x7e),
-);
+export const DATE_DELIMITER: Uint8Array = octets("%x09 / %x20-2F / %x3B-40 / %x5B-60 / %x7B-7E");
 
 /** True when `name` is an RFC 9110 token. */
 export function isToken(name: string): boolean {
@@ -140,22 +139,4 @@ export function isDomain(domain: string): boolean {
     last = c;
   }
   return true;
-}
-
-/** Byte length of a string as UTF-8, without allocating. */
-export function utf8Length(value: string): number {
-  let n = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
-      const d = value.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
 }

@@ -1,4 +1,4 @@
-import type { SessionEvent } from "../events.js";
+import { quietListener } from "@tessera/error-kit";
 import type { Backend } from "./backend.js";
 import { BruteforceDetector } from "./bruteforce.js";
 import type { Context } from "./context.js";
@@ -11,15 +11,8 @@ import { reportStoreError } from "./store-call.js";
 /** The manager's shared state, built once from its checked options and its backend. */
 export function createContext(settings: Settings, backend: Backend): Context {
   const { now, onEvent, onBruteforce, cookie } = settings;
-  const emit = onEvent
-    ? (event: SessionEvent) => {
-        try {
-          onEvent(event);
-        } catch {
-          // A failing audit sink must not turn into a failed request.
-        }
-      }
-    : () => {};
+  const emit = quietListener(onEvent);
+  const bruteforceHook = quietListener(onBruteforce);
   const detector = settings.bruteforce && new BruteforceDetector(settings.bruteforce);
   const window = (settings.bruteforce?.windowMs ?? 60_000) / 1000;
 
@@ -64,11 +57,7 @@ export function createContext(settings: Settings, backend: Backend): Context {
       const count = detector?.note(reason, ip, at);
       if (count === undefined || ip === undefined) return;
       emit({ type: "bruteforce", at, ip, count, window });
-      try {
-        onBruteforce?.({ ip, count, window });
-      } catch {
-        // Like onEvent: a failing hook must not fail the request.
-      }
+      bruteforceHook({ ip, count, window });
     },
     now,
     emit,

@@ -1,3 +1,4 @@
+import { quietListener } from "@tessera/error-kit";
 import {
   decodeBase64Url,
   encodeBase64Url,
@@ -103,15 +104,7 @@ export function contextOf(options: TokensOptions): Context {
   const onEvent = options.onEvent;
   if (onEvent !== undefined && typeof onEvent !== "function")
     badOption("onEvent", onEvent, "a function");
-  const emit = onEvent
-    ? (event: TokensEvent) => {
-        try {
-          onEvent(event);
-        } catch {
-          // A failing audit sink must not turn into a failed request.
-        }
-      }
-    : () => {};
+  const emit = quietListener(onEvent);
   return {
     keys,
     store: store as SessionStore,

@@ -66,8 +66,45 @@ export function denyKey(issuer: string, jti: string): string {
   return hashToken(`tessera/tokens/deny/v1:${issuer}\n${jti}`);
 }
 
-/** The object in `entry` when it is a version-1 record of type `type`, else null. */
-function parse(entry: StoreEntry | null, type: string): Record<string, unknown> | null {
+const isInt = (value: unknown): boolean => Number.isSafeInteger(value);
+const isStr = (value: unknown): boolean => typeof value === "string";
+const isObject = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const optional =
+  (check: (value: unknown) => boolean) =>
+  (value: unknown): boolean =>
+    value === undefined || check(value);
+
+/** What each field of a stored record must hold, by field name. */
+type Fields = Readonly<Record<string, (value: unknown) => boolean>>;
+
+const FAMILY_FIELDS: Fields = {
+  id: isStr,
+  uid: isStr,
+  cur: isStr,
+  created: isInt,
+  deadline: isInt,
+  last: isInt,
+  auth: optional(isInt),
+  bind: optional(isStr),
+  rev: optional(isInt),
+  claims: optional(isObject),
+};
+
+const REFRESH_FIELDS: Fields = {
+  fam: isStr,
+  created: isInt,
+  parent: optional(isStr),
+  used: optional(isInt),
+  child: optional(isStr),
+  seal: optional(isStr),
+};
+
+/**
+ * The object in `entry` when it is a version-1 record of type `type` whose
+ * fields pass `fields`, else null (another package's entry, a corrupt value).
+ */
+function parse<T>(entry: StoreEntry | null, type: string, fields: Fields): T | null {
   if (entry === null) return null;
   let out: unknown;
   try {
@@ -75,52 +112,22 @@ function parse(entry: StoreEntry | null, type: string): Record<string, unknown> 
   } catch {
     return null;
   }
-  if (typeof out !== "object" || out === null || Array.isArray(out)) return null;
+  if (!isObject(out)) return null;
   const record = out as Record<string, unknown>;
-  return record.t === type && record.v === 1 ? record : null;
+  const ok = record.t === type && record.v === 1;
+  return ok && Object.entries(fields).every(([name, check]) => check(record[name]))
+    ? (record as T)
+    : null;
 }
-
-const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
-const isStr = (value: unknown): value is string => typeof value === "string";
-const optional = (value: unknown, check: (v: unknown) => boolean) =>
-  value === undefined || check(value);
 
 /** The family in `entry`, or null for anything else (another package's entry, a corrupt value). */
 export function parseFamily(entry: StoreEntry | null): FamilyRecord | null {
-  const r = parse(entry, "tessera.family");
-  if (
-    r === null ||
-    !isStr(r.id) ||
-    !isStr(r.uid) ||
-    !isStr(r.cur) ||
-    !isInt(r.created) ||
-    !isInt(r.deadline) ||
-    !isInt(r.last) ||
-    !optional(r.auth, isInt) ||
-    !optional(r.bind, isStr) ||
-    !optional(r.rev, isInt) ||
-    !optional(r.claims, (c) => typeof c === "object" && c !== null && !Array.isArray(c))
-  ) {
-    return null;
-  }
-  return r as unknown as FamilyRecord;
+  return parse(entry, "tessera.family", FAMILY_FIELDS);
 }
 
 /** The refresh token in `entry`, or null. */
 export function parseRefresh(entry: StoreEntry | null): RefreshRecord | null {
-  const r = parse(entry, "tessera.refresh");
-  if (
-    r === null ||
-    !isStr(r.fam) ||
-    !isInt(r.created) ||
-    !optional(r.parent, isStr) ||
-    !optional(r.used, isInt) ||
-    !optional(r.child, isStr) ||
-    !optional(r.seal, isStr)
-  ) {
-    return null;
-  }
-  return r as unknown as RefreshRecord;
+  return parse(entry, "tessera.refresh", REFRESH_FIELDS);
 }
 
 /**
