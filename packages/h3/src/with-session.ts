@@ -1,16 +1,13 @@
-import type { ServerResponse } from "node:http";
 import {
   applyCookies,
   failureResponseFor,
-  httpFailure,
   type LoadMeta,
   type Session,
   type SessionData,
-  type SessionResponse,
   type Sessions,
 } from "@tessera/session";
 import { SessionAdapter } from "@tessera/session/adapter";
-import { answerInstead, holdHeaders } from "@tessera/session/node";
+import { answerInstead, holdHeaders, writeSessionHeaders } from "@tessera/session/node";
 import {
   defineEventHandler,
   type EventHandler,
@@ -49,12 +46,6 @@ const defaultMeta = (event: H3Event): LoadMeta => ({
 });
 
 const invalid = (message: string) => new H3SessionError("ERR_H3_INVALID_OPTION", message);
-
-/** Writes what `respond` returned on the Node response: each `Set-Cookie` its own field, after any the app set. */
-function writeHeaders(res: ServerResponse, out: SessionResponse): void {
-  for (const name of Object.keys(out.headers)) res.setHeader(name, out.headers[name]!);
-  if (out.setCookie.length > 0) res.appendHeader("set-cookie", [...out.setCookie]);
-}
 
 /**
  * The answer to a session failure (store outage, lost write race, step-up
@@ -159,8 +150,7 @@ export function withSession<
         // or a store outage in login answers as a failed load or commit does; any
         // other error goes on to h3's error handling.
         hold.release();
-        if (httpFailure(error) !== undefined) return failWith(event, error);
-        throw error;
+        return failWith(event, error);
       }
       if (!hold.open) {
         await hold.settled;
@@ -169,19 +159,18 @@ export function withSession<
       hold.release();
       // Nothing sent yet: commit now, before h3 writes what the handler returned.
       const response = value instanceof Response ? value : undefined;
-      let out: SessionResponse;
       try {
-        out = await adapter.finish(session, {
+        const out = await adapter.finish(session, {
           method: event.method,
           status: response?.status ?? res.statusCode,
           vary: response === undefined ? res.getHeader("vary") : response.headers.get("vary"),
         });
+        if (response !== undefined) return applyCookies(response, out.setCookie, out.headers);
+        writeSessionHeaders(res, out);
+        return value;
       } catch (error) {
         return failWith(event, error);
       }
-      if (response !== undefined) return applyCookies(response, out.setCookie, out.headers);
-      writeHeaders(res, out);
-      return value;
     },
   );
 }

@@ -3,10 +3,10 @@ import {
   type LoadMeta,
   type Session,
   type SessionData,
-  type SessionResponse,
   type Sessions,
 } from "@tessera/session";
 import { SessionAdapter } from "@tessera/session/adapter";
+import { writeSessionHeaders } from "@tessera/session/node";
 import type { Context, DefaultState, Middleware } from "koa";
 import { KoaSessionError } from "./errors.js";
 import type { MatchesRegister, SessionContext } from "./types.js";
@@ -60,19 +60,11 @@ function answerFailure(ctx: Context, error: unknown): void {
   ctx.body = ctx.message;
 }
 
-/** Writes what `respond` returned: each `Set-Cookie` its own field, after any the app set. */
-function writeHeaders(ctx: Context, out: SessionResponse): void {
-  const names = Object.keys(out.headers);
-  if (out.setCookie.length === 0 && names.length === 0) return;
-  if (ctx.headerSent) {
-    throw new KoaSessionError(
-      "ERR_KOA_HEADERS_SENT",
-      "the session's cookie could not be sent: the response's headers were already sent (ctx.respond = false or a write to ctx.res)",
-    );
-  }
-  for (const name of names) ctx.set(name, out.headers[name]!);
-  if (out.setCookie.length > 0) ctx.append("set-cookie", [...out.setCookie]);
-}
+const headersSent = () =>
+  new KoaSessionError(
+    "ERR_KOA_HEADERS_SENT",
+    "the session's cookie could not be sent: the response's headers were already sent (ctx.respond = false or a write to ctx.res)",
+  );
 
 /**
  * The request's session with the manager's own data and flash types, where
@@ -154,17 +146,20 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
       // answer as a failed load or commit, and nothing stored.
       return answerFailure(ctx, error);
     }
-    let out: SessionResponse;
     try {
-      out = await adapter.finish(session, {
+      const out = await adapter.finish(session, {
         method: ctx.method,
         status: ctx.status,
         vary: ctx.response.get("vary"),
       });
+      const nothing = out.setCookie.length === 0 && Object.keys(out.headers).length === 0;
+      if (ctx.headerSent && !nothing) throw headersSent();
+      // Each Set-Cookie its own field, after any the app set.
+      writeSessionHeaders(ctx.res, out);
     } catch (error) {
+      // Our own ERR_KOA_HEADERS_SENT, like any error httpFailure does not map, is rethrown.
       return answerFailure(ctx, error);
     }
-    writeHeaders(ctx, out);
   };
   return middleware as unknown as Middleware<DefaultState, SessionContext<Data, Flash>>;
 }

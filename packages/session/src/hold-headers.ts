@@ -114,15 +114,23 @@ function merged(existing: unknown, cookies: readonly string[]): string[] {
 }
 
 /**
- * Writes what `respond` decided, nothing more: each `Set-Cookie` its own
- * field after any the app set (never joined with ", ", which corrupts
- * `Expires` dates, RFC 9110 §5.3), and every header as given. A headers
- * object passed to a held `writeHead` would overwrite headers set on the
- * response (Node applies it with setHeader), so a name it already has is
- * written there.
+ * Writes what `respond` returned on a Node response, nothing more: each
+ * `Set-Cookie` its own field after any the app set (never joined with ", ",
+ * which corrupts `Expires` dates, RFC 9110 §5.3), and every header as
+ * given. `inline` is the headers object of a held `writeHead`: Node applies
+ * it after the headers set on the response, replacing same-named ones, so a
+ * name it already has is written there.
+ *
+ * @example
+ * ```ts
+ * writeSessionHeaders(res, await respond(sessions, session, { method, status: res.statusCode }));
+ * ```
  */
-function write(res: ServerResponse, first: [Method, unknown[]], out: SessionResponse): void {
-  const inline = inlineHeaders(first[0], first[1]);
+export function writeSessionHeaders(
+  res: ServerResponse,
+  out: SessionResponse,
+  inline?: OutgoingHttpHeaders,
+): void {
   for (const name of Object.keys(out.headers)) {
     const key = keyOf(inline, name);
     if (key === undefined) res.setHeader(name, out.headers[name]!);
@@ -206,7 +214,8 @@ async function replay(hold: Hold, pending: Promise<SessionResponse>): Promise<vo
   done(hold);
   const calls = hold.queue;
   hold.queue = [];
-  if (!res.headersSent) write(res, calls[0]!, out);
+  const [method, args] = calls[0]!;
+  if (!res.headersSent) writeSessionHeaders(res, out, inlineHeaders(method, args));
   for (const [m, a] of calls) hold.originals[m].apply(res, a);
 }
 

@@ -6,4 +6,4 @@
  * @packageDocumentation
  */
 export type { HeadersHook, HeldResponse, HoldOptions } from "./hold-headers.js";
-export { answerInstead, holdHeaders } from "./hold-headers.js";
+export { answerInstead, holdHeaders, writeSessionHeaders } from "./hold-headers.js";
