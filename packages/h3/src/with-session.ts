@@ -142,14 +142,10 @@ export function withSession<
       try {
         value = await handler(event as SessionEvent<Data, Flash, Request>);
       } catch (error) {
-        if (!hold.open) {
-          await hold.settled;
-          throw error;
-        }
         // Nothing of a handler that failed half-way is stored. A requireFresh refusal
         // or a store outage in login answers as a failed load or commit does; any
         // other error goes on to h3's error handling.
-        hold.release();
+        await hold.handlerThrew(error);
         return failWith(event, error);
       }
       if (!hold.open) {

@@ -1,12 +1,6 @@
-import {
-  httpFailure,
-  type LoadMeta,
-  type Session,
-  type SessionData,
-  type Sessions,
-} from "@tessera/session";
+import type { LoadMeta, Session, SessionData, Sessions } from "@tessera/session";
 import { SessionAdapter } from "@tessera/session/adapter";
-import { answerInstead, holdHeaders } from "@tessera/session/node";
+import { answerFailure, answerInstead, holdHeaders } from "@tessera/session/node";
 import type { NextApiRequest, NextApiResponse } from "next";
 import { invalidOption } from "./errors.js";
 
@@ -96,8 +90,7 @@ export function withApiSession<
     try {
       session = await adapter.load(req.headers[adapter.tokenHeader], req);
     } catch (error) {
-      if (httpFailure(error) === undefined) throw error;
-      return answerInstead(res, error);
+      return answerFailure(res, error);
     }
     const method = req.method ?? "GET";
     // A commit error no HTTP status describes, for Next.js to answer (500).
@@ -111,26 +104,26 @@ export function withApiSession<
     const hold = holdHeaders(res, {
       method,
       commit: (status, vary) => adapter.finish(session, { method, status, vary }),
-      onError(error) {
-        if (httpFailure(error) !== undefined || !waiting) return answerInstead(res, error);
-        // Next.js answers it (500) once the wrapper rethrows; the dropped
-        // body's headers would describe a response that is not sent.
-        if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
-        unanswered = { error };
+      async onError(error) {
+        // The handler already returned, so Next.js can no longer answer it.
+        if (!waiting) return answerInstead(res, error);
+        try {
+          await answerFailure(res, error);
+        } catch {
+          // Next.js answers it (500) once the wrapper rethrows; the dropped
+          // body's headers would describe a response that is not sent.
+          if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
+          unanswered = { error };
+        }
       },
     });
     try {
       await handler(req, res, session);
     } catch (error) {
-      if (!hold.open) {
-        // Its response had started: let that commit end, then Next.js answers the error.
-        await hold.settled;
-        throw error;
-      }
-      // Nothing of a handler that failed before answering is committed.
-      hold.release();
-      if (httpFailure(error) === undefined) throw error;
-      return answerInstead(res, error);
+      // Its response had started: that commit ends, then Next.js answers the
+      // error. Otherwise nothing of the handler is committed.
+      await hold.handlerThrew(error);
+      return answerFailure(res, error);
     }
     await hold.settled;
     waiting = false;

@@ -1,5 +1,4 @@
 import { type OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { failureResponse, httpFailure } from "./http-failure.js";
 import { commitsOn, type ResponseFacts, type SessionResponse } from "./respond.js";
 
 type Method = "writeHead" | "write" | "end" | "flushHeaders";
@@ -40,7 +39,12 @@ export interface HeadersHook {
  * @example
  * ```ts
  * const hold = holdHeaders(res, hook);
- * await handler(req, res);
+ * try {
+ *   await handler(req, res);
+ * } catch (error) {
+ *   await hold.handlerThrew(error); // rethrows when the response had started
+ *   return answerFailure(res, error);
+ * }
  * if (hold.open) hold.release(); // the handler sent nothing: commit here instead
  * else await hold.settled;
  * ```
@@ -52,6 +56,13 @@ export interface HeldResponse {
   release(): void;
   /** Once a commit started: settles when the held calls were replayed, or `onError` finished. */
   readonly settled: Promise<void> | undefined;
+  /**
+   * The handler threw `error`. When its response had started, waits for
+   * that commit to end and rethrows `error`, for the framework to answer;
+   * otherwise releases the hold, so nothing the handler changed is
+   * committed, and resolves: answer the failure then.
+   */
+  handlerThrew(error: unknown): Promise<void>;
 }
 
 const OPEN = 0;
@@ -75,6 +86,12 @@ class Hold implements HeldResponse {
 
   release(): void {
     if (this.state === OPEN) done(this);
+  }
+
+  async handlerThrew(error: unknown): Promise<void> {
+    if (this.state === OPEN) return done(this);
+    await this.settled;
+    throw error;
   }
 }
 
@@ -335,34 +352,4 @@ export function holdHeaders(
   methods.end = (...args: unknown[]) => intercept(hold, "end", args);
   methods.flushHeaders = (...args: unknown[]) => intercept(hold, "flushHeaders", args);
   return hold;
-}
-
-/**
- * Answers on `res` in place of what the app had set: for an error
- * `httpFailure` maps, its status and headers (503 with `Retry-After`, 409,
- * 401), else a 500 (for an error the framework can no longer answer). None
- * of the app's headers go out: a `Content-Length`, an `ETag` or a cookie
- * described a response that is not sent. Nothing happens once the headers
- * went out.
- *
- * @example
- * ```ts
- * holdHeaders(res, { method, commit, onError: (error) => answerInstead(res, error) });
- * ```
- */
-export async function answerInstead(res: ServerResponse, error: unknown): Promise<void> {
-  const failure = httpFailure(error);
-  const answer =
-    failure === undefined
-      ? new Response("Internal Server Error", {
-          status: 500,
-          headers: { "cache-control": "no-store", "content-type": "text/plain" },
-        })
-      : failureResponse(failure);
-  const body = await answer.text();
-  if (res.headersSent) return;
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
-  res.statusCode = answer.status;
-  for (const [name, value] of answer.headers) res.setHeader(name, value);
-  res.end(body);
 }

@@ -5,5 +5,7 @@
  *
  * @packageDocumentation
  */
+
+export { answerFailure, answerInstead } from "./answer-instead.js";
 export type { HeadersHook, HeldResponse, HoldOptions } from "./hold-headers.js";
-export { answerInstead, holdHeaders, writeSessionHeaders } from "./hold-headers.js";
+export { holdHeaders, writeSessionHeaders } from "./hold-headers.js";
