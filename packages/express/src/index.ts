@@ -1,11 +1,5 @@
-export type { ExpressSessionErrorCode } from "./errors.js";
-export { ExpressSessionError } from "./errors.js";
-export type {
-  LegacySessionStore,
-  MigrateFromExpressSessionOptions,
-  SessionMiddlewareOptions,
-} from "./options.js";
+// The migrate entry plus the global declaration of `req.session` and the
+// Register types it follows: the two entries export the same runtime code.
+export * from "./migrate.js";
 export type { RequestSession } from "./request.js";
-export type { SessionMiddleware } from "./session-middleware.js";
-export { sessionMiddleware, sessionOf } from "./session-middleware.js";
 export type { MatchesRegister, Register, RegisteredData, RegisteredFlash } from "./types.js";

@@ -1,18 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   commitsOn,
-  isSessions,
   type LoadMeta,
   type ResponseFacts,
-  respond,
   responseHeaders,
   type Session,
   type SessionData,
   type SessionResponse,
   type Sessions,
 } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
+import { type HeadersHook, holdHeaders } from "@tessera/session/node";
 import { ExpressSessionError, invalidOption } from "./errors.js";
-import { type HeadersHook, holdHeaders } from "./lib/hold-headers.js";
 import { createMigration, type Migrated } from "./lib/migrate.js";
 import { toNextError } from "./lib/outage.js";
 import type { SessionMiddlewareOptions } from "./options.js";
@@ -27,6 +26,9 @@ export type SessionMiddleware = (
   res: ServerResponse,
   next: (error?: unknown) => void,
 ) => void;
+
+/** Express gives each response a hidden class of its own: hooking its prototype once is the cheap hold. */
+const HOLD = { prototype: true } as const;
 
 /** The manager that loaded `req.session`, for {@link sessionOf}; off the public request type. */
 const LOADED_BY = Symbol("@tessera/express.loadedBy");
@@ -54,18 +56,16 @@ function defaultMeta(req: NodeRequest): LoadMeta {
  */
 class RequestCommit<Data extends SessionData, Flash extends SessionData> implements HeadersHook {
   constructor(
-    readonly sessions: Sessions<Data, Flash>,
+    readonly adapter: SessionAdapter<Data, Flash, NodeRequest>,
     readonly session: Session<Data, Flash>,
     readonly method: string,
     readonly migrated: Migrated | null,
     readonly next: (error?: unknown) => void,
   ) {}
 
-  before(status: number, vary: ResponseFacts["vary"]): Promise<SessionResponse> | null {
-    // Asked synchronously so a response that commits nothing is not held at all.
-    if (!commitsOn(this.method, status)) return null;
+  commit(status: number, vary: ResponseFacts["vary"]): Promise<SessionResponse> {
     if (this.migrated === null) {
-      return respond(this.sessions, this.session, { method: this.method, status, vary });
+      return this.adapter.finish(this.session, { method: this.method, status, vary });
     }
     return this.finishMigration(this.migrated, vary);
   }
@@ -76,7 +76,7 @@ class RequestCommit<Data extends SessionData, Flash extends SessionData> impleme
    * cookie's clearing goes out with the same headers as the new cookie.
    */
   async finishMigration(migrated: Migrated, vary: ResponseFacts["vary"]): Promise<SessionResponse> {
-    const result = await this.sessions.commitHeaders(this.session);
+    const result = await this.adapter.sessions.commitHeaders(this.session);
     await migrated.finish();
     return responseHeaders({ ...result, setCookie: [...result.setCookie, migrated.clear] }, vary);
   }
@@ -145,16 +145,10 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   sessions: Sessions<Data, Flash> & NoInfer<MatchesRegister<Data, Flash>>,
   options: SessionMiddlewareOptions<NoInfer<Data>> = {},
 ): SessionMiddleware {
-  if (!isSessions(sessions)) {
-    invalidOption("sessions is invalid: expected the manager returned by createSessions()");
-  }
-  if (typeof options !== "object" || options === null) {
-    invalidOption("options is invalid: expected an object");
-  }
-  const meta = options.meta ?? defaultMeta;
-  if (typeof meta !== "function") {
-    invalidOption("option meta is invalid: expected a function");
-  }
+  const adapter = new SessionAdapter(sessions, options, {
+    defaultMeta,
+    invalid: invalidOption,
+  });
   const migration =
     options.migrateFromExpressSession === undefined
       ? undefined
@@ -171,15 +165,16 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     // began, since such a change could reach neither the store nor the cookie.
     req.session = session;
     req[LOADED_BY] = sessions;
-    holdHeaders(res, new RequestCommit(sessions, session, req.method ?? "GET", migrated, next));
+    holdHeaders(
+      res,
+      new RequestCommit(adapter, session, req.method ?? "GET", migrated, next),
+      HOLD,
+    );
     next();
   }
 
-  // Bearer mode reads only the Authorization header (a token in a cookie
-  // would be sent by the browser on its own, so CSRF would be back) and
-  // never migrates: the migration's whole point is a cookie.
-  const bearer = sessions.tokenMode === "authorization";
-  const migrate = bearer ? undefined : migration;
+  // Bearer mode never migrates: the migration's whole point is a cookie.
+  const migrate = adapter.tokenHeader === "authorization" ? undefined : migration;
 
   async function run(
     req: NodeRequest,
@@ -190,7 +185,7 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     let session: Session<Data, Flash>;
     let migrated: Migrated | null = null;
     try {
-      session = await sessions.load(header, meta(req));
+      session = await adapter.load(header, req);
       // Nothing a response may not commit is worth reading the old store for.
       if (
         migrate !== undefined &&
@@ -210,11 +205,6 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
 
   // One async call per request, no per-request closures.
   return function tesseraSession(req, res, next) {
-    void run(
-      req as NodeRequest,
-      res,
-      next,
-      bearer ? req.headers.authorization : req.headers.cookie,
-    );
+    void run(req as NodeRequest, res, next, req.headers[adapter.tokenHeader]);
   };
 }

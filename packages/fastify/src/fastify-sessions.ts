@@ -1,12 +1,5 @@
-import {
-  isSessions,
-  type LoadMeta,
-  respond,
-  type Session,
-  type SessionData,
-  type SessionResponse,
-  type Sessions,
-} from "@tessera/session";
+import type { LoadMeta, Session, SessionData, SessionResponse, Sessions } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { FastifySessionError, invalidOption } from "./errors.js";
 import { toReplyError } from "./lib/outage.js";
@@ -53,26 +46,19 @@ async function plugin(
   fastify: FastifyInstance,
   options: FastifySessionsOptions<SessionData, SessionData>,
 ): Promise<void> {
-  const sessions = options?.sessions;
-  if (!isSessions(sessions)) {
-    invalidOption("option sessions is invalid: expected the manager returned by createSessions()");
-  }
-  const meta = options.meta ?? defaultMeta;
-  if (typeof meta !== "function") {
-    invalidOption("option meta is invalid: expected a function");
-  }
-
-  // Bearer mode reads only the Authorization header: a token in a cookie
-  // would be sent by the browser on its own, so CSRF would be back.
-  const bearer = sessions.tokenMode === "authorization";
+  const adapter = new SessionAdapter(options?.sessions, options, {
+    defaultMeta,
+    invalid: invalidOption,
+    sessionsName: "option sessions",
+  });
+  const sessions = adapter.sessions;
 
   fastify.decorateRequest("session", null as unknown as FastifyRequest["session"]);
 
   fastify.addHook("onRequest", async (request) => {
     let session: Session<SessionData, SessionData>;
     try {
-      const header = bearer ? request.headers.authorization : request.headers.cookie;
-      session = await sessions.load(header, meta(request));
+      session = await adapter.load(request.headers[adapter.tokenHeader], request);
     } catch (error) {
       throw toReplyError(error);
     }
@@ -90,7 +76,7 @@ async function plugin(
     state.done = true;
     let out: SessionResponse;
     try {
-      out = await respond(sessions, state.session, {
+      out = await adapter.finish(state.session, {
         method: request.method,
         status: reply.statusCode,
         vary: reply.getHeader("vary"),

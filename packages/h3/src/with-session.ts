@@ -1,16 +1,13 @@
-import type { ServerResponse } from "node:http";
 import {
   applyCookies,
-  failureResponse,
-  httpFailure,
-  isSessions,
+  failureResponseFor,
   type LoadMeta,
-  respond,
   type Session,
   type SessionData,
-  type SessionResponse,
   type Sessions,
 } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
+import { answerInstead, holdHeaders, writeSessionHeaders } from "@tessera/session/node";
 import {
   defineEventHandler,
   type EventHandler,
@@ -19,7 +16,6 @@ import {
   type H3Event,
 } from "h3";
 import { H3SessionError } from "./errors.js";
-import { ResponseHold } from "./hold.js";
 import type { MatchesRegister, SessionEvent } from "./types.js";
 
 /**
@@ -49,14 +45,7 @@ const defaultMeta = (event: H3Event): LoadMeta => ({
   ip: getRequestIP(event),
 });
 
-const invalid = (what: string, expected: string) =>
-  new H3SessionError("ERR_H3_INVALID_OPTION", `${what} is invalid: expected ${expected}`);
-
-/** Writes what `respond` returned on the Node response: each `Set-Cookie` its own field, after any the app set. */
-function writeHeaders(res: ServerResponse, out: SessionResponse): void {
-  for (const name of Object.keys(out.headers)) res.setHeader(name, out.headers[name]!);
-  if (out.setCookie.length > 0) res.appendHeader("set-cookie", [...out.setCookie]);
-}
+const invalid = (message: string) => new H3SessionError("ERR_H3_INVALID_OPTION", message);
 
 /**
  * The answer to a session failure (store outage, lost write race, step-up
@@ -64,14 +53,11 @@ function writeHeaders(res: ServerResponse, out: SessionResponse): void {
  * handler had set. Rethrows any other error.
  */
 function failWith(event: H3Event, error: unknown): Response {
-  const failure = httpFailure(error);
-  if (failure === undefined) throw error;
+  const response = failureResponseFor(error);
   const res = event.node.res;
   for (const name of res.getHeaderNames()) res.removeHeader(name);
-  return failureResponse(failure);
+  return response;
 }
-
-const INTERNAL = { status: 500, headers: { "cache-control": "no-store" } } as const;
 
 /**
  * The request's session with the manager's own data and flash types, in code
@@ -131,60 +117,36 @@ export function withSession<
   handler: (event: SessionEvent<Data, Flash, Request>) => Result,
   options: H3SessionOptions = {},
 ): EventHandler<Request, Promise<Awaited<Result> | Response>> {
-  if (!isSessions(sessions)) {
-    throw invalid("sessions", "the manager returned by createSessions()");
-  }
-  if (typeof handler !== "function") throw invalid("handler", "a function");
-  if (typeof options !== "object" || options === null) throw invalid("options", "an object");
-  const meta = options.meta ?? defaultMeta;
-  if (typeof meta !== "function") throw invalid("option meta", "a function");
-  const header = sessions.tokenMode === "authorization" ? "authorization" : "cookie";
+  const adapter = new SessionAdapter(sessions, options, { defaultMeta, invalid });
+  if (typeof handler !== "function") throw invalid("handler is invalid: expected a function");
 
   return defineEventHandler<Request, Promise<Awaited<Result> | Response>>(
     async (event): Promise<Awaited<Result> | Response> => {
       const res = event.node.res;
       let session: Session<Data, Flash>;
       try {
-        session = await sessions.load(event.node.req.headers[header], meta(event));
+        session = await adapter.load(event.node.req.headers[adapter.tokenHeader], event);
       } catch (error) {
         return failWith(event, error);
       }
       // The context's declared `session` type follows the user's Register.
       (event.context as { session?: unknown }).session = session;
       loadedBy.set(event, sessions);
-      const facts = (status: number, vary: ReturnType<ServerResponse["getHeader"]> | null) => ({
-        method: event.method,
-        status,
-        vary,
-      });
       // The handler sent the response itself: commit before its headers go out.
-      const hold: ResponseHold = new ResponseHold(res, async (status) => {
-        try {
-          writeHeaders(res, await respond(sessions, session, facts(status, res.getHeader("vary"))));
-        } catch (error) {
-          const failure = httpFailure(error) ?? INTERNAL;
-          const body = failure.status === 500 ? "Internal Server Error" : failureResponse(failure);
-          hold.replace(
-            failure.status,
-            failure.headers,
-            typeof body === "string" ? body : await body.text(),
-          );
-        }
+      const hold = holdHeaders(res, {
+        method: event.method,
+        commit: (status, vary) => adapter.finish(session, { method: event.method, status, vary }),
+        onError: (error) => answerInstead(res, error),
       });
       let value: Awaited<Result>;
       try {
         value = await handler(event as SessionEvent<Data, Flash, Request>);
       } catch (error) {
-        if (!hold.open) {
-          await hold.settled;
-          throw error;
-        }
         // Nothing of a handler that failed half-way is stored. A requireFresh refusal
         // or a store outage in login answers as a failed load or commit does; any
         // other error goes on to h3's error handling.
-        hold.release();
-        if (httpFailure(error) !== undefined) return failWith(event, error);
-        throw error;
+        await hold.handlerThrew(error);
+        return failWith(event, error);
       }
       if (!hold.open) {
         await hold.settled;
@@ -193,21 +155,18 @@ export function withSession<
       hold.release();
       // Nothing sent yet: commit now, before h3 writes what the handler returned.
       const response = value instanceof Response ? value : undefined;
-      let out: SessionResponse;
       try {
-        out = await respond(
-          sessions,
-          session,
-          response === undefined
-            ? facts(res.statusCode, res.getHeader("vary"))
-            : facts(response.status, response.headers.get("vary")),
-        );
+        const out = await adapter.finish(session, {
+          method: event.method,
+          status: response?.status ?? res.statusCode,
+          vary: response === undefined ? res.getHeader("vary") : response.headers.get("vary"),
+        });
+        if (response !== undefined) return applyCookies(response, out.setCookie, out.headers);
+        writeSessionHeaders(res, out);
+        return value;
       } catch (error) {
         return failWith(event, error);
       }
-      if (response !== undefined) return applyCookies(response, out.setCookie, out.headers);
-      writeHeaders(res, out);
-      return value;
     },
   );
 }

@@ -1,16 +1,13 @@
 import {
-  applyCookies,
-  failureResponse,
+  failureResponseFor,
   httpFailure,
-  isSessions,
   type LoadMeta,
   type MatchesDeclaredSession,
-  respond,
   type Session,
   type SessionData,
-  type SessionResponse,
   type Sessions,
 } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
 import type { Context, Env, MiddlewareHandler } from "hono";
 import { invalidOption } from "./errors.js";
 
@@ -159,33 +156,21 @@ export function sessionMiddleware<
   sessions: Sessions<Data, Flash> & NoInfer<MatchesEnv<E, Data, Flash>>,
   options: HonoSessionOptions = {},
 ): MiddlewareHandler<E> {
-  if (!isSessions(sessions)) {
-    invalidOption("sessions is invalid: expected the manager returned by createSessions()");
-  }
-  const hops = options.trustProxy ?? 0;
+  const hops = options?.trustProxy ?? 0;
   if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 0 || hops > 32) {
     invalidOption(`option trustProxy is invalid: ${String(hops)} (expected an integer in 0..32)`);
   }
-  const meta = options.meta ?? defaultMeta(hops);
-  if (typeof meta !== "function") {
-    invalidOption("option meta is invalid: expected a function");
-  }
-  // Bearer mode reads only the Authorization header: a token in a cookie
-  // would be sent by the browser on its own, so CSRF would be back.
-  const tokenHeader = sessions.tokenMode === "authorization" ? "authorization" : "cookie";
+  const adapter = new SessionAdapter(sessions, options, {
+    defaultMeta: defaultMeta(hops),
+    invalid: invalidOption,
+  });
 
   const handler: MiddlewareHandler<{ Variables: SessionVariables<Data, Flash> }> = async (
     c,
     next,
   ) => {
-    let session: Session<Data, Flash>;
-    try {
-      session = await sessions.load(c.req.header(tokenHeader), meta(c));
-    } catch (error) {
-      const failure = httpFailure(error);
-      if (failure === undefined) throw error;
-      return failureResponse(failure);
-    }
+    const session = await adapter.loadOrFail(c.req.header(adapter.tokenHeader), c);
+    if (session instanceof Response) return session;
     // The manager's own session: it refuses changes itself once its commit
     // began, since such a change could reach neither the store nor the cookie.
     c.set("session", session);
@@ -194,28 +179,13 @@ export function sessionMiddleware<
     // login) went through the app's onError. When that gave the generic 500,
     // answer as every adapter does (401, 503, 409), and store nothing, as
     // for a failed load or commit.
-    if (c.error !== undefined && c.res.status === 500) {
-      const failure = httpFailure(c.error);
-      if (failure !== undefined) {
-        replaceResponse(c, failureResponse(failure));
-        return;
-      }
-    }
-    let out: SessionResponse;
-    try {
-      out = await respond(sessions, session, {
-        method: c.req.method,
-        status: c.res.status,
-        vary: c.res.headers.get("vary"),
-      });
-    } catch (error) {
-      const failure = httpFailure(error);
-      if (failure === undefined) throw error;
-      replaceResponse(c, failureResponse(failure));
+    if (c.error !== undefined && c.res.status === 500 && httpFailure(c.error) !== undefined) {
+      replaceResponse(c, failureResponseFor(c.error));
       return;
     }
-    const response = applyCookies(c.res, out.setCookie, out.headers);
-    // A copy only when the route's response had immutable headers (`fetch()`, `Response.redirect()`).
+    const response = await adapter.send(session, c.req.method, c.res);
+    // A copy when the route's response had immutable headers (`fetch()`,
+    // `Response.redirect()`), or the failure's answer in its place.
     if (response !== c.res) replaceResponse(c, response);
   };
   // MatchesEnv checked that E's session variable, if any, is this manager's.

@@ -1,13 +1,12 @@
 import {
   httpFailure,
-  isSessions,
   type LoadMeta,
-  respond,
   type Session,
   type SessionData,
-  type SessionResponse,
   type Sessions,
 } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
+import { writeSessionHeaders } from "@tessera/session/node";
 import type { Context, DefaultState, Middleware } from "koa";
 import { KoaSessionError } from "./errors.js";
 import type { MatchesRegister, SessionContext } from "./types.js";
@@ -45,39 +44,27 @@ const defaultMeta = (ctx: Context): LoadMeta => ({
   ip: ctx.ip === "" ? undefined : ctx.ip,
 });
 
-const invalid = (what: string, expected: string) =>
-  new KoaSessionError("ERR_KOA_INVALID_OPTION", `${what} is invalid: expected ${expected}`);
-
 /**
  * Answers a session failure (store outage, lost write race, step-up refusal)
  * with the status and headers `httpFailure` gives, and nothing the app had
- * set on the response: no cookie, nothing stored. False when the error is
- * not one of those, or the response already went out.
+ * set on the response: no cookie, nothing stored. Rethrows an error that is
+ * not one of those, or any error once the response already went out.
  */
-function answerFailure(ctx: Context, error: unknown): boolean {
+function answerFailure(ctx: Context, error: unknown): void {
   const failure = httpFailure(error);
-  if (failure === undefined || ctx.headerSent) return false;
+  if (failure === undefined || ctx.headerSent) throw error;
   for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
   ctx.status = failure.status;
   ctx.set(failure.headers);
   ctx.type = "text/plain";
   ctx.body = ctx.message;
-  return true;
 }
 
-/** Writes what `respond` returned: each `Set-Cookie` its own field, after any the app set. */
-function writeHeaders(ctx: Context, out: SessionResponse): void {
-  const names = Object.keys(out.headers);
-  if (out.setCookie.length === 0 && names.length === 0) return;
-  if (ctx.headerSent) {
-    throw new KoaSessionError(
-      "ERR_KOA_HEADERS_SENT",
-      "the session's cookie could not be sent: the response's headers were already sent (ctx.respond = false or a write to ctx.res)",
-    );
-  }
-  for (const name of names) ctx.set(name, out.headers[name]!);
-  if (out.setCookie.length > 0) ctx.append("set-cookie", [...out.setCookie]);
-}
+const headersSent = () =>
+  new KoaSessionError(
+    "ERR_KOA_HEADERS_SENT",
+    "the session's cookie could not be sent: the response's headers were already sent (ctx.respond = false or a write to ctx.res)",
+  );
 
 /**
  * The request's session with the manager's own data and flash types, where
@@ -137,24 +124,17 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
   sessions: Sessions<Data, Flash> & NoInfer<MatchesRegister<Data, Flash>>,
   options: KoaSessionOptions = {},
 ): Middleware<DefaultState, SessionContext<Data, Flash>> {
-  if (!isSessions(sessions)) {
-    throw invalid("sessions", "the manager returned by createSessions()");
-  }
-  if (typeof options !== "object" || options === null) throw invalid("options", "an object");
-  const meta = options.meta ?? defaultMeta;
-  if (typeof meta !== "function") throw invalid("option meta", "a function");
-  const bearer = sessions.tokenMode === "authorization";
+  const adapter = new SessionAdapter(sessions, options, {
+    defaultMeta,
+    invalid: (message) => new KoaSessionError("ERR_KOA_INVALID_OPTION", message),
+  });
 
   const middleware = async (ctx: Context, next: () => Promise<unknown>): Promise<void> => {
     let session: Session<Data, Flash>;
     try {
-      session = await sessions.load(
-        bearer ? ctx.headers.authorization : ctx.headers.cookie,
-        meta(ctx),
-      );
+      session = await adapter.load(ctx.headers[adapter.tokenHeader], ctx);
     } catch (error) {
-      if (answerFailure(ctx, error)) return;
-      throw error;
+      return answerFailure(ctx, error);
     }
     const slot = slots(ctx);
     slot.session = session;
@@ -164,21 +144,22 @@ export function sessionMiddleware<Data extends SessionData, Flash extends Sessio
     } catch (error) {
       // A route's requireFresh refusal or a store outage in login: the same
       // answer as a failed load or commit, and nothing stored.
-      if (answerFailure(ctx, error)) return;
-      throw error;
+      return answerFailure(ctx, error);
     }
-    let out: SessionResponse;
     try {
-      out = await respond(sessions, session, {
+      const out = await adapter.finish(session, {
         method: ctx.method,
         status: ctx.status,
         vary: ctx.response.get("vary"),
       });
+      const nothing = out.setCookie.length === 0 && Object.keys(out.headers).length === 0;
+      if (ctx.headerSent && !nothing) throw headersSent();
+      // Each Set-Cookie its own field, after any the app set.
+      writeSessionHeaders(ctx.res, out);
     } catch (error) {
-      if (answerFailure(ctx, error)) return;
-      throw error;
+      // Our own ERR_KOA_HEADERS_SENT, like any error httpFailure does not map, is rethrown.
+      return answerFailure(ctx, error);
     }
-    writeHeaders(ctx, out);
   };
   return middleware as unknown as Middleware<DefaultState, SessionContext<Data, Flash>>;
 }

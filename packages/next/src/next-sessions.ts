@@ -1,16 +1,14 @@
 import {
   applyCookies,
-  failureResponse,
-  httpFailure,
-  isSessions,
+  failureResponseFor,
   type LoadMeta,
-  respond,
   type Session,
   type SessionData,
   type SessionHandler,
   type Sessions,
   withSessions,
 } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
 import { NextResponse } from "next/server.js";
 import { invalidOption } from "./errors.js";
 import {
@@ -214,21 +212,11 @@ export function bindNextSessions<Data extends object, Flash extends object>(
   options: NextSessionsOptions,
   scope: RequestScope,
 ): NextSessions<Data, Flash> {
-  if (!isSessions(sessions)) {
-    invalidOption("sessions is invalid: expected the manager returned by createSessions()");
-  }
-  if (sessions.tokenMode !== "cookie") {
-    invalidOption(
-      `sessions is invalid: tokenMode "${String(sessions.tokenMode)}" (expected "cookie": Server Components and Server Actions can only carry a session in a cookie)`,
-    );
-  }
-  if (typeof options !== "object" || options === null) {
-    invalidOption("options is invalid: expected an object");
-  }
-  const meta = options.meta ?? defaultMeta;
-  if (typeof meta !== "function") {
-    invalidOption("option meta is invalid: expected a function");
-  }
+  const adapter = new SessionAdapter(sessions, options, {
+    defaultMeta,
+    invalid: invalidOption,
+    cookieOnly: "Server Components and Server Actions can only carry a session in a cookie",
+  });
 
   async function loadFromScope(): Promise<{ session: Session<Data, Flash>; jar: CookieJar }> {
     const [headers, jar] = await Promise.all([scope.headers(), scope.cookies()]);
@@ -237,7 +225,7 @@ export function bindNextSessions<Data extends object, Flash extends object>(
       jar.getAll(),
       sessions.cookieName,
     );
-    return { session: await sessions.load(header, meta(headers)), jar };
+    return { session: await adapter.load(header, headers), jar };
   }
 
   async function commitToJar(session: Session<Data, Flash>, jar: CookieJar): Promise<void> {
@@ -268,20 +256,19 @@ export function bindNextSessions<Data extends object, Flash extends object>(
     },
 
     route(handler) {
-      return withSessions(sessions, handler, { meta: (request) => meta(request.headers) });
+      return withSessions(sessions, handler, { meta: (request) => adapter.meta(request.headers) });
     },
 
     async proxy(request, decide) {
       try {
-        const session = await sessions.load(request, meta(request.headers));
+        const session = await adapter.load(request, request.headers);
         const answer = await decide?.(readonlyView(session));
+        if (answer !== undefined) return await adapter.send(session, request.method, answer);
         // NextResponse.next() passes the request on to the page: a 200 as far as the policy goes.
-        const { setCookie, headers } = await respond(sessions, session, {
+        const { setCookie, headers } = await adapter.finish(session, {
           method: request.method,
-          status: answer?.status ?? 200,
-          vary: answer?.headers.get("vary"),
+          status: 200,
         });
-        if (answer !== undefined) return applyCookies(answer, setCookie, headers);
         if (setCookie.length === 0) return applyCookies(NextResponse.next(), setCookie, headers);
         // Next.js renders this request's Server Components with these headers
         // (`NextResponse.next({ request })`); without them they would still
@@ -296,9 +283,7 @@ export function bindNextSessions<Data extends object, Flash extends object>(
           headers,
         );
       } catch (error) {
-        const failure = httpFailure(error);
-        if (failure === undefined) throw error;
-        return failureResponse(failure);
+        return failureResponseFor(error);
       }
     },
   };

@@ -1,12 +1,10 @@
 import {
-  failureResponse,
-  httpFailure,
-  isSessions,
+  failureResponseFor,
   type ResponseFacts,
-  respond,
   type Sessions,
   type Session as TesseraSession,
 } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
 import type { FlashSessionData, Session, SessionStorage } from "react-router";
 import { ReactRouterSessionError } from "./errors.js";
 
@@ -68,9 +66,7 @@ async function orFailure<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const failure = httpFailure(error);
-    if (failure === undefined) throw error;
-    throw failureResponse(failure);
+    throw failureResponseFor(error);
   }
 }
 
@@ -109,18 +105,12 @@ function refuseOptions(method: string, options: object | undefined): void {
 export function createTesseraSessionStorage<Data extends object, Flash extends object>(
   sessions: Sessions<Data, Flash>,
 ): TesseraSessionStorage<Data, Flash> {
-  if (!isSessions(sessions)) {
-    throw new ReactRouterSessionError(
-      "ERR_REACT_ROUTER_INVALID_OPTION",
-      "sessions is invalid: expected the manager returned by createSessions()",
-    );
-  }
-  if (sessions.tokenMode !== "cookie") {
-    throw new ReactRouterSessionError(
-      "ERR_REACT_ROUTER_INVALID_OPTION",
-      `sessions is invalid: tokenMode "${sessions.tokenMode}" has no cookie for React Router's commitSession (use tokenMode "cookie")`,
-    );
-  }
+  // React Router's own load takes no request metadata: none is recorded.
+  const adapter = new SessionAdapter<Data, Flash, undefined>(sessions, undefined, {
+    defaultMeta: () => undefined,
+    invalid: (message) => new ReactRouterSessionError("ERR_REACT_ROUTER_INVALID_OPTION", message),
+    cookieOnly: "React Router's commitSession returns the session's cookie",
+  });
   const states = new WeakMap<object, State<Data, Flash>>();
 
   const stateOf = (method: string, session: unknown): State<Data, Flash> => {
@@ -151,7 +141,7 @@ export function createTesseraSessionStorage<Data extends object, Flash extends o
   return {
     async getSession(cookieHeader, options) {
       refuseOptions("getSession", options);
-      const tessera = await orFailure(() => sessions.load(cookieHeader ?? undefined));
+      const tessera = await orFailure(() => adapter.load(cookieHeader, undefined));
       const state: State<Data, Flash> = { tessera, committed: false };
       const session = routerSession(state);
       states.set(session, state);
@@ -170,7 +160,7 @@ export function createTesseraSessionStorage<Data extends object, Flash extends o
     async commitHeaders(session, facts) {
       const state = stateOf("commitHeaders", session);
       state.committed = true;
-      const out = await orFailure(() => respond(sessions, state.tessera, facts));
+      const out = await orFailure(() => adapter.finish(state.tessera, facts));
       const headers = new Headers(out.headers);
       // One field per cookie, never joined with ", " (RFC 9110 §5.3).
       for (const value of out.setCookie) headers.append("set-cookie", value);

@@ -38,6 +38,7 @@ export type {
 } from "./options.js";
 export type { ResponseFacts, SessionResponse } from "./respond.js";
 export { commitsOn, respond, responseHeaders, varyWithCookie } from "./respond.js";
+export { failureResponseFor, sendWithSession } from "./send-with-session.js";
 export type {
   DestroyResult,
   LoginOptions,

@@ -1,7 +1,5 @@
-import { applyCookies } from "./apply-cookies.js";
 import type { LoadMeta, Sessions } from "./create-sessions.js";
-import { failureResponse, httpFailure } from "./http-failure.js";
-import { respond } from "./respond.js";
+import { failureResponseFor, sendWithSession } from "./send-with-session.js";
 import type { Session } from "./session.js";
 
 /**
@@ -63,17 +61,14 @@ export function withSessions<
   return async (request, ...extra) => {
     try {
       const session = await sessions.load(request, options.meta?.(request));
-      const response = await handler(request, session, ...extra);
-      const { setCookie, headers } = await respond(sessions, session, {
-        method: request.method,
-        status: response.status,
-        vary: response.headers.get("vary"),
-      });
-      return applyCookies(response, setCookie, headers);
+      return await sendWithSession(
+        sessions,
+        session,
+        request.method,
+        await handler(request, session, ...extra),
+      );
     } catch (error) {
-      const failure = httpFailure(error);
-      if (failure === undefined) throw error;
-      return failureResponse(failure);
+      return failureResponseFor(error);
     }
   };
 }

@@ -1,16 +1,6 @@
 import type { Handle, RequestEvent } from "@sveltejs/kit";
-import {
-  applyCookies,
-  failureResponse,
-  httpFailure,
-  isSessions,
-  type LoadMeta,
-  type MatchesDeclaredSession,
-  respond,
-  type Session,
-  type SessionResponse,
-  type Sessions,
-} from "@tessera/session";
+import type { LoadMeta, MatchesDeclaredSession, Session, Sessions } from "@tessera/session";
+import { SessionAdapter } from "@tessera/session/adapter";
 import { SvelteKitSessionError } from "./errors.js";
 
 /**
@@ -80,17 +70,6 @@ function defaultMeta(event: RequestEvent): LoadMeta | undefined {
   };
 }
 
-/** Runs `work`; a failure the request cannot fix becomes the core's 503/409/401 Response. */
-async function orFailure<T>(work: () => Promise<T>): Promise<T | Response> {
-  try {
-    return await work();
-  } catch (error) {
-    const failure = httpFailure(error);
-    if (failure === undefined) throw error;
-    return failureResponse(failure);
-  }
-}
-
 /**
  * SvelteKit's `handle` hook for a Tessera manager: loads the session into
  * `event.locals.session`, resolves the request, then commits the session and
@@ -117,36 +96,14 @@ export function sessionHandle<Data extends object, Flash extends object>(
   sessions: Sessions<Data, Flash> & NoInfer<MatchesLocals<Data, Flash>>,
   options: SvelteKitSessionOptions = {},
 ): Handle {
-  if (!isSessions(sessions)) {
-    throw new SvelteKitSessionError(
-      "ERR_SVELTEKIT_INVALID_OPTION",
-      "sessions is invalid: expected the manager returned by createSessions()",
-    );
-  }
-  const meta = options.meta ?? defaultMeta;
-  if (typeof meta !== "function") {
-    throw new SvelteKitSessionError(
-      "ERR_SVELTEKIT_INVALID_OPTION",
-      "option meta is invalid: expected a function",
-    );
-  }
-  const tokenHeader = sessions.tokenMode === "authorization" ? "authorization" : "cookie";
-
+  const adapter = new SessionAdapter(sessions, options, {
+    defaultMeta,
+    invalid: (message) => new SvelteKitSessionError("ERR_SVELTEKIT_INVALID_OPTION", message),
+  });
   return async ({ event, resolve }) => {
-    const session = await orFailure(() =>
-      sessions.load(event.request.headers.get(tokenHeader) ?? undefined, meta(event)),
-    );
+    const session = await adapter.loadOrFail(event.request.headers.get(adapter.tokenHeader), event);
     if (session instanceof Response) return session;
     (event.locals as { session: Session<Data, Flash> }).session = session;
-    const response = await resolve(event);
-    const out: SessionResponse | Response = await orFailure(() =>
-      respond(sessions, session, {
-        method: event.request.method,
-        status: response.status,
-        vary: response.headers.get("vary"),
-      }),
-    );
-    if (out instanceof Response) return out;
-    return applyCookies(response, out.setCookie, out.headers);
+    return adapter.send(session, event.request.method, await resolve(event));
   };
 }
