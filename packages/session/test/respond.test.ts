@@ -95,7 +95,7 @@ describe("withSessions follows the same policy", () => {
   it("sends no cookie and stores nothing for a 500, whether returned or thrown", async () => {
     const { sessions, spy } = setup();
     const handler = withSessions(sessions, async (request, session) => {
-      session.set("cart", "half-done");
+      session.set("theme", "dark");
       if (request.method === "POST") throw new Error("route failed");
       return new Response("failed", { status: 500 });
     });
