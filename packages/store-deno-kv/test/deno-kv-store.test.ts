@@ -1,4 +1,4 @@
-import { StoreError, StoreUnavailableError } from "@tessera/store";
+import { StoreClosedError, StoreError, StoreUnavailableError } from "@tessera/store";
 import { describe, expect, it } from "vitest";
 import { rejection, thrown } from "../../../scripts/outcomes.js";
 import { DenoKvStore, type DenoKvStoreOptions, type KvLike } from "../src/index.js";
@@ -11,6 +11,18 @@ const later = () => Date.now() + HOUR;
 function code(error: unknown): string | undefined {
   return StoreError.isInstance(error) ? error.code : undefined;
 }
+
+describe("DenoKvStore errors", () => {
+  // @tessera/store/driver was built with its own copy of the error classes, so
+  // a closed driver's StoreClosedError failed `instanceof` against the main entry's.
+  it("rejects a closed store's calls with the StoreClosedError users import", async () => {
+    const store = new DenoKvStore({ kv: new FakeKv() });
+    await store.close();
+    const error = await rejection(store.get("n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg"));
+    expect(error).toBeInstanceOf(StoreClosedError);
+    expect(error).toBeInstanceOf(StoreError);
+  });
+});
 
 describe("DenoKvStore options", () => {
   const kv = new FakeKv();

@@ -269,3 +269,21 @@ describe("ExpiryHeap", () => {
     );
   });
 });
+
+describe("MemoryStore behind a wrapper", () => {
+  // The shared driver base once kept its state in `#` fields, so any method
+  // called through a Proxy or an Object.create wrapper threw a TypeError.
+  it("works through a Proxy and through an Object.create wrapper, closing included", async () => {
+    const expiresAt = Date.now() + 60_000;
+    for (const wrap of [
+      (store: MemoryStore) => new Proxy(store, {}),
+      (store: MemoryStore) => Object.create(store) as MemoryStore,
+    ]) {
+      const store = wrap(make());
+      expect(await store.set(K, { value: "e30", expiresAt })).toEqual({ ok: true, version: 1 });
+      expect((await store.get(K))?.value).toBe("e30");
+      await store.close();
+      await expect(store.get(K)).rejects.toMatchObject({ code: "ERR_STORE_CLOSED" });
+    }
+  });
+});

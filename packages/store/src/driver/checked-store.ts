@@ -36,7 +36,10 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * rejects with `ERR_STORE_VALUE_TOO_LARGE` before the backend is asked.
    */
   readonly maxValueBytes: number;
-  #closed = false;
+  // Plain (TypeScript-private) members, not `#` ones: a `#` member throws a
+  // TypeError when a method runs on a Proxy or an `Object.create` wrapper of
+  // the store, a common way to instrument one.
+  private closedFlag = false;
 
   /** @param maxValueBytes - The largest `entry.value` `set` accepts, in UTF-8 bytes. */
   protected constructor(maxValueBytes: number) {
@@ -52,7 +55,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * ```
    */
   get(key: string): Promise<Contract.StoreEntry | null> {
-    return this.#checked(() => this.getEntry(validateKey(key)));
+    return this.checkedCall(() => this.getEntry(validateKey(key)));
   }
 
   /**
@@ -71,7 +74,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
     entry: Contract.StoreEntryInput,
     options?: Contract.SetOptions,
   ): Promise<Contract.SetResult> {
-    return this.#checked(() => {
+    return this.checkedCall(() => {
       validateKey(key);
       validateEntry(entry, this.maxValueBytes);
       return this.setEntry(key, entry, validateSetOptions(options));
@@ -88,7 +91,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * ```
    */
   touch(key: string, expiresAt: number): Promise<void> {
-    return this.#checked(() => {
+    return this.checkedCall(() => {
       validateKey(key);
       return this.touchEntry(key, validateExpiresAt(expiresAt));
     });
@@ -103,7 +106,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * ```
    */
   delete(key: string): Promise<void> {
-    return this.#checked(() => this.deleteEntry(validateKey(key)));
+    return this.checkedCall(() => this.deleteEntry(validateKey(key)));
   }
 
   /**
@@ -115,7 +118,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * ```
    */
   listByUser(userId: string): Promise<Contract.UserSession[]> {
-    return this.#checked(() => this.listUserEntries(validateUserId(userId)));
+    return this.checkedCall(() => this.listUserEntries(validateUserId(userId)));
   }
 
   /**
@@ -128,7 +131,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * ```
    */
   deleteByUser(userId: string, options?: Contract.DeleteByUserOptions): Promise<number> {
-    return this.#checked(() => {
+    return this.checkedCall(() => {
       validateUserId(userId);
       const except = options?.exceptKey;
       return this.deleteUserEntries(userId, except === undefined ? undefined : validateKey(except));
@@ -146,8 +149,8 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * ```
    */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closedFlag) return;
+    this.closedFlag = true;
     await this.release();
   }
 
@@ -156,7 +159,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * throw becomes the returned promise's rejection, never a synchronous one.
    * No `async` wrapper: the operation's own promise is returned as it is.
    */
-  #checked<T>(run: () => Promise<T>): Promise<T> {
+  private checkedCall<T>(run: () => Promise<T>): Promise<T> {
     try {
       this.assertOpen();
       return run();
@@ -167,7 +170,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
 
   /** True once `close()` has been called. */
   protected get closed(): boolean {
-    return this.#closed;
+    return this.closedFlag;
   }
 
   /**
@@ -175,7 +178,7 @@ export abstract class CheckedStore implements Contract.SessionStore, Contract.Us
    * first, and a driver calls it between the steps of a longer operation.
    */
   protected assertOpen(): void {
-    if (this.#closed) throw new StoreClosedError();
+    if (this.closedFlag) throw new StoreClosedError();
   }
 
   /** What `close()` frees besides the closed mark (timers, caches); nothing by default. */
