@@ -3,12 +3,12 @@
  * every adapter × every store. One app server per cell, reused by its
  * scenarios; cells run one after another. See README.md for the table.
  */
-import { connect } from "node:net";
 import { parseSetCookie } from "@tessera/cookie";
 import { createSessions } from "@tessera/session";
 import { createKeyring, randomToken } from "@tessera/signing";
 import { MemoryStore } from "@tessera/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawRequest } from "../../../scripts/http-test-kit.js";
 import { ADAPTERS } from "./adapters/index.js";
 import { CookieJar } from "./lib/cookie-jar.js";
 import type { RunningApp } from "./lib/listen.js";
@@ -43,28 +43,6 @@ const FRAMEWORK_ERROR_PAGES = new Set(["react-router", "sveltekit"]);
 const ERROR_HANDLER_COMMITS = new Set(["express", "fastify"]);
 /** The adapters that see only a Fetch `Request`, so record no client IP by default. */
 const NO_PEER_ADDRESS = new Set(["fetch", "next"]);
-
-/**
- * A GET whose cookies come in two `Cookie` header lines, as some clients and
- * proxies send them; `fetch` and `node:http` would join them, so it is
- * written to the socket as is. Answers the raw response.
- */
-function withTwoCookieLines(base: string, path: string, cookies: string[]): Promise<string> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let data = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      data += chunk;
-    });
-    socket.on("end", () => resolve(data));
-    socket.on("error", reject);
-    const lines = [`GET ${path} HTTP/1.1`, `Host: ${hostname}`, "Connection: close"];
-    for (const cookie of cookies) lines.push(`Cookie: ${cookie}`);
-    socket.write(`${lines.join("\r\n")}\r\n\r\n`);
-  });
-}
 
 describe.each(STORES)("store $name", (kind) => {
   const stateless = kind.stateless === true;
@@ -211,9 +189,15 @@ describe.each(STORES)("store $name", (kind) => {
     it("read across two Cookie header lines: the session cookie in the second is found", async () => {
       const jar = client();
       await jar.post("/set?cart=apple");
-      const raw = await withTwoCookieLines(app?.url ?? "", "/state", [
-        "a=1",
-        `${COOKIE}=${jar.get(COOKIE)}`,
+      // Written to the socket as is: fetch and node:http would join the two
+      // Cookie lines that some clients and proxies send.
+      const { host } = new URL(app?.url ?? "");
+      const raw = await rawRequest(app?.url ?? "", [
+        "GET /state HTTP/1.1",
+        `Host: ${host}`,
+        "Connection: close",
+        "Cookie: a=1",
+        `Cookie: ${COOKIE}=${jar.get(COOKIE)}`,
       ]);
       expect(raw).toMatch(/^HTTP\/1\.1 200/);
       expect(raw).toContain('"isNew":false');
